@@ -1,0 +1,64 @@
+# kemiskinan — one command builds every briefing, one command tests everything.
+# `make` alone lists the targets (self-documenting: the `## ` comments below).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PARAMS ?= params/sample.yml
+JOBS   ?=
+ARGS   ?=
+# The stamp changes whenever the lock or the package metadata changes, so a new pin re-installs.
+STAMP  := $(VENV)/.installed
+
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 1527811200
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help setup system-deps reports sample-data test test-fast lab bench environment clean-reports distclean
+
+help: ## Daftar target (list the targets)
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+system-deps: ## Pasang paket Debian yang dibutuhkan (chromium, font); sebagai root otomatis
+	@scripts/ensure_system_deps.sh
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --prefix $(abspath $(VENV)) --name kemiskinan --display-name "Python (kemiskinan)" >/dev/null
+	@touch $@
+
+setup: system-deps $(STAMP) ## Siapkan lingkungan: .venv dari requirements.lock + kernel Jupyter "kemiskinan"
+
+sample-data: setup ## Buat data contoh sintetis di data/raw/sample/ bila belum ada
+	@$(PY) -m kemiskinan sample-data --if-absent
+
+reports: setup sample-data ## Bangun semua briefing (HTML+PDF) dari data contoh -> reports/<periode>/
+	$(PY) -m kemiskinan build --params $(PARAMS) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
+
+test: setup sample-data ## Jalankan semua tes (unit, pipeline ujung-ke-ujung, browser, JupyterLab)
+	$(PY) -m pytest $(ARGS)
+
+test-fast: setup ## Tes cepat saja (tanpa pipeline penuh dan browser)
+	$(PY) -m pytest -m "not slow" $(ARGS)
+
+lab: setup sample-data ## Buka JupyterLab di 127.0.0.1 dengan kernel proyek
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) \
+	  --MappingKernelManager.default_kernel_name=kemiskinan $(if $(filter 0,$(shell id -u)),--allow-root)
+
+bench: setup sample-data ## Benchmark build dan pembersihan (lihat bench/README.md)
+	$(PY) bench/build.py
+	$(PY) bench/clean.py
+
+environment: setup ## Tulis ulang environment.yml dari requirements.lock
+	$(PY) scripts/lock_to_environment.py > environment.yml
+
+clean-reports: ## Hapus reports/ dan data/processed/ (data mentah tidak disentuh)
+	rm -rf reports/*/ data/processed/*/
+
+distclean: clean-reports ## Hapus juga .venv
+	rm -rf $(VENV)

@@ -1,0 +1,3 @@
+from kemiskinan.cli import main
+
+raise SystemExit(main())
