@@ -28,7 +28,7 @@ system-deps: ## Pasang paket Debian yang dibutuhkan (chromium, font); sebagai ro
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --prefix $(abspath $(VENV)) --name kemiskinan --display-name "Python (kemiskinan)" >/dev/null
 	@touch $@
 
