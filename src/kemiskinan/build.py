@@ -1,0 +1,713 @@
+"""`python -m kemiskinan build`: every briefing from raw files, incrementally, in parallel, safely.
+
+Steps (docs/architecture.md has the diagram):
+  01 clean      notebooks/01_bersihkan_data.ipynb   raw files        → data/processed/<periode>/
+  02 indicators notebooks/02_hitung_indikator.ipynb clean tables     → data/processed/<periode>/indikator/
+  03 briefing   notebooks/03_briefing.ipynb × wilayah indicator slice → reports/<periode>/…
+
+Why it is fast: start-up is paid once, not per document. Each of `--jobs` workers owns one Jupyter kernel
+that is started while step 01 runs, warmed with the heavy imports, and reused for every briefing it
+executes; a reset cell (`%reset -f`, figures closed, matplotlib defaults restored) runs first in every
+notebook so one briefing cannot see the previous one's variables. One Chromium prints every PDF, in its
+own thread, while the kernels execute the next briefings. papermill is imported once.
+
+Why it is safe: every step is keyed by the hash of what made it (inputs, parameters, code, notebook,
+lock); an unchanged step is skipped. Outputs are written to a staging folder and renamed into place only
+when the briefing is complete and passed the PII guard, so a failed or killed build never replaces the
+last good briefing. A failed notebook is kept under reports/_failed/ and named in the message; the other
+briefings still finish; the exit code is non-zero when anything failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import shutil
+import sys
+import threading
+import time
+import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from kemiskinan import __version__, config, hashing
+from kemiskinan import params as params_mod
+from kemiskinan import wilayah as wil
+from kemiskinan.errors import InputError, ParameterError
+
+NB_CLEAN, NB_INDICATORS, NB_BRIEFING = params_mod.NOTEBOOKS
+RAW_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".xlsm"}
+
+RESET_SOURCE = """\
+# Reset between briefings in a reused kernel: no variable, figure or style survives from the last one.
+get_ipython().run_line_magic("reset", "-f")
+import matplotlib as _mpl, matplotlib.pyplot as _plt
+_plt.close("all"); _mpl.rcParams.update(_mpl.rcParamsDefault); _mpl.use("module://matplotlib_inline.backend_inline")
+del _mpl, _plt
+"""
+WARM_SOURCE = """\
+import importlib
+for _m in ("pandas", "numpy", "pyarrow.parquet", "matplotlib.pyplot", "kemiskinan.indicators",
+           "kemiskinan.briefing", "kemiskinan.charts", "kemiskinan.maps", "kemiskinan.fmt", "kemiskinan.clean"):
+    try:
+        importlib.import_module(_m)
+    except ImportError:
+        pass
+"""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _write_json_atomic(path: Path, obj) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def slug(w: wil.Wilayah) -> str:
+    """File name stem of a wilayah's briefing: `kota_bontang`, `kecamatan_bontang_utara`, `kelurahan_lok_tuan`."""
+    base = w.nama.lower().replace("kota ", "").replace("-", " ")
+    return f"{w.tingkat}_" + "_".join(base.split())
+
+
+class StepFailed(Exception):
+    def __init__(self, message: str, partial: Path | None = None):
+        super().__init__(message)
+        self.partial = partial
+
+
+# ----------------------------------------------------------------------------------------------- kernels
+class WarmKernel:
+    """One Jupyter kernel of the project's kernelspec, kept alive across notebooks."""
+
+    def __init__(self, name: str):
+        from jupyter_client.manager import KernelManager
+
+        self.name = name
+        self._km_cls = KernelManager
+        self.km = None
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        self.km = self._km_cls(kernel_name=config.KERNEL_NAME)
+        # The kernel's working directory is the project root, whatever the caller's cwd.
+        self.km.start_kernel(cwd=str(config.PROJ_ROOT))
+
+    def alive(self) -> bool:
+        return self.km is not None and self.km.is_alive()
+
+    def kill(self) -> None:
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # already dead: nothing to clean up
+                pass
+
+    def restart_fresh(self) -> None:
+        self.kill()
+        self.start()
+
+
+class KernelPool:
+    def __init__(self, size: int):
+        self.kernels = [WarmKernel(f"kernel-{i}") for i in range(size)]
+        self.free: queue.Queue[WarmKernel] = queue.Queue()
+        self._started: list[threading.Thread] = []
+
+    def start(self, warm) -> None:
+        """Start (and warm) every kernel in the background; each becomes free when ready."""
+        def boot(k: WarmKernel):
+            try:
+                k.start()
+                warm(k)
+            except Exception as e:  # a kernel that cannot start is reported when a job needs it
+                _log(f"Peringatan: kernel {k.name} gagal dipanaskan: {e}")
+            self.free.put(k)
+
+        for k in self.kernels:
+            t = threading.Thread(target=boot, args=(k,), daemon=True)
+            t.start()
+            self._started.append(t)
+
+    def acquire(self) -> WarmKernel:
+        return self.free.get()
+
+    def release(self, k: WarmKernel) -> None:
+        self.free.put(k)
+
+    def shutdown(self) -> None:
+        for t in self._started:
+            t.join(timeout=60)
+        for k in self.kernels:
+            k.kill()
+
+
+# ------------------------------------------------------------------------------------------------ PDFs
+class PdfWorker:
+    """One Chromium for the whole build, driven from one thread (playwright's sync API is per-thread)."""
+
+    def __init__(self):
+        self.jobs: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="pdf")
+        self.error: BaseException | None = None
+        self.thread.start()
+
+    def _run(self):
+        from kemiskinan.render import PdfPrinter
+
+        printer = None
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    break
+                html, pdf, footer, fut = job
+                try:
+                    if printer is None:
+                        printer = PdfPrinter()
+                        printer.__enter__()
+                    printer.print(html, pdf, footer)
+                    fut.set_result(pdf)
+                except BaseException as e:  # report to the waiting briefing, keep serving the others
+                    fut.set_exception(e)
+        finally:
+            if printer is not None:
+                printer.__exit__(None, None, None)
+
+    def submit(self, html: Path, pdf: Path, footer: dict) -> Future:
+        fut: Future = Future()
+        self.jobs.put((html, pdf, footer, fut))
+        return fut
+
+    def close(self):
+        self.jobs.put(None)
+        self.thread.join(timeout=120)
+
+
+# --------------------------------------------------------------------------------------------- builder
+@dataclass
+class BriefingResult:
+    kode: str
+    nama: str
+    status: str                     # "dibuat" | "dilewati" | "gagal"
+    outputs: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+class Builder:
+    def __init__(self, bp: params_mod.BuildParams, *, jobs: int, force: bool, cell_timeout: float,
+                 notebook_timeout: float, progress: bool = True):
+        self.bp = bp
+        self.jobs = max(1, jobs)
+        self.force = force
+        self.cell_timeout = cell_timeout
+        self.notebook_timeout = notebook_timeout
+        self.progress = progress
+        self.periode = bp.periode
+        self.lang = bp.lang
+        self.formats = bp.values["formats"]
+        self.raw_dir = config.raw_dir(bp.values["raw"])
+        self.processed = config.processed_dir(self.periode)
+        self.indikator_dir = self.processed / "indikator"
+        self.reports_root = config.REPORTS_DIR
+        self.out_root = config.reports_dir(self.periode) / ("" if self.lang == "id" else self.lang)
+        self.failed_dir = config.REPORTS_DIR / "_failed" / self.periode
+        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
+        self.staging = self.out_root / ".staging" / self.run_id
+        self.timings: dict[str, float] = {}
+        self.steps: dict[str, str] = {}
+        self.failures: list[str] = []
+        self._pm = None
+        self._nb_cache: dict[str, object] = {}
+        self.pool: KernelPool | None = None
+        self.pdf: PdfWorker | None = None
+        self.git = hashing.git_info()
+
+    # ---------------------------------------------------------------- inputs and keys
+    def raw_files(self) -> list[Path]:
+        if not self.raw_dir.is_dir():
+            raise InputError("folder data mentah tidak ditemukan", file=self.raw_dir,
+                             hint="untuk data contoh jalankan `python -m kemiskinan sample-data`")
+        files = sorted(p for p in self.raw_dir.iterdir() if p.is_file() and p.suffix.lower() in RAW_SUFFIXES)
+        if not files:
+            raise InputError("folder data mentah tidak berisi file CSV/XLSX/XLS", file=self.raw_dir)
+        return files
+
+    def input_hashes(self) -> dict[str, str]:
+        return {str(p.relative_to(config.PROJ_ROOT) if p.is_relative_to(config.PROJ_ROOT) else p):
+                hashing.file_sha256(p) for p in self.raw_files()}
+
+    def common_key(self) -> dict:
+        return {"code": hashing.code_sha256(), "lock": hashing.lock_sha256(),
+                "reference": hashing.reference_hashes()}
+
+    # ---------------------------------------------------------------- execution
+    @property
+    def pm(self):
+        if self._pm is None:
+            import papermill
+
+            self._pm = papermill
+        return self._pm
+
+    def _notebook(self, name: str):
+        import nbformat
+
+        if name not in self._nb_cache:
+            self._nb_cache[name] = nbformat.read(config.NOTEBOOKS_DIR / name, as_version=4)
+        return self._nb_cache[name]
+
+    def _warm(self, k: WarmKernel) -> None:
+        import nbformat
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_SOURCE)])
+        nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "kemiskinan", "language": "python"}
+        self.pm.execute_notebook(nb, None, km=k.km, kernel_name=config.KERNEL_NAME, progress_bar=False,
+                                 execution_timeout=self.cell_timeout)
+
+    def execute(self, k: WarmKernel, nb_name: str, parameters: dict, label: str, meta: dict):
+        """Run one notebook in a warm kernel; returns the executed NotebookNode (reset cell removed)."""
+        import copy
+
+        import nbformat
+
+        nb = copy.deepcopy(self._notebook(nb_name))
+        reset = nbformat.v4.new_code_cell(RESET_SOURCE)
+        reset.metadata["tags"] = ["reset", "hide"]
+        nb.cells.insert(0, reset)
+        nb.metadata["kemiskinan"] = meta
+        nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "Python (kemiskinan)",
+                                     "language": "python"}
+        partial = self.staging / "_eksekusi" / f"{Path(nb_name).stem}__{label}.ipynb"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        if not k.alive():
+            k.restart_fresh()
+        timed_out = threading.Event()
+
+        def on_timeout():
+            timed_out.set()
+            k.kill()  # nbclient then raises DeadKernelError in the executing thread
+
+        timer = threading.Timer(self.notebook_timeout, on_timeout)
+        timer.start()
+        try:
+            out = self.pm.execute_notebook(nb, str(partial), parameters=parameters, km=k.km,
+                                           kernel_name=config.KERNEL_NAME, progress_bar=False,
+                                           execution_timeout=self.cell_timeout, log_output=False,
+                                           cwd=str(config.PROJ_ROOT))
+        except BaseException as e:
+            timer.cancel()
+            kept = self._keep_failed(partial, nb_name, label)
+            where = self._failed_cell(e, kept)
+            if timed_out.is_set():
+                reason = f"melewati batas waktu notebook {self.notebook_timeout:g} detik (kernel dihentikan)"
+            else:
+                reason = self._error_text(e)
+            if not k.alive():
+                try:
+                    k.restart_fresh()
+                except Exception:
+                    pass
+            raise StepFailed(f"notebook {nb_name}, {label}, {where}: {reason}\n"
+                             f"  Notebook sebagian disimpan di {kept}", kept) from None
+        timer.cancel()
+        out.cells = [c for c in out.cells if "reset" not in c.metadata.get("tags", [])]
+        return out
+
+    @staticmethod
+    def _error_text(e: BaseException) -> str:
+        name = type(e).__name__
+        if name == "PapermillExecutionError":
+            return f"{e.ename}: {e.evalue}"
+        if name == "CellTimeoutError":
+            return "sel melewati batas waktu per sel"
+        if name == "DeadKernelError":
+            return "kernel mati (kehabisan memori atau dihentikan)"
+        return f"{name}: {e}"
+
+    @staticmethod
+    def _failed_cell(e: BaseException, kept: Path | None) -> str:
+        idx = getattr(e, "cell_index", None)
+        if idx is not None:
+            return f"sel {idx}"  # the reset cell is index 0, so this is the notebook's own numbering
+        if kept and kept.exists():
+            try:
+                nb = json.loads(kept.read_text(encoding="utf-8"))
+                for i, c in enumerate(nb["cells"]):
+                    st = c.get("metadata", {}).get("papermill", {}).get("status")
+                    if st == "running" or c.get("metadata", {}).get("papermill", {}).get("exception"):
+                        return f"sel {i}"
+            except (OSError, ValueError):
+                pass
+        return "sel tidak diketahui"
+
+    def _keep_failed(self, partial: Path, nb_name: str, label: str) -> Path | None:
+        if not partial.exists():
+            return None
+        self.failed_dir.mkdir(parents=True, exist_ok=True)
+        dest = self.failed_dir / f"{Path(nb_name).stem}__{label}.ipynb"
+        shutil.copyfile(partial, dest)
+        return dest
+
+    def _write_notebook(self, nb, dest: Path) -> None:
+        import nbformat
+
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        nbformat.write(nb, str(tmp))
+        os.replace(tmp, dest)
+
+    def meta(self, kode: str | None = None) -> dict:
+        w = wil.get(kode) if kode else None
+        return {"periode": self.periode, "run_id": self.run_id, "git_sha": self.git["git_sha"],
+                "versi": __version__, "lang": self.lang,
+                "wilayah": kode or "", "nama_wilayah": (w.nama if w else ""),
+                "tingkat": (w.tingkat if w else ""), "sintetis": self._synthetic()}
+
+    def _synthetic(self) -> bool:
+        m = _read_json(self.processed / "meta.json")
+        return bool(m.get("sintetis")) if m else True
+
+    # ---------------------------------------------------------------- the steps
+    def step(self, name: str, key: dict, stamp: Path, outputs_ok, run) -> bool:
+        """Run `run()` unless the stamp at `stamp` records the same key and the outputs exist."""
+        t = time.perf_counter()
+        key_hash = hashing.json_sha256(key)
+        old = _read_json(stamp)
+        if not self.force and old and old.get("key") == key_hash and outputs_ok():
+            self.steps[name] = "dilewati"
+            _log(f"• {name}: tidak berubah, dilewati")
+        else:
+            _log(f"• {name}: dijalankan …")
+            extra = run() or {}
+            _write_json_atomic(stamp, {"key": key_hash, "run_id": self.run_id, "waktu": _now(), **extra})
+            self.steps[name] = "dijalankan"
+        self.timings[name] = round(time.perf_counter() - t, 3)
+        return self.steps[name] == "dijalankan"
+
+    def run_clean(self, inputs: dict) -> None:
+        key = {"step": NB_CLEAN, "inputs": inputs, "params": self.bp.for_notebook(NB_CLEAN),
+               "nb": hashing.notebook_sha256(NB_CLEAN), **self.common_key()}
+
+        def run():
+            k = self.pool.acquire()
+            try:
+                nb = self.execute(k, NB_CLEAN, self.bp.for_notebook(NB_CLEAN), "kota", self.meta())
+            finally:
+                self.pool.release(k)
+            self._write_notebook(nb, self.out_root / "notebooks" / NB_CLEAN)
+            return {"outputs": self._processed_hashes()}
+
+        self.step("01 bersihkan data", key, self.processed / ".stamp.json",
+                  lambda: (self.processed / "meta.json").exists(), run)
+
+    def _processed_hashes(self) -> dict:
+        return {p.name: hashing.file_sha256(p) for p in sorted(self.processed.glob("*.parquet"))}
+
+    def run_indicators(self) -> dict[str, str]:
+        clean_stamp = _read_json(self.processed / ".stamp.json") or {}
+        key = {"step": NB_INDICATORS, "clean": clean_stamp.get("outputs"),
+               "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
+               **self.common_key()}
+        stamp = self.indikator_dir / ".stamp.json"
+
+        def run():
+            k = self.pool.acquire()
+            try:
+                nb = self.execute(k, NB_INDICATORS, self.bp.for_notebook(NB_INDICATORS), "kota", self.meta())
+            finally:
+                self.pool.release(k)
+            self._write_notebook(nb, self.out_root / "notebooks" / NB_INDICATORS)
+            from kemiskinan.briefing_data import slice_hashes
+            from kemiskinan.indicators import load_all
+
+            tables = load_all(self.indikator_dir)
+            return {"slices": slice_hashes(tables, [w.kode for w in wil.briefing_wilayah()])}
+
+        self.step("02 hitung indikator", key, stamp, lambda: any(self.indikator_dir.glob("*.parquet")), run)
+        return (_read_json(stamp) or {}).get("slices", {})
+
+    def briefing_paths(self, w: wil.Wilayah) -> dict[str, Path]:
+        s = slug(w)
+        paths = {}
+        if "html" in self.formats:
+            paths["html"] = self.out_root / f"{s}.html"
+            paths["html_analis"] = self.out_root / "analis" / f"{s}.html"
+            paths["xlsx"] = self.out_root / "analis" / f"{s}.xlsx"
+        if "pdf" in self.formats:
+            paths["pdf"] = self.out_root / f"{s}.pdf"
+        paths["ipynb"] = self.out_root / "notebooks" / f"03_briefing__{s}.ipynb"
+        return paths
+
+    def briefing_key(self, w: wil.Wilayah, slices: dict) -> str:
+        geo = self.bp.values.get("geojson") or ""
+        geo_hash = hashing.file_sha256(Path(geo)) if geo and Path(geo).is_file() else geo
+        return hashing.json_sha256({
+            "step": NB_BRIEFING, "slice": slices.get(w.kode), "wilayah": w.kode,
+            "params": self.bp.for_notebook(NB_BRIEFING), "geojson": geo_hash, "formats": self.formats,
+            "synthetic": self._synthetic(), "nb": hashing.notebook_sha256(NB_BRIEFING), **self.common_key()})
+
+    def build_briefing(self, w: wil.Wilayah, key: str, pii_terms) -> BriefingResult:
+        from kemiskinan import render
+
+        t = time.perf_counter()
+        paths = self.briefing_paths(w)
+        stage = {name: self.staging / p.relative_to(self.out_root) for name, p in paths.items()}
+        for p in stage.values():
+            p.parent.mkdir(parents=True, exist_ok=True)
+        params = self.bp.for_notebook(NB_BRIEFING, wilayah=w.kode)
+        meta = self.meta(w.kode)
+        k = self.pool.acquire()
+        try:
+            nb = self.execute(k, NB_BRIEFING, params, w.kode, meta)
+        finally:
+            self.pool.release(k)
+        self._write_notebook(nb, stage["ipynb"])
+        pdf_future = None
+        if "html" in stage or "pdf" in stage:
+            html_target = stage.get("html") or (self.staging / "_pdf" / f"{slug(w)}.html")
+            html_target.parent.mkdir(parents=True, exist_ok=True)
+            render.notebook_to_html(nb, html_target, audience="walikota")
+            if "pdf" in stage:
+                footer = {"wilayah": w.nama, "periode": self.periode, "run_id": self.run_id,
+                          "versi": __version__, "lang": self.lang}
+                pdf_future = self.pdf.submit(html_target, stage["pdf"], footer)
+        if "html_analis" in stage:
+            render.notebook_to_html(nb, stage["html_analis"], audience="analis")
+            from kemiskinan.export import indicator_workbook
+
+            indicator_workbook(self.indikator_dir, w.kode, stage["xlsx"], lang=self.lang)
+        if pdf_future is not None:
+            pdf_future.result(timeout=self.notebook_timeout)
+        shared = [stage[n] for n in ("html", "pdf") if n in stage]
+        if pii_terms is not None:
+            from kemiskinan.pii import check_files
+
+            check_files(shared, pii_terms)  # raises PiiLeak naming file and place; nothing is promoted
+        for name, p in paths.items():  # promote: each rename is atomic, the stamp is written last
+            p.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage[name], p)
+        _write_json_atomic(self.out_root / ".stamps" / f"{w.kode}.json",
+                           {"key": key, "run_id": self.run_id, "waktu": _now(),
+                            "outputs": {n: str(p.relative_to(self.reports_root)) for n, p in paths.items()}})
+        return BriefingResult(w.kode, w.nama, "dibuat", self._rel(paths), round(time.perf_counter() - t, 3))
+
+    def _rel(self, paths: dict[str, Path]) -> dict[str, str]:
+        return {n: str(p.relative_to(self.reports_root)) for n, p in paths.items()}
+
+    # ---------------------------------------------------------------- orchestration
+    def selected(self) -> list[wil.Wilayah]:
+        sel = self.bp.values.get("wilayah", "semua")
+        everything = wil.briefing_wilayah()
+        if sel in (None, "semua", "all", []):
+            return everything
+        if isinstance(sel, str):
+            sel = [s for s in sel.replace(",", " ").split() if s]
+        valid = {w.kode: w for w in everything}
+        unknown = [s for s in sel if str(s) not in valid]
+        if unknown:
+            raise ParameterError(f"kode wilayah tidak dikenal: {', '.join(map(str, unknown))}\n  Kode yang sah: "
+                                 + ", ".join(f"{w.kode} ({w.nama})" for w in everything))
+        return [valid[str(s)] for s in sel]
+
+    def run(self) -> int:
+        t0 = time.perf_counter()
+        targets = self.selected()
+        inputs = self.input_hashes()
+        self.out_root.mkdir(parents=True, exist_ok=True)
+        try:
+            if self._everything_fresh(inputs, targets):
+                self.steps = {"01 bersihkan data": "dilewati", "02 hitung indikator": "dilewati"}
+                results = [BriefingResult(w.kode, w.nama, "dilewati", self._rel(self.briefing_paths(w)))
+                           for w in targets]
+                _log(f"• Semua {len(targets)} briefing sudah mutakhir — tidak ada yang perlu dibangun.")
+            else:
+                results = self._run_pipeline(inputs, targets)
+        finally:
+            self._cleanup()
+        self.timings["total"] = round(time.perf_counter() - t0, 3)
+        self._write_run_json(inputs, results)
+        failed = [r for r in results if r.status == "gagal"] + self.failures
+        made = sum(r.status == "dibuat" for r in results)
+        _log(f"Selesai dalam {self.timings['total']:.1f} dtk: {made} dibuat, "
+             f"{sum(r.status == 'dilewati' for r in results)} dilewati, {len(failed)} gagal → "
+             f"{self.out_root.relative_to(config.PROJ_ROOT) if self.out_root.is_relative_to(config.PROJ_ROOT) else self.out_root}")
+        return 1 if failed else 0
+
+    def _everything_fresh(self, inputs: dict, targets) -> bool:
+        """The no-op fast path: decided from stamps and hashes only (no pandas, no papermill, no kernel)."""
+        if self.force:
+            return False
+        clean = _read_json(self.processed / ".stamp.json")
+        ind = _read_json(self.indikator_dir / ".stamp.json")
+        if not clean or not ind:
+            return False
+        ck = {"step": NB_CLEAN, "inputs": inputs, "params": self.bp.for_notebook(NB_CLEAN),
+              "nb": hashing.notebook_sha256(NB_CLEAN), **self.common_key()}
+        ik = {"step": NB_INDICATORS, "clean": clean.get("outputs"),
+              "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
+              **self.common_key()}
+        if clean.get("key") != hashing.json_sha256(ck) or ind.get("key") != hashing.json_sha256(ik):
+            return False
+        slices = ind.get("slices", {})
+        for w in targets:
+            st = _read_json(self.out_root / ".stamps" / f"{w.kode}.json")
+            if not st or st.get("key") != self.briefing_key(w, slices):
+                return False
+            if not all(p.exists() for p in self.briefing_paths(w).values()):
+                return False
+        return (self.out_root / "index.html").exists()
+
+    def _run_pipeline(self, inputs: dict, targets) -> list[BriefingResult]:
+        _ = self.pm  # import papermill once, in this process
+        self.pool = KernelPool(self.jobs)
+        self.pool.start(self._warm)
+        self.staging.mkdir(parents=True, exist_ok=True)
+        try:
+            self.run_clean(inputs)
+            slices = self.run_indicators()
+        except StepFailed as e:
+            self.failures.append(str(e))
+            _log(f"✗ GAGAL: {e}")
+            return [BriefingResult(w.kode, w.nama, "gagal", error="langkah sebelumnya gagal") for w in targets]
+
+        todo, results = [], []
+        for w in targets:
+            key = self.briefing_key(w, slices)
+            st = _read_json(self.out_root / ".stamps" / f"{w.kode}.json")
+            fresh = (not self.force and st and st.get("key") == key
+                     and all(p.exists() for p in self.briefing_paths(w).values()))
+            if fresh:
+                results.append(BriefingResult(w.kode, w.nama, "dilewati", self._rel(self.briefing_paths(w))))
+            else:
+                todo.append((w, key))
+        t = time.perf_counter()
+        if todo:
+            results += self._run_briefings(todo)
+        self.timings["03 briefing"] = round(time.perf_counter() - t, 3)
+        self.steps["03 briefing"] = f"{len(todo)} dijalankan, {len(targets) - len(todo)} dilewati"
+        order = {w.kode: i for i, w in enumerate(targets)}
+        results.sort(key=lambda r: order[r.kode])
+        if any(r.status == "dibuat" for r in results) or not (self.out_root / "index.html").exists():
+            self._write_index(results)
+        return results
+
+    def _pii_terms(self):
+        try:
+            from kemiskinan.pii import load_terms
+        except ImportError:
+            return None
+        return load_terms(self.processed)
+
+    def _run_briefings(self, todo) -> list[BriefingResult]:
+        from tqdm import tqdm
+
+        if "pdf" in self.formats:
+            self.pdf = PdfWorker()
+        terms = self._pii_terms()
+        results: list[BriefingResult] = []
+        bar = tqdm(total=len(todo), desc="Briefing", unit="dok", disable=not self.progress,
+                   file=sys.stderr, dynamic_ncols=True)
+
+        def one(item):
+            w, key = item
+            bar.set_postfix_str(w.nama, refresh=True)
+            try:
+                return self.build_briefing(w, key, terms)
+            except StepFailed as e:
+                return BriefingResult(w.kode, w.nama, "gagal", error=str(e))
+            except Exception as e:  # a render/PII failure of one briefing must not stop the others
+                detail = "".join(traceback.format_exception_only(type(e), e)).strip()
+                return BriefingResult(w.kode, w.nama, "gagal", error=f"{w.kode} ({w.nama}): {detail}")
+
+        with ThreadPoolExecutor(self.jobs, thread_name_prefix="briefing") as ex:
+            for r in ex.map(one, todo):
+                results.append(r)
+                bar.update(1)
+                if r.status == "gagal":
+                    bar.write(f"✗ GAGAL: {r.error}", file=sys.stderr)
+        bar.close()
+        return results
+
+    def _write_index(self, results: list[BriefingResult]) -> None:
+        from kemiskinan import render
+        from kemiskinan.indicators import load_all
+
+        ring = load_all(self.indikator_dir)["ringkasan"].set_index("kode_wilayah")
+        entries = []
+        for w in wil.briefing_wilayah():
+            p = self.briefing_paths(w)
+            if not p.get("html", p.get("pdf", Path("-"))).exists():
+                continue
+            row = ring.loc[w.kode] if w.kode in ring.index else None
+            entries.append({"kode": w.kode, "nama": w.nama, "tingkat": w.tingkat, "induk": w.induk,
+                            "cakupan_kks": None if row is None else row.get("cakupan_kks"),
+                            "keluarga_miskin": None if row is None else row.get("keluarga_miskin"),
+                            "html": p["html"].name if "html" in p else None,
+                            "pdf": p["pdf"].name if "pdf" in p else None})
+        meta = self.meta()
+        render.write_index(self.out_root, entries, lang=self.lang, meta=meta)
+
+    def _cleanup(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+        if self.pool is not None:
+            self.pool.shutdown()
+        shutil.rmtree(self.out_root / ".staging", ignore_errors=True)
+
+    def _write_run_json(self, inputs: dict, results: list[BriefingResult]) -> None:
+        run_json = {
+            "run_id": self.run_id, "waktu_selesai": _now(), "versi": __version__, **self.git,
+            "parameter": {"file": str(self.bp.source), "nilai": self.bp.values},
+            "input_sha256": inputs, "referensi_sha256": hashing.reference_hashes(),
+            "lock_sha256": hashing.lock_sha256(), "kode_sha256": hashing.code_sha256(),
+            "langkah": self.steps, "waktu_detik": self.timings, "jobs": self.jobs,
+            "sintetis": self._synthetic(),
+            "outputs": [{"wilayah": r.kode, "nama": r.nama, "status": r.status,
+                         "html": r.outputs.get("html"), "pdf": r.outputs.get("pdf"),
+                         "html_analis": r.outputs.get("html_analis"), "xlsx": r.outputs.get("xlsx"),
+                         "detik": r.seconds, **({"galat": r.error} if r.error else {})} for r in results],
+            "gagal": self.failures + [r.error for r in results if r.status == "gagal"],
+        }
+        _write_json_atomic(self.out_root / "run.json", run_json)
+
+
+def main_build(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kemiskinan build",
+                                 description="Bangun semua briefing (HTML dan PDF) dari data mentah.")
+    ap.add_argument("--params", default="params/sample.yml", help="file YAML di params/ (bawaan: %(default)s)")
+    ap.add_argument("--wilayah", nargs="+", metavar="KODE", help="hanya wilayah ini (kode Kemendagri)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="briefing paralel (bawaan: jumlah inti)")
+    ap.add_argument("--formats", help="html,pdf (bawaan: dari file parameter)")
+    ap.add_argument("--lang", choices=params_mod.LANGS, help="bahasa briefing (id atau en)")
+    ap.add_argument("--force", action="store_true", help="bangun ulang semua, abaikan cache")
+    ap.add_argument("--cell-timeout", type=float, default=300, help="batas waktu per sel, detik")
+    ap.add_argument("--notebook-timeout", type=float, default=900, help="batas waktu per notebook, detik")
+    ap.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
+    a = ap.parse_args(argv)
+    try:
+        bp = params_mod.load(a.params, overrides={"lang": a.lang, "formats": a.formats, "wilayah": a.wilayah})
+        b = Builder(bp, jobs=a.jobs, force=a.force, cell_timeout=a.cell_timeout,
+                    notebook_timeout=a.notebook_timeout, progress=not a.no_progress)
+        return b.run()
+    except (ParameterError, InputError) as e:
+        _log(f"Error: {e}")
+        return 2

@@ -1,0 +1,659 @@
+"""The house style for every briefing chart, and the charts themselves.
+
+Design rules, and why:
+- Okabe–Ito colours: readable by the ~8 % of men with a colour-vision deficiency.
+- Fixed size per chart kind and fixed DPI, PNG without timestamps: the same data give byte-identical
+  images, so a rebuilt briefing can be diffed and a test can pin an image.
+- 5.0 in wide at 10 pt: on a 390 px phone the image shrinks to ~0.77 of its size, and 10 pt is the
+  smallest base size that stays legible there (6.3 in would put tick labels near 7 px).
+- Every chart carries title, unit, period and source (`finish`), because charts get screenshotted and
+  forwarded on WhatsApp without the text around them.
+- Figures are `matplotlib.figure.Figure` objects, never pyplot: the notebook's inline backend does not
+  auto-display them a second time, and no global pyplot state leaks between wilayah.
+- Numbers on axes and labels go through `kemiskinan.fmt` (Indonesian separators).
+"""
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+from contextlib import contextmanager
+from html import escape
+from typing import Iterable, Mapping, Sequence
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from kemiskinan import fmt
+from kemiskinan.i18n import STRINGS, desil_label, program_name, t
+
+# --- palette (Okabe & Ito 2008) ----------------------------------------------------------------------
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+}
+GREY = "#8C8C8C"
+LIGHT_GREY = "#D9D9D9"
+INK = "#222222"
+MUTED = "#555555"
+
+# Poorest = warmest; 4+ / non-desil in greys so they read as "outside the target".
+DESIL_ORDER = ["1", "2", "3", "4", "4+", "non-desil", "tidak_di_bdt"]
+DESIL_COLOURS = {
+    "1": OKABE_ITO["vermillion"], "2": OKABE_ITO["orange"], "3": OKABE_ITO["sky"], "4": OKABE_ITO["blue"],
+    "4+": GREY, "non-desil": LIGHT_GREY, "tidak_di_bdt": OKABE_ITO["purple"],
+}
+PRIORITAS_COLOURS = {1: OKABE_ITO["vermillion"], 2: OKABE_ITO["orange"], 3: OKABE_ITO["sky"], 4: OKABE_ITO["green"]}
+HASIL_COLOURS = {
+    "hasil_1": OKABE_ITO["green"], "hasil_2": OKABE_ITO["vermillion"], "hasil_3": OKABE_ITO["orange"],
+    "hasil_4": OKABE_ITO["purple"], "hasil_5": OKABE_ITO["yellow"], "belum_diverifikasi": LIGHT_GREY,
+}
+WILAYAH_COLOUR = OKABE_ITO["blue"]
+KOTA_COLOUR = GREY
+
+DPI = 150
+WIDTH_IN = 5.0
+# Fixed sizes (inches) per kind: a chart's size depends on its kind only, never on the data.
+SIZES = {
+    "bar": (WIDTH_IN, 3.0),
+    "barh_s": (WIDTH_IN, 2.6),    # up to ~6 bars (kecamatan, programmes)
+    "barh": (WIDTH_IN, 4.6),      # up to ~16 bars (kelurahan, indicators)
+    "line": (WIDTH_IN, 3.0),
+    "scatter": (WIDTH_IN, 4.4),
+    "upset": (WIDTH_IN, 3.8),
+    "map": (WIDTH_IN, 5.4),
+}
+_TITLE_PT, _SUB_PT, _SOURCE_PT = 11.5, 8.5, 7.5
+_PAD_IN = 0.07
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9.5,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 8.5,
+    "axes.edgecolor": "#666666",
+    "axes.labelcolor": INK,
+    "text.color": INK,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "grid.color": "#E6E6E6",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO.values())[1:]),
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "legend.frameon": False,
+    "hatch.linewidth": 0.6,
+    # Deterministic output for SVG/PDF too, if anyone saves those formats.
+    "svg.hashsalt": "kemiskinan",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+}
+
+
+@contextmanager
+def style():
+    """The house rcParams, applied while a chart is built and while it is saved."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def _styled(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        with style():
+            return fn(*a, **kw)
+    return wrapper
+
+
+def figure(kind: str = "bar", nrows: int = 1, ncols: int = 1, **subplot_kw) -> tuple[Figure, object]:
+    """A new house-style figure of a fixed size for `kind` (see SIZES) and its axes.
+
+    Constrained layout places the axes inside a band that leaves room for the title block at the top
+    and the source line at the bottom; `finish` sizes that band once the title is known.
+    """
+    if kind not in SIZES:
+        raise ValueError(f"jenis grafik tidak dikenal: {kind!r}; pilih dari {sorted(SIZES)}")
+    with style():
+        fig = Figure(figsize=SIZES[kind], dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.04, w_pad=0.04))
+        axes = fig.subplots(nrows, ncols, **subplot_kw)
+    fig.kemiskinan = {"kind": kind}  # what to_html needs later (alt text, size)
+    return fig, axes
+
+
+def _wrap(text: str, width_in: float, pt: float) -> list[str]:
+    # DejaVu Sans averages ~0.55 em per character; wrap conservatively so nothing runs off the image.
+    chars = max(20, int(width_in * 72 / (pt * 0.56)))
+    return textwrap.wrap(text, chars) or [""]
+
+
+def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lang: str = "id",
+           note: str | None = None) -> Figure:
+    """Stamp the title, "unit · period" subtitle and "Sumber: …" line on `fig`; returns `fig`.
+
+    `ax` is accepted so callers can hand over the main axes (kept for symmetry and future use).
+    """
+    w, h = fig.get_size_inches()
+    title_lines = _wrap(title, w - 2 * _PAD_IN, _TITLE_PT)
+    sub = " · ".join(p for p in (unit, period) if p)
+    src = f"{t('sumber', lang)}: {source}" + (f" · {note}" if note else "")
+    src_lines = _wrap(src, w - 2 * _PAD_IN, _SOURCE_PT)
+    line = 1.25 / 72  # inches per pt of line height
+    y = h - _PAD_IN
+    fig.text(_PAD_IN / w, y / h, "\n".join(title_lines), ha="left", va="top", fontsize=_TITLE_PT,
+             fontweight="bold", color=INK, linespacing=1.1)
+    y -= len(title_lines) * _TITLE_PT * line * 1.1
+    if sub:
+        fig.text(_PAD_IN / w, y / h, sub, ha="left", va="top", fontsize=_SUB_PT, color=MUTED)
+        y -= _SUB_PT * line
+    top_in = h - y + 0.08
+    bottom_in = len(src_lines) * _SOURCE_PT * line + _PAD_IN + 0.04
+    fig.text(_PAD_IN / w, _PAD_IN / h, "\n".join(src_lines), ha="left", va="bottom", fontsize=_SOURCE_PT,
+             color=MUTED, linespacing=1.1)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, bottom_in / h, 1.0, 1.0 - (top_in + bottom_in) / h))
+    meta = getattr(fig, "kemiskinan", {})
+    meta.update(title=title, unit=unit, period=period, source=source)
+    fig.kemiskinan = meta
+    return fig
+
+
+def to_png(fig: Figure) -> bytes:
+    """PNG bytes at the fixed DPI, without the Software/date metadata, so equal data → equal bytes."""
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def to_html(fig: Figure, alt: str | None = None, caption: str | None = None) -> str:
+    """An inline `<figure>` with the chart as a base64 PNG (self-contained HTML, no files beside it).
+
+    The `width` attribute is the physical size at 96 CSS px per inch, so desktop and print show the
+    chart at its designed size while the stylesheet's `max-width:100%` shrinks it on a phone.
+    """
+    meta = getattr(fig, "kemiskinan", {})
+    alt = alt or " — ".join(p for p in (meta.get("title"), meta.get("unit"), meta.get("period")) if p) or "grafik"
+    w, h = fig.get_size_inches()
+    data = base64.b64encode(to_png(fig)).decode("ascii")
+    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (f'<figure class="chart"><img src="data:image/png;base64,{data}" width="{round(w * 96)}" '
+            f'height="{round(h * 96)}" alt="{escape(alt, quote=True)}">{cap}</figure>')
+
+
+# --- axis helpers ---------------------------------------------------------------------------------
+
+def count_axis(axis, lang: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.angka(v, lang)))
+    axis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=3))
+
+
+def percent_axis(axis, lang: str, desimal: int = 0, rasio: bool = True) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.persen(v, lang, desimal=desimal, rasio=rasio)))
+
+
+def _legend_above(ax, handles=None, labels=None, ncols: int | None = None) -> None:
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=ncols or min(len(handles), 4),
+              borderaxespad=0.2, handlelength=1.2, columnspacing=1.0, fontsize=8.5)
+
+
+def _no_data(ax, lang: str) -> None:
+    ax.text(0.5, 0.5, t("tidak_ada_data", lang), ha="center", va="center", transform=ax.transAxes, color=MUTED)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _norm_desil(v) -> str:
+    s = str(v).strip().lower()
+    return {"non_desil": "non-desil", "nondesil": "non-desil", "non-bdt": "tidak_di_bdt",
+            "non_bdt": "tidak_di_bdt", "luar_bdt": "tidak_di_bdt"}.get(s, s)
+
+
+def _desil_sort_key(v: str) -> int:
+    return DESIL_ORDER.index(v) if v in DESIL_ORDER else len(DESIL_ORDER)
+
+
+# --- charts -----------------------------------------------------------------------------------------
+
+@_styled
+def desil_bars(sebaran: pd.DataFrame, names: Mapping[str, str], lang: str = "id", *, satuan: str = "keluarga",
+               tingkat_label: str = "", period: str = "", source: str = "", title: str | None = None,
+               highlight: str | None = None, desil: Sequence[str] = ("1", "2", "3", "4")) -> Figure:
+    """Stacked horizontal bars: per wilayah (rows of `sebaran`, contracts §3), the count in each desil.
+
+    Suppressed cells add nothing to the stack; the total of a bar with one is labelled "–*"-marked.
+    Bars are sorted by total (largest on top) so the reader sees where the poor are first.
+    """
+    df = sebaran[sebaran["satuan"] == satuan].copy() if "satuan" in sebaran else sebaran.copy()
+    df["kelompok_desil"] = df["kelompok_desil"].map(_norm_desil)
+    df = df[df["kelompok_desil"].isin(desil)]
+    kind = "barh_s" if df["kode_wilayah"].nunique() <= 6 else "barh"
+    fig, ax = figure(kind)
+    title = title or t("grafik_desil", lang, tingkat=tingkat_label.lower())
+    unit = t(f"satuan_{satuan}", lang) if f"satuan_{satuan}" in STRINGS else satuan
+    if df.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    ditekan = df["ditekan"].fillna(False).astype(bool) if "ditekan" in df else pd.Series(False, index=df.index)
+    df["nilai"] = pd.to_numeric(df["jumlah"], errors="coerce").where(~ditekan)
+    wide = df.pivot_table(index="kode_wilayah", columns="kelompok_desil", values="nilai", aggfunc="sum",
+                          min_count=1).reindex(columns=list(desil))
+    any_sup = df.assign(s=ditekan).groupby("kode_wilayah")["s"].any().reindex(wide.index, fill_value=False)
+    total = wide.sum(axis=1, min_count=1)
+    order = total.fillna(-1).sort_values(kind="mergesort").index  # ascending → largest drawn on top
+    wide, total, any_sup = wide.loc[order], total.loc[order], any_sup.loc[order]
+    y = np.arange(len(wide))
+    left = np.zeros(len(wide))
+    for d in desil:
+        vals = wide[d].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, vals, left=left, color=DESIL_COLOURS.get(d, GREY), height=0.68, label=desil_label(d, lang),
+                edgecolor="white", linewidth=0.5)
+        left += vals
+    labels = [names.get(k, k) for k in wide.index]
+    ax.set_yticks(y, labels)
+    for tick, k in zip(ax.get_yticklabels(), wide.index):
+        if highlight and (k == highlight or k.startswith(highlight + ".")):
+            tick.set_fontweight("bold")
+            tick.set_color(INK)
+    xmax = float(np.nanmax(left)) if len(left) else 1.0
+    for yi, tot, sup in zip(y, total, any_sup):
+        txt = fmt.angka(tot, lang) if not fmt.is_na(tot) else fmt.kosong(lang)
+        if sup:
+            txt += fmt.SUPPRESSED_MARK
+        ax.text((0 if fmt.is_na(tot) else tot) + xmax * 0.01, yi, txt, va="center", fontsize=8.5, color=INK)
+    ax.set_xlim(0, max(xmax * 1.15, 1))
+    count_axis(ax.xaxis, lang)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    _legend_above(ax, ncols=len(desil))
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+@_styled
+def coverage_bars(cakupan_wilayah: pd.DataFrame, cakupan_kota: pd.DataFrame | None, nama: str, lang: str = "id", *,
+                  period: str = "", source: str = "", title: str | None = None) -> Figure:
+    """Coverage (`cakupan`, 0–1) per programme: this wilayah next to the city (grey)."""
+    fig, ax = figure("barh_s")
+    title = title or t("grafik_cakupan", lang, nama=nama)
+    unit = t("satuan_persen_keluarga", lang)
+    w = cakupan_wilayah.drop_duplicates("program").set_index("program")
+    if w.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    progs = list(w.sort_values("cakupan", ascending=True, kind="mergesort").index)
+    y = np.arange(len(progs))
+    with_city = cakupan_kota is not None and not cakupan_kota.empty
+    h = 0.38 if with_city else 0.6
+    vals = w.loc[progs, "cakupan"].astype(float).to_numpy()
+    ax.barh(y + (h / 2 if with_city else 0), vals, height=h, color=WILAYAH_COLOUR, label=nama)
+    for yi, v in zip(y, vals):
+        ax.text(v + 0.01, yi + (h / 2 if with_city else 0), fmt.persen(v, lang), va="center", fontsize=8.5)
+    if with_city:
+        k = cakupan_kota.drop_duplicates("program").set_index("program").reindex(progs)
+        kv = k["cakupan"].astype(float).to_numpy()
+        ax.barh(y - h / 2, np.nan_to_num(kv), height=h, color=KOTA_COLOUR, label="Kota Bontang")
+        for yi, v in zip(y, kv):
+            ax.text((0 if np.isnan(v) else v) + 0.01, yi - h / 2, fmt.persen(v, lang), va="center", fontsize=8.5,
+                    color=MUTED)
+    ax.set_yticks(y, [program_name(p) for p in progs])
+    ax.set_xlim(0, 1.12)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    percent_axis(ax.xaxis, lang)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    if with_city:
+        _legend_above(ax, ncols=2)
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+@_styled
+def leakage_bars(kebocoran: pd.DataFrame, lang: str = "id", *, period: str = "", source: str = "",
+                 title: str | None = None) -> Figure:
+    """Who receives each programme: 100 % stacked bars of recipients by `kelompok_desil` (leakage)."""
+    fig, ax = figure("barh_s")
+    title = title or t("grafik_kebocoran", lang)
+    unit = t("satuan_persen_penerima", lang)
+    df = kebocoran.copy()
+    if df.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    df["kelompok_desil"] = df["kelompok_desil"].map(_norm_desil)
+    wide = df.pivot_table(index="program", columns="kelompok_desil", values="n_penerima", aggfunc="sum").fillna(0)
+    cols = sorted(wide.columns, key=_desil_sort_key)
+    share = wide[cols].div(wide[cols].sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
+    progs = list(share.index)[::-1]
+    y = np.arange(len(progs))
+    left = np.zeros(len(progs))
+    for c in cols:
+        vals = share.loc[progs, c].to_numpy(dtype=float)
+        ax.barh(y, vals, left=left, height=0.62, color=DESIL_COLOURS.get(c, GREY), label=desil_label(c, lang),
+                edgecolor="white", linewidth=0.5)
+        for yi, l, v in zip(y, left, vals):
+            if v >= 0.09:
+                dark = c in {"1", "4", "tidak_di_bdt"}
+                ax.text(l + v / 2, yi, fmt.persen(v, lang, desimal=0), ha="center", va="center", fontsize=7.5,
+                        color="white" if dark else INK)
+        left += vals
+    ax.set_yticks(y, [program_name(p) for p in progs])
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    percent_axis(ax.xaxis, lang)
+    ax.tick_params(axis="y", length=0)
+    _legend_above(ax, ncols=min(len(cols), 4))
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+def parse_kombinasi(k) -> tuple[str, ...]:
+    """Programme codes in a `kombinasi` value: "kks+pkh", "KKS|PKH", "kks, pkh" → ("kks", "pkh"); none → ()."""
+    if fmt.is_na(k):
+        return ()
+    s = str(k).strip().lower()
+    if s in {"", "-", "tidak_ada", "tanpa_program", "tanpa program", "none", "tidak ada"}:
+        return ()
+    for sep in ("|", ",", "&", ";", " dan ", " + "):
+        s = s.replace(sep, "+")
+    return tuple(p.strip() for p in s.split("+") if p.strip())
+
+
+@_styled
+def overlap_chart(tumpang_tindih: pd.DataFrame, lang: str = "id", *, top: int = 8, period: str = "",
+                  source: str = "", title: str | None = None) -> Figure:
+    """UpSet-style chart: bars = households per programme combination, dots below = which programmes."""
+    fig, (ax, axm) = figure("upset", 2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    title = title or t("grafik_tumpang_tindih", lang)
+    unit = t("satuan_rumah_tangga", lang)
+    df = tumpang_tindih.copy()
+    if df.empty:
+        _no_data(ax, lang)
+        axm.set_axis_off()
+        return finish(fig, ax, title, unit, period, source, lang)
+    df["_p"] = df["kombinasi"].map(parse_kombinasi)
+    df = df.groupby("_p", sort=False)["n_rumah_tangga"].sum().reset_index()
+    df = df.sort_values(["n_rumah_tangga", "_p"], ascending=[False, True], kind="mergesort").head(top)
+    progs = sorted({p for combo in df["_p"] for p in combo}, key=lambda p: (list(PROGRAM_ORDER).index(p)
+                                                                          if p in PROGRAM_ORDER else 99, p))
+    x = np.arange(len(df))
+    colours = [GREY if not combo else WILAYAH_COLOUR for combo in df["_p"]]
+    ax.bar(x, df["n_rumah_tangga"].to_numpy(dtype=float), color=colours, width=0.62)
+    vmax = float(df["n_rumah_tangga"].max() or 1)
+    for xi, v in zip(x, df["n_rumah_tangga"]):
+        ax.text(xi, v + vmax * 0.02, fmt.angka(v, lang), ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(0, vmax * 1.18)
+    count_axis(ax.yaxis, lang)
+    ax.yaxis.grid(True)
+    ax.tick_params(axis="x", length=0)
+    rows = progs + ["__none__"] if any(not c for c in df["_p"]) else progs
+    for yi, p in enumerate(rows):
+        axm.scatter(x, [yi] * len(x), s=28, color=LIGHT_GREY, zorder=1)
+    for xi, combo in zip(x, df["_p"]):
+        idx = [rows.index(p) for p in combo] if combo else [rows.index("__none__")]
+        axm.scatter([xi] * len(idx), idx, s=34, color=INK, zorder=2)
+        if len(idx) > 1:
+            axm.plot([xi, xi], [min(idx), max(idx)], color=INK, linewidth=1.5, zorder=2)
+    axm.set_yticks(range(len(rows)), [program_name(p) if p != "__none__" else t("tanpa_program", lang) for p in rows])
+    axm.set_ylim(len(rows) - 0.5, -0.5)
+    axm.set_xticks([])
+    for s in ("left", "bottom"):
+        axm.spines[s].set_visible(False)
+    axm.tick_params(axis="y", length=0)
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+PROGRAM_ORDER = ("kks", "pkh", "kis", "kip", "raskin", "rastra", "bpnt", "kur")
+
+
+@_styled
+def deprivation_bars(profil: pd.DataFrame, labels: Mapping[str, str], lang: str = "id", *, top: int = 10,
+                     period: str = "", source: str = "", title: str | None = None) -> Figure:
+    """Share of households with each deprivation (domain.md §4.4): desil 1–2 next to desil 3–4.
+
+    Sorted by the D1–D2 share; suppressed cells get no bar and a "–*" label, never a zero-length bar.
+    """
+    fig, ax = figure("barh")
+    title = title or t("grafik_profil", lang)
+    unit = t("satuan_persen_rt", lang)
+    df = profil[profil["kelompok"].isin(["D1-D2", "D3-D4"])].copy()
+    if df.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    sup = df["ditekan"].fillna(False).astype(bool) if "ditekan" in df else pd.Series(False, index=df.index)
+    df["v"] = pd.to_numeric(df["persen"], errors="coerce").where(~sup)
+    df["s"] = sup
+    v = df.pivot_table(index="indikator", columns="kelompok", values="v", aggfunc="first", dropna=False)
+    s = df.pivot_table(index="indikator", columns="kelompok", values="s", aggfunc="any").fillna(False)
+    v = v.reindex(columns=["D1-D2", "D3-D4"])
+    s = s.reindex(index=v.index, columns=["D1-D2", "D3-D4"]).fillna(False)
+    order = v["D1-D2"].fillna(-1).sort_values(ascending=False, kind="mergesort").index[:top][::-1]
+    y = np.arange(len(order))
+    h = 0.38
+    for off, col, colour, lab in ((h / 2, "D1-D2", DESIL_COLOURS["1"], t("d1_d2", lang)),
+                                   (-h / 2, "D3-D4", DESIL_COLOURS["4"], t("d3_d4", lang))):
+        vals = v.loc[order, col].to_numpy(dtype=float)
+        ax.barh(y + off, np.nan_to_num(vals), height=h, color=colour, label=lab)
+        for yi, val, sp in zip(y, vals, s.loc[order, col]):
+            txt = fmt.persen(val, lang, desimal=0, ditekan=bool(sp))
+            ax.text((0 if np.isnan(val) else val) + 0.01, yi + off, txt, va="center", fontsize=7.5, color=MUTED)
+    ax.set_yticks(y, [textwrap.fill(labels.get(i, i), 26) for i in order], fontsize=8.5)
+    ax.set_xlim(0, min(1.0, float(np.nanmax(v.to_numpy(dtype=float))) * 1.2 + 0.05) if v.notna().any().any() else 1)
+    percent_axis(ax.xaxis, lang)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    _legend_above(ax, ncols=2)
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+@_styled
+def bps_line(series: Mapping[str, pd.Series], lang: str = "id", *, period: str = "", source: str = "",
+             title: str | None = None, main: str | None = None) -> Figure:
+    """P0 (percent, already ×100) over the years, one line per series: {"Kota Bontang": Series(tahun→p0)}.
+
+    The first series (or `main`) is drawn strong with value labels; comparison series are dashed.
+    """
+    fig, ax = figure("line")
+    title = title or t("grafik_bps", lang)
+    unit = t("satuan_persen_penduduk", lang)
+    if not series:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    main = main or next(iter(series))
+    styles = [(OKABE_ITO["orange"], "--", "s"), (GREY, ":", "^"), (OKABE_ITO["purple"], "-.", "D")]
+    years: set[int] = set()
+    vmax = 0.0
+    i = 0
+    for name, s in series.items():
+        s = pd.to_numeric(s, errors="coerce").dropna().sort_index()
+        if s.empty:
+            continue
+        years |= set(int(y) for y in s.index)
+        vmax = max(vmax, float(s.max()))
+        if name == main:
+            ax.plot(s.index, s.values, color=WILAYAH_COLOUR, linewidth=2.4, marker="o", label=name, zorder=3)
+            for xv, yv in zip(s.index, s.values):
+                ax.annotate(fmt.persen(yv, lang, desimal=2, rasio=False), (xv, yv), textcoords="offset points",
+                            xytext=(0, 7), ha="center", fontsize=8, color=WILAYAH_COLOUR)
+        else:
+            c, ls, m = styles[i % len(styles)]
+            i += 1
+            ax.plot(s.index, s.values, color=c, linestyle=ls, linewidth=1.8, marker=m, markersize=4, label=name)
+            last_x, last_y = s.index[-1], s.values[-1]
+            ax.annotate(fmt.persen(last_y, lang, desimal=2, rasio=False), (last_x, last_y),
+                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5, color=c)
+    if years:
+        ys = sorted(years)
+        ax.set_xticks(ys, [str(y) for y in ys])
+        ax.set_xlim(ys[0] - 0.4, ys[-1] + 0.4)
+    ax.set_ylim(0, vmax * 1.25 if vmax else 1)
+    percent_axis(ax.yaxis, lang, desimal=0, rasio=False)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.yaxis.grid(True)
+    _legend_above(ax)
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+@_styled
+def mpm_progress(mpm: pd.DataFrame, names: Mapping[str, str], lang: str = "id", *, period: str = "",
+                 source: str = "", title: str | None = None, highlight: str | None = None) -> Figure:
+    """Per kelurahan: MPM registrations stacked by verification result (hasil 1–5) and not yet verified.
+
+    A kelurahan that has not reported gets the words "belum melapor" instead of a bar, so an empty
+    return is never mistaken for "no poor households registered".
+    """
+    cols = ["hasil_1", "hasil_2", "hasil_3", "hasil_4", "hasil_5", "belum_diverifikasi"]
+    df = mpm.copy().reset_index(drop=True)
+    kind = "barh_s" if len(df) <= 6 else "barh"
+    fig, ax = figure(kind)
+    title = title or t("mpm_progres_judul", lang)
+    unit = t("satuan_rumah_tangga", lang)
+    if df.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    for c in cols + ["pendaftar"]:
+        df[c] = pd.to_numeric(df.get(c), errors="coerce")
+    df["_tot"] = df[cols].sum(axis=1, min_count=1)
+    df = df.sort_values(["_tot", "kode_wilayah"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
+    y = np.arange(len(df))
+    left = np.zeros(len(df))
+    for c in cols:
+        vals = df[c].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, vals, left=left, height=0.66, color=HASIL_COLOURS[c], label=t(c, lang), edgecolor="white",
+                linewidth=0.4)
+        left += vals
+    xmax = float(left.max()) if left.max() > 0 else 1.0
+    melapor = df["melapor"] if "melapor" in df else pd.Series(True, index=df.index)
+    for yi, tot, m in zip(y, df["_tot"], melapor):
+        if m is False or (not fmt.is_na(m) and not bool(m)):
+            ax.text(xmax * 0.01, yi, t("belum_melapor", lang), va="center", fontsize=8, color=OKABE_ITO["vermillion"],
+                    style="italic")
+        else:
+            ax.text((0 if fmt.is_na(tot) else tot) + xmax * 0.01, yi, fmt.angka(tot, lang), va="center", fontsize=8)
+    ax.set_yticks(y, [names.get(k, k) for k in df["kode_wilayah"]])
+    if highlight:
+        for tick, k in zip(ax.get_yticklabels(), df["kode_wilayah"]):
+            if k == highlight:
+                tick.set_fontweight("bold")
+    ax.set_xlim(0, xmax * 1.18)
+    count_axis(ax.xaxis, lang)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    _legend_above(ax, ncols=3)
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+@_styled
+def mpm_funnel(row: Mapping, lang: str = "id", *, period: str = "", source: str = "",
+               title: str | None = None) -> Figure:
+    """One wilayah's MPM funnel: registered → already in BDT / new → verified → fully verified."""
+    fig, ax = figure("barh_s")
+    title = title or t("mpm_funnel_judul", lang)
+    unit = t("satuan_rumah_tangga", lang)
+
+    def num(k):
+        v = row.get(k)
+        return None if fmt.is_na(v) else float(v)
+
+    hasil = [num(f"hasil_{i}") for i in range(1, 6)]
+    verified = sum(h for h in hasil if h is not None) if any(h is not None for h in hasil) else None
+    steps = [(t("pendaftar", lang), num("pendaftar")), (t("terdaftar_bdt", lang), num("terdaftar_bdt")),
+             (t("baru", lang), num("baru")), (t("diverifikasi", lang), verified), (t("hasil_1", lang), num("hasil_1"))]
+    steps = steps[::-1]
+    y = np.arange(len(steps))
+    vals = np.array([s[1] if s[1] is not None else 0 for s in steps], dtype=float)
+    colours = [OKABE_ITO["green"], WILAYAH_COLOUR, OKABE_ITO["sky"], OKABE_ITO["sky"], GREY]
+    ax.barh(y, vals, color=colours, height=0.62)
+    vmax = float(vals.max()) if vals.max() > 0 else 1.0
+    for yi, (_, v) in zip(y, steps):
+        ax.text((v or 0) + vmax * 0.01, yi, fmt.angka(v, lang), va="center", fontsize=8.5)
+    ax.set_yticks(y, [s[0] for s in steps])
+    ax.set_xlim(0, vmax * 1.15)
+    count_axis(ax.xaxis, lang)
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    return finish(fig, ax, title, unit, period, source, lang)
+
+
+@_styled
+def quadrant_scatter(prioritas: pd.DataFrame, lang: str = "id", *, highlight: Iterable[str] | str | None = None,
+                     period: str = "", source: str = "", title: str | None = None) -> Figure:
+    """Kelurahan on % desil 1–2 (x) × KKS coverage (y), city reference lines, coloured by priority 1–4.
+
+    Priority 1 (bottom right: many very poor, low coverage) is the quadrant the eye should go to.
+    """
+    fig, ax = figure("scatter")
+    title = title or t("grafik_kuadran", lang)
+    unit = f"x: {t('persen_d1_d2', lang)} · y: {t('cakupan_kks', lang)}"
+    df = prioritas.copy()
+    if df.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    hl = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    x = pd.to_numeric(df["x_persen_d1_d2"], errors="coerce").to_numpy(dtype=float)
+    yv = pd.to_numeric(df["y_cakupan_kks"], errors="coerce").to_numpy(dtype=float)
+    xk = float(pd.to_numeric(df["x_kota"], errors="coerce").dropna().iloc[0])
+    yk = float(pd.to_numeric(df["y_kota"], errors="coerce").dropna().iloc[0])
+    pad_x = (np.nanmax(x) - np.nanmin(x)) * 0.12 + 0.01
+    pad_y = (np.nanmax(yv) - np.nanmin(yv)) * 0.12 + 0.01
+    x0, x1 = min(np.nanmin(x), xk) - pad_x, max(np.nanmax(x), xk) + pad_x * 1.6
+    y0, y1 = min(np.nanmin(yv), yk) - pad_y, max(np.nanmax(yv), yk) + pad_y
+    ax.axvline(xk, color=GREY, linewidth=1, linestyle="--", zorder=1)
+    ax.axhline(yk, color=GREY, linewidth=1, linestyle="--", zorder=1)
+    ax.text(xk, y1, f" {t('rata_kota', lang)}", fontsize=7.5, color=MUTED, va="top", ha="left")
+    # Quadrant captions: 1 = bottom right by definition (worse on both); the other three are labelled
+    # by the table's own priority numbers, found from a point in each quadrant, so we never contradict it.
+    quad_name = {}
+    for _, r in df.iterrows():
+        qx = r["x_persen_d1_d2"] > xk
+        qy = r["y_cakupan_kks"] >= yk
+        if not fmt.is_na(r.get("prioritas")):
+            quad_name[(qx, qy)] = int(r["prioritas"])
+    corners = {(True, False): (x1, y0, "right", "bottom"), (True, True): (x1, y1, "right", "top"),
+               (False, False): (x0, y0, "left", "bottom"), (False, True): (x0, y1, "left", "top")}
+    for key, (cx, cy, ha, va) in corners.items():
+        if key in quad_name:
+            n = quad_name[key]
+            ax.text(cx, cy, t("prioritas_n", lang, n=n), ha=ha, va=va, fontsize=8, fontweight="bold",
+                    color=PRIORITAS_COLOURS.get(n, MUTED), alpha=0.9)
+    colours = [PRIORITAS_COLOURS.get(int(p), GREY) if not fmt.is_na(p) else GREY for p in df["prioritas"]]
+    sizes = [80 if k in hl else 38 for k in df["kode_wilayah"]]
+    edges = [INK if k in hl else "white" for k in df["kode_wilayah"]]
+    ax.scatter(x, yv, s=sizes, c=colours, edgecolors=edges, linewidths=1.2, zorder=3)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    # Labels: nudge apart vertically when two points sit close, so 15 names stay legible.
+    placed: list[tuple[float, float]] = []
+    dy_min = (y1 - y0) * 0.045
+    dx_near = (x1 - x0) * 0.22
+    for i in np.argsort(-yv, kind="mergesort"):
+        lx, ly = x[i], yv[i]
+        while any(abs(ly - py) < dy_min and abs(lx - px) < dx_near for px, py in placed):
+            ly -= dy_min * 0.5
+        placed.append((lx, ly))
+        k = df["kode_wilayah"].iloc[i]
+        ax.annotate(str(df["nama"].iloc[i]), (x[i], yv[i]), xytext=(lx + (x1 - x0) * 0.015, ly),
+                    textcoords="data", fontsize=7.5 if k not in hl else 8.5,
+                    fontweight="bold" if k in hl else "normal", va="center", color=INK,
+                    arrowprops=None)
+    percent_axis(ax.xaxis, lang)
+    percent_axis(ax.yaxis, lang)
+    ax.set_xlabel(t("persen_d1_d2", lang))
+    ax.set_ylabel(t("cakupan_kks", lang))
+    return finish(fig, ax, title, unit, period, source, lang)

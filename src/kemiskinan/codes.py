@@ -1,0 +1,277 @@
+"""Code lists of PBDT 2015 (domain.md §2.3–2.6) and decoders: codes, yes/no per column, desil, dates.
+
+Everything here is vectorised over *unique* values: a column of 4 M cells usually has a few dozen
+distinct values, so each distinct value is decoded once and the result is broadcast back.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from kemiskinan.nik import TRIM_CHARS
+
+# --------------------------------------------------------------------------------------------------
+# Code lists (PBDT 2015 vintage). Values are the valid integer codes; labels for the data dictionary.
+# --------------------------------------------------------------------------------------------------
+CODELISTS: dict[str, dict[int, str]] = {
+    "sta_bangunan": {1: "Milik sendiri", 2: "Kontrak/sewa", 3: "Bebas sewa", 4: "Dinas", 5: "Lainnya"},
+    "sta_lahan": {1: "Milik sendiri", 2: "Milik orang lain", 3: "Tanah negara", 4: "Lainnya"},
+    "lantai": {1: "Marmer/granit", 2: "Keramik", 3: "Parket/vinil/permadani", 4: "Ubin/tegel/teraso",
+               5: "Kayu/papan kualitas tinggi", 6: "Semen/bata merah", 7: "Bambu",
+               8: "Kayu/papan kualitas rendah", 9: "Tanah", 10: "Lainnya"},
+    "dinding": {1: "Tembok", 2: "Plesteran anyaman bambu/kawat", 3: "Kayu", 4: "Anyaman bambu",
+                5: "Batang kayu", 6: "Bambu", 7: "Lainnya"},
+    "kondisi_dinding": {1: "Bagus/kualitas tinggi", 2: "Jelek/kualitas rendah"},
+    "atap": {1: "Beton/genteng beton", 2: "Genteng keramik", 3: "Genteng metal", 4: "Genteng tanah liat",
+             5: "Asbes", 6: "Seng", 7: "Sirap", 8: "Bambu", 9: "Jerami/ijuk/daun-daunan/rumbia", 10: "Lainnya"},
+    "kondisi_atap": {1: "Bagus/kualitas tinggi", 2: "Jelek/kualitas rendah"},
+    "sumber_airminum": {1: "Air kemasan bermerk", 2: "Air isi ulang", 3: "Leding meteran", 4: "Leding eceran",
+                        5: "Sumur bor/pompa", 6: "Sumur terlindung", 7: "Sumur tak terlindung",
+                        8: "Mata air terlindung", 9: "Mata air tak terlindung", 10: "Air sungai/danau/waduk",
+                        11: "Air hujan", 12: "Lainnya"},
+    "cara_peroleh_airminum": {1: "Membeli eceran", 2: "Langganan", 3: "Tidak membeli"},
+    "sumber_penerangan": {1: "Listrik PLN", 2: "Listrik non-PLN", 3: "Bukan listrik"},
+    "daya": {1: "450 W", 2: "900 W", 3: "1.300 W", 4: "2.200 W", 5: "> 2.200 W", 6: "Tanpa meteran"},
+    "bb_masak": {1: "Listrik", 2: "Gas > 3 kg", 3: "Gas 3 kg", 4: "Gas kota/biogas", 5: "Minyak tanah",
+                 6: "Briket", 7: "Arang", 8: "Kayu bakar", 9: "Tidak memasak di rumah"},
+    "fasbab": {1: "Sendiri", 2: "Bersama", 3: "Umum", 4: "Tidak ada"},
+    "kloset": {1: "Leher angsa", 2: "Plengsengan", 3: "Cemplung/cubluk", 4: "Tidak pakai"},
+    "buang_tinja": {1: "Tangki", 2: "SPAL", 3: "Lubang tanah", 4: "Kolam/sawah/sungai/danau/laut",
+                    5: "Pantai/tanah lapang/kebun", 6: "Lainnya"},
+    # ART (Blok IV)
+    "hub_krt": {1: "Kepala RT", 2: "Istri/suami", 3: "Anak", 4: "Menantu", 5: "Cucu", 6: "Orang tua/mertua",
+                7: "Pembantu ruta", 8: "Lainnya"},
+    "sta_kawin": {1: "Belum kawin", 2: "Kawin/nikah", 3: "Cerai hidup", 4: "Cerai mati"},
+    "jenis_cacat": {i: lab for i, lab in enumerate([
+        "Tidak cacat", "Tuna daksa/cacat tubuh", "Tuna netra", "Tuna rungu", "Tuna wicara", "Rungu & wicara",
+        "Netra & cacat tubuh", "Netra, rungu & wicara", "Rungu, wicara & cacat tubuh",
+        "Rungu, wicara, netra & cacat tubuh", "Cacat mental retardasi", "Mantan penderita gangguan jiwa",
+        "Cacat fisik & mental"])},
+    "penyakit_kronis": {i: lab for i, lab in enumerate([
+        "Tidak ada", "Hipertensi", "Rematik", "Asma", "Masalah jantung", "Diabetes", "TBC", "Stroke",
+        "Kanker/tumor ganas", "Lainnya"])},
+    "partisipasi_sekolah": {0: "Tidak/belum pernah sekolah", 1: "Masih sekolah", 2: "Tidak bersekolah lagi"},
+    "pendidikan_tertinggi": {1: "SD/SDLB", 2: "Paket A", 3: "M. Ibtidaiyah", 4: "SMP/SMPLB", 5: "Paket B",
+                             6: "M. Tsanawiyah", 7: "SMA/SMK/SMALB", 8: "Paket C / M. Aliyah",
+                             9: "M. Aliyah / Paket C", 10: "Perguruan tinggi"},
+    "kelas_tertinggi": {i: ("Tamat" if i == 8 else f"Kelas {i}") for i in range(1, 9)},
+    "ijazah_tertinggi": {0: "Tidak punya", 1: "SD/sederajat", 2: "SMP/sederajat", 3: "SMA/sederajat",
+                         4: "D1/D2/D3", 5: "D4/S1", 6: "S2/S3"},
+    "sta_bekerja": {1: "Ya", 2: "Tidak"},
+    "lapangan_usaha": {i: f"Kode {i}" for i in range(1, 23)},
+    "status_pekerjaan": {1: "Berusaha sendiri", 2: "Dibantu buruh tidak tetap/tidak dibayar",
+                         3: "Dibantu buruh tetap/dibayar", 4: "Buruh/karyawan swasta",
+                         5: "PNS/TNI/Polri/BUMN/BUMD/legislatif", 6: "Pekerja bebas pertanian",
+                         7: "Pekerja bebas non-pertanian", 8: "Pekerja keluarga/tidak dibayar"},
+    "sta_hamil": {1: "Ya", 2: "Tidak"},
+    "ada_dikk": {1: "Ya", 2: "Tidak"},
+    "ada_akta_nikah": {0: "Tidak", 1: "Ya, dapat ditunjukkan", 2: "Ya, tidak dapat ditunjukkan"},
+    "ada_kartu_identitas": {i: f"Kode aditif {i}" for i in range(0, 16)},
+}
+CODELISTS["hubkel"] = CODELISTS["hub_krt"]
+
+#: Blok V yes/no: which (ya, tidak) pair each column uses (domain.md §2.4). Never a global 1 = ya.
+YES_NO: dict[str, tuple[int, int]] = {
+    "ada_tabung_gas": (1, 2), "ada_lemari_es": (3, 4), "ada_ac": (1, 2), "ada_pemanas": (3, 4),
+    "ada_telepon": (1, 2), "ada_tv": (3, 4), "ada_emas": (1, 2), "ada_laptop": (3, 4),
+    "ada_sepeda": (1, 2), "ada_motor": (3, 4), "ada_mobil": (1, 2), "ada_perahu": (3, 4),
+    "ada_motor_tempel": (1, 2), "ada_perahu_motor": (3, 4), "ada_kapal": (1, 2),
+    "aset_tak_bergerak": (1, 2), "rumah_lain": (3, 4), "sta_art_usaha": (1, 2),
+    "sta_kks": (1, 2), "sta_kip": (3, 4), "sta_kis": (1, 2), "sta_bpjs_mandiri": (3, 4),
+    "sta_jamsostek": (1, 2), "sta_asuransi": (3, 4), "sta_pkh": (1, 2), "sta_raskin": (3, 4), "sta_kur": (1, 2),
+}
+
+KELOMPOK_DESIL = ("1", "2", "3", "4", "4+", "non-desil")
+
+HASIL_VERIFIKASI = {1: "Selesai diverivali", 2: "Rumah tangga tidak ditemukan",
+                    3: "Pindah/bangunan tidak ada", 4: "Bagian dari rumah tangga lain", 5: "Data ganda"}
+
+STATUS_KARTU = {"TERSALUR": "tersalur", "SUDAH TERSALUR": "tersalur", "DISALURKAN": "tersalur",
+                "BELUM TERSALUR": "belum_tersalur", "BELUM": "belum_tersalur", "BELUM DISALURKAN": "belum_tersalur",
+                "DIKEMBALIKAN": "dikembalikan", "KEMBALI": "dikembalikan", "RETUR": "dikembalikan"}
+KKS_STATUSES = ("tersalur", "belum_tersalur", "dikembalikan", "tidak_ada")
+
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "feb": 2, "pebruari": 2, "peb": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agt": 8, "ags": 8, "agu": 8, "agst": 8, "aug": 8, "august": 8, "agus": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11, "nop": 11, "nopember": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+
+
+def text(s: pd.Series) -> pd.Series:
+    """Trim ends (incl. NBSP / zero-width) and turn empty strings into NA."""
+    s = s.astype("str").str.strip(TRIM_CHARS)
+    return s.where(s != "")
+
+
+def _int_value(v: str) -> int | None:
+    v = v.strip(TRIM_CHARS)
+    m = re.fullmatch(r"([+-]?\d+)(?:[.,]0+)?", v)
+    return int(m.group(1)) if m else None
+
+
+def _map_unique(s: pd.Series, fn, dtype) -> pd.Series:
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = pd.array([fn(u) for u in uniques] + [None], dtype=dtype)
+    return pd.Series(mapped.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
+
+
+def parse_int(s: pd.Series, dtype: str = "Int64") -> tuple[pd.Series, pd.Series]:
+    """Integers written as text ('3', '3.0', ' 3 '). Returns (values, invalid mask: non-empty but not int)."""
+    t = text(s)
+    vals = _map_unique(t, _int_value, "Int64")
+    invalid = t.notna() & vals.isna()
+    return vals.astype(dtype), invalid
+
+
+def parse_float(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Decimal numbers with '.' or ',' decimal separator."""
+    t = text(s)
+
+    def f(v: str):
+        v = v.replace(" ", "")
+        if re.fullmatch(r"[+-]?\d+,\d+", v):
+            v = v.replace(",", ".")
+        try:
+            return float(v)
+        except ValueError:
+            return None
+    vals = _map_unique(t, f, "Float64")
+    return vals.astype("Float64"), t.notna() & vals.isna()
+
+
+def decode_codes(s: pd.Series, column: str, dtype: str = "Int8") -> tuple[pd.Series, pd.Series]:
+    """Integer code checked against the column's code list; outside the list → NA + invalid."""
+    vals, invalid = parse_int(s, "Int64")
+    allowed = CODELISTS.get(column)
+    if allowed is not None:
+        outside = vals.notna() & ~vals.isin(list(allowed))
+        invalid = invalid | outside
+        vals = vals.mask(outside)
+    return vals.astype(dtype), invalid
+
+
+def decode_yes_no(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series, tuple[int, int]]:
+    """Blok V yes/no to boolean using the column's own pair (domain.md §2.4).
+
+    If a column documented as 3/4 contains only 1/2 (or the reverse) the file uses the other layout for
+    that column: the observed pair is used and returned so the caller can log it. Values outside the
+    pair → NA + invalid.
+    """
+    vals, invalid = parse_int(s, "Int64")
+    pair = YES_NO.get(column, (1, 2))
+    present = set(pd.unique(vals.dropna()).tolist())
+    if present and not (present & set(pair)):
+        other = (3, 4) if pair == (1, 2) else (1, 2)
+        if present <= set(other):
+            pair = other
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[vals == pair[0]] = True
+    out[vals == pair[1]] = False
+    invalid = invalid | (vals.notna() & ~vals.isin(list(pair)))
+    return out, invalid, pair
+
+
+def desil_from(status: pd.Series, percentile: pd.Series) -> pd.DataFrame:
+    """desil (Int8 1–4), percentile (Int16 1–100), kelompok_desil (category), and problem masks.
+
+    status_kesejahteraan 1–4 wins; otherwise desil from percentile: 1–10 → 1, 11–20 → 2, 21–30 → 3,
+    31–40 → 4, > 40 → "4+"; neither → "non-desil" (domain.md §2.6).
+    """
+    st, st_bad = parse_int(status, "Int64")
+    pc, pc_bad = parse_int(percentile, "Int64")
+    st_out = st.notna() & ~st.between(1, 4)
+    pc_out = pc.notna() & ~pc.between(1, 100)
+    st_bad, pc_bad = st_bad | st_out, pc_bad | pc_out
+    st, pc = st.mask(st_out), pc.mask(pc_out)
+    from_pc = ((pc - 1) // 10 + 1)
+    disagree = st.notna() & pc.notna() & pc.le(40) & (from_pc != st)
+    disagree |= st.notna() & pc.gt(40)
+    desil = st.fillna(from_pc.where(pc.le(40)))
+    kel = desil.astype("str").fillna("")
+    kel = kel.where(desil.notna(), np.where(pc.gt(40).fillna(False), "4+", "non-desil"))
+    return pd.DataFrame({
+        "desil": desil.astype("Int8"),
+        "percentile": pc.astype("Int16"),
+        "kelompok_desil": pd.Categorical(kel, categories=KELOMPOK_DESIL),
+        "status_tidak_valid": st_bad.fillna(False).astype(bool),
+        "percentile_tidak_valid": pc_bad.fillna(False).astype(bool),
+        "desil_percentile_beda": disagree.fillna(False).astype(bool),
+    }, index=status.index)
+
+
+def _year(y: int, two_digit: bool, reference_year: int) -> int:
+    if not two_digit:
+        return y
+    return 2000 + y if 2000 + y <= reference_year else 1900 + y
+
+
+def parse_date(value: object, reference_year: int = 2018) -> _dt.date | None:
+    """One date in the forms Indonesian files use; None if it is not a real date.
+
+    `15/01/2018`, `15-01-2018`, `15.01.18`, `2018-01-15` (optionally with a time), `15 Januari 2018`,
+    `15-Jan-2018`, `15 Agt 2018`, `Januari 15, 2018`, Excel serial numbers (`43115`), and date objects.
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    v = str(value).strip(TRIM_CHARS).strip()
+    if not v:
+        return None
+    try:
+        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", v)
+        if m:
+            return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", v)
+        if m:
+            return _dt.date(_year(int(m[3]), len(m[3]) == 2, reference_year), int(m[2]), int(m[1]))
+        m = re.fullmatch(r"(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d{4}|\d{2})", v)
+        if m and m[2].lower() in MONTHS:
+            return _dt.date(_year(int(m[3]), len(m[3]) == 2, reference_year), MONTHS[m[2].lower()], int(m[1]))
+        m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", v)
+        if m and m[1].lower() in MONTHS:
+            return _dt.date(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
+        m = re.fullmatch(r"(\d{5})(?:[.,]0+)?", v)
+        if m and 1 <= int(m[1]) <= 80000:  # Excel serial, 1900 date system
+            return _EXCEL_EPOCH + _dt.timedelta(days=int(m[1]))
+    except ValueError:  # day 00, month 13, 30 February …
+        return None
+    return None
+
+
+def parse_dates(s: pd.Series, reference_year: int = 2018) -> tuple[pd.Series, pd.Series]:
+    """Vectorised `parse_date` → (datetime64[s] Series, invalid mask: non-empty but not a date)."""
+    t = text(s)
+    codes, uniques = pd.factorize(t, use_na_sentinel=True)
+    parsed = [parse_date(u, reference_year) for u in uniques]
+    arr = np.array([np.datetime64(d, "s") if d else np.datetime64("NaT", "s") for d in parsed] + [np.datetime64("NaT", "s")],
+                   dtype="datetime64[s]")
+    vals = pd.Series(arr[np.where(codes < 0, len(uniques), codes)], index=s.index)
+    invalid = t.notna() & vals.isna()
+    return vals, invalid
+
+
+def status_kartu(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """KKS `Status Kartu` → category tersalur / belum_tersalur / dikembalikan; unknown → NA + invalid."""
+    t = text(s)
+    key = t.str.upper().str.replace(r"[^A-Z ]+", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    vals = key.map(STATUS_KARTU)
+    invalid = t.notna() & vals.isna()
+    return pd.Series(pd.Categorical(vals, categories=KKS_STATUSES[:3]), index=s.index), invalid

@@ -1,0 +1,335 @@
+"""Every fixed string of the briefings, in Bahasa Indonesia (the product language) and English.
+
+One table, so a translator or a reviewer sees all wording in one place and a test can check that no
+key lacks a language. Strings may hold `{name}` placeholders filled by `t(key, lang, name=...)`.
+Data values (kelurahan names, numbers) never live here; they are escaped and formatted elsewhere.
+"""
+from __future__ import annotations
+
+LANGS = ("id", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    # ---- document -------------------------------------------------------------------------------
+    "judul_dokumen": {"id": "Briefing Kemiskinan", "en": "Poverty Briefing"},
+    "untuk_walikota": {"id": "untuk Walikota Bontang", "en": "for the Mayor of Bontang"},
+    "untuk_camat": {"id": "untuk Camat {nama}", "en": "for the Head of Kecamatan {nama}"},
+    "untuk_lurah": {"id": "untuk Lurah {nama}", "en": "for the Head of Kelurahan {nama}"},
+    "periode": {"id": "Periode", "en": "Period"},
+    "banner_sintetis": {
+        "id": "DATA SINTETIS — bukan data asli; angka hanya untuk uji coba sistem",
+        "en": "SYNTHETIC DATA — not real data; numbers are for system testing only",
+    },
+    "rahasia_agregat": {
+        "id": "Hanya angka agregat; tidak memuat nama, NIK, No. KK atau alamat perorangan.",
+        "en": "Aggregates only; no names, NIK, family card numbers or personal addresses.",
+    },
+    # ---- section titles (domain.md §6) ----------------------------------------------------------
+    "bagian_ringkasan": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
+    "bagian_makro": {"id": "Kemiskinan makro (BPS)", "en": "Macro poverty (BPS)"},
+    "bagian_sebaran": {"id": "Sebaran Data Terpadu", "en": "Distribution in the Integrated Database"},
+    "bagian_profil": {"id": "Profil rumah tangga miskin", "en": "Profile of poor households"},
+    "bagian_cakupan": {"id": "Cakupan program dan ketepatan sasaran", "en": "Programme coverage and targeting"},
+    "bagian_prioritas": {"id": "Prioritas wilayah", "en": "Area priorities"},
+    "bagian_mpm": {"id": "Pemutakhiran data (MPM)", "en": "Data updating (MPM)"},
+    "bagian_rekomendasi": {"id": "Rekomendasi", "en": "Recommendations"},
+    "bagian_metodologi": {"id": "Catatan metodologi", "en": "Methodological notes"},
+    # ---- headline cards --------------------------------------------------------------------------
+    "kartu_keluarga_miskin": {"id": "Keluarga miskin (desil 1–4)", "en": "Poor families (deciles 1–4)"},
+    "kartu_keluarga_kks": {"id": "Keluarga pemegang KKS", "en": "Families holding a KKS card"},
+    "kartu_cakupan_kks": {"id": "Cakupan KKS", "en": "KKS coverage"},
+    "kartu_tanpa_kks": {"id": "Keluarga miskin tanpa KKS", "en": "Poor families without KKS"},
+    "kartu_p0": {"id": "Persentase penduduk miskin (P0)", "en": "Poverty headcount (P0)"},
+    "kartu_mpm": {"id": "Pendaftar MPM", "en": "MPM registrations"},
+    "kartu_kota": {"id": "Kota: {nilai}", "en": "City: {nilai}"},
+    "kartu_mpm_melapor": {"id": "{n} dari {total} kelurahan melapor", "en": "{n} of {total} kelurahan reported"},
+    "sumber": {"id": "Sumber", "en": "Source"},
+    # ---- sources and vintages (defaults; run metadata may override) ------------------------------
+    "sumber_bdt": {"id": "PBDT 2015 (TNP2K)", "en": "PBDT 2015 (TNP2K)"},
+    "sumber_kks": {"id": "Daftar distribusi KKS 2017, dipadankan dengan PBDT 2015",
+                   "en": "KKS distribution list 2017, matched to PBDT 2015"},
+    "sumber_mpm": {"id": "Rekap MPM 2018 kelurahan", "en": "Kelurahan MPM 2018 returns"},
+    "sumber_bps": {"id": "BPS, Susenas", "en": "BPS, Susenas"},
+    "sumber_penduduk": {"id": "Disdukcapil 2017", "en": "Civil registry 2017"},
+    "periode_bdt": {"id": "PBDT 2015", "en": "PBDT 2015"},
+    "periode_kks": {"id": "KKS 2017", "en": "KKS 2017"},
+    "periode_mpm": {"id": "MPM 2018", "en": "MPM 2018"},
+    # ---- units / labels --------------------------------------------------------------------------
+    "satuan_rumah_tangga": {"id": "rumah tangga", "en": "households"},
+    "satuan_keluarga": {"id": "keluarga", "en": "families"},
+    "satuan_jiwa": {"id": "jiwa", "en": "persons"},
+    "satuan_persen": {"id": "persen", "en": "percent"},
+    "satuan_persen_keluarga": {"id": "% keluarga", "en": "% of families"},
+    "satuan_persen_rt": {"id": "% rumah tangga", "en": "% of households"},
+    "satuan_persen_penerima": {"id": "% penerima", "en": "% of recipients"},
+    "satuan_persen_penduduk": {"id": "% penduduk", "en": "% of population"},
+    "satuan_rupiah": {"id": "rupiah", "en": "rupiah"},
+    "wilayah": {"id": "Wilayah", "en": "Area"},
+    "kota": {"id": "Kota", "en": "City"},
+    "kecamatan": {"id": "Kecamatan", "en": "Kecamatan"},
+    "kelurahan": {"id": "Kelurahan", "en": "Kelurahan"},
+    "rt": {"id": "RT", "en": "RT"},
+    "jumlah": {"id": "Jumlah", "en": "Total"},
+    "tahun": {"id": "Tahun", "en": "Year"},
+    "program": {"id": "Program", "en": "Programme"},
+    "indikator": {"id": "Indikator", "en": "Indicator"},
+    "kelompok_desil": {"id": "Kelompok desil", "en": "Decile group"},
+    "desil_n": {"id": "Desil {n}", "en": "Decile {n}"},
+    "desil_4plus": {"id": "Desil 4+ (di atas 40 %)", "en": "Decile 4+ (above 40 %)"},
+    "non_desil": {"id": "Tanpa desil", "en": "No decile"},
+    "tidak_di_bdt": {"id": "Tidak di BDT", "en": "Not in BDT"},
+    "d1_d2": {"id": "Desil 1–2", "en": "Deciles 1–2"},
+    "d3_d4": {"id": "Desil 3–4", "en": "Deciles 3–4"},
+    "semua": {"id": "Semua", "en": "All"},
+    "target": {"id": "Sasaran", "en": "Target"},
+    "cakupan": {"id": "Cakupan", "en": "Coverage"},
+    "tidak_menerima": {"id": "Sasaran tidak menerima", "en": "Target not receiving"},
+    "exclusion_error": {"id": "Exclusion error", "en": "Exclusion error"},
+    "inclusion_error": {"id": "Inclusion error", "en": "Inclusion error"},
+    "penerima_luar_target": {"id": "Penerima di luar sasaran", "en": "Recipients outside target"},
+    "tanpa_program": {"id": "Tanpa program", "en": "No programme"},
+    "jumlah_rt_tanpa_program": {"id": "Rumah tangga desil 1–4 tanpa program", "en": "Decile 1–4 households with no programme"},
+    "kombinasi": {"id": "Kombinasi program", "en": "Programme combination"},
+    "peringkat": {"id": "Peringkat", "en": "Rank"},
+    "prioritas": {"id": "Prioritas", "en": "Priority"},
+    "prioritas_n": {"id": "Prioritas {n}", "en": "Priority {n}"},
+    "persen_d1_d2": {"id": "% RT desil 1–2", "en": "% HH deciles 1–2"},
+    "cakupan_kks": {"id": "Cakupan KKS", "en": "KKS coverage"},
+    "rata_kota": {"id": "rata-rata kota", "en": "city average"},
+    "pendaftar": {"id": "Pendaftar", "en": "Registered"},
+    "terdaftar_bdt": {"id": "Sudah di BDT", "en": "Already in BDT"},
+    "baru": {"id": "Baru", "en": "New"},
+    "diverifikasi": {"id": "Sudah diverifikasi", "en": "Verified"},
+    "belum_diverifikasi": {"id": "Belum diverifikasi", "en": "Not yet verified"},
+    "melapor": {"id": "Melapor", "en": "Reported"},
+    "belum_melapor": {"id": "belum melapor", "en": "not reported"},
+    "ya": {"id": "ya", "en": "yes"},
+    "tidak": {"id": "tidak", "en": "no"},
+    "hasil_1": {"id": "Selesai diverivali", "en": "Verified (complete)"},
+    "hasil_2": {"id": "Tidak ditemukan", "en": "Household not found"},
+    "hasil_3": {"id": "Pindah/bangunan tidak ada", "en": "Moved / building gone"},
+    "hasil_4": {"id": "Bagian RT lain", "en": "Part of another household"},
+    "hasil_5": {"id": "Data ganda", "en": "Duplicate"},
+    "art_meninggal": {"id": "ART meninggal", "en": "Members deceased"},
+    "art_pindah": {"id": "ART pindah", "en": "Members moved"},
+    "art_baru": {"id": "ART baru", "en": "New members"},
+    "perubahan_bersih": {"id": "Perubahan bersih RT", "en": "Net change in households"},
+    "tanggal_terakhir": {"id": "Laporan terakhir", "en": "Latest report"},
+    "biaya_per_tahun": {"id": "Biaya per tahun", "en": "Cost per year"},
+    "tidak_ada_data": {"id": "tidak ada data", "en": "no data"},
+    "catatan_bps_kota": {
+        "id": "Angka BPS hanya tersedia untuk tingkat kota; angka di bawah ini berlaku untuk seluruh Kota Bontang.",
+        "en": "BPS figures exist only at city level; the numbers below are for the whole of Kota Bontang.",
+    },
+    "catatan_p1p2_naik": {
+        "id": "Dari {t0} ke {t1} persentase penduduk miskin (P0) turun, tetapi indeks kedalaman (P1) dan keparahan (P2) naik: penduduk yang tetap miskin menjadi lebih miskin.",
+        "en": "From {t0} to {t1} the headcount (P0) fell but the depth (P1) and severity (P2) indices rose: those who stayed poor became poorer.",
+    },
+    "catatan_p0_arah": {
+        "id": "P0 Kota Bontang {arah} dari {v0} ({t0}) menjadi {v1} ({t1}); Kalimantan Timur {vk} ({t1}).",
+        "en": "Bontang's P0 {arah} from {v0} ({t0}) to {v1} ({t1}); Kalimantan Timur {vk} ({t1}).",
+    },
+    "turun": {"id": "turun", "en": "fell"},
+    "naik": {"id": "naik", "en": "rose"},
+    "tetap": {"id": "tetap", "en": "stayed"},
+    "gk": {"id": "Garis kemiskinan (Rp/kapita/bulan)", "en": "Poverty line (Rp/capita/month)"},
+    "p0": {"id": "P0 (%)", "en": "P0 (%)"},
+    "p1": {"id": "P1", "en": "P1"},
+    "p2": {"id": "P2", "en": "P2"},
+    "penduduk_miskin": {"id": "Penduduk miskin (jiwa)", "en": "Poor persons"},
+    "sebaran_kalimat": {
+        "id": "{nama} mencatat {rt} rumah tangga ({jiwa} jiwa) di desil 1–4 PBDT 2015, yaitu {persen} dari seluruh penduduk tercatat di BDT.",
+        "en": "{nama} has {rt} households ({jiwa} persons) in deciles 1–4 of PBDT 2015; {persen} of the population is in the BDT.",
+    },
+    "sebaran_anak": {"id": "Keluarga desil 1–4 per {tingkat}", "en": "Decile 1–4 families by {tingkat}"},
+    "sebaran_diri": {"id": "Desil di {nama}", "en": "Deciles in {nama}"},
+    "peta_judul": {"id": "Persentase penduduk tercatat di BDT per kelurahan", "en": "Share of population in the BDT by kelurahan"},
+    "peta_skematis": {"id": "Peta skematis (satu kotak = satu kelurahan, tidak berskala)",
+                      "en": "Schematic map (one tile = one kelurahan, not to scale)"},
+    "profil_kalimat": {
+        "id": "Kondisi dengan selisih terbesar antara desil 1–2 dan desil 3–4: {daftar}.",
+        "en": "Conditions with the largest gap between deciles 1–2 and 3–4: {daftar}.",
+    },
+    "cakupan_kalimat": {
+        "id": "Cakupan KKS di {nama}: {cak} ({n} dari {target} keluarga miskin); kota {cak_kota}.",
+        "en": "KKS coverage in {nama}: {cak} ({n} of {target} poor families); city {cak_kota}.",
+    },
+    "prioritas_kalimat": {
+        "id": "Prioritas 1 = proporsi desil 1–2 di atas rata-rata kota dan cakupan KKS di bawah rata-rata kota.",
+        "en": "Priority 1 = share in deciles 1–2 above the city average and KKS coverage below it.",
+    },
+    "prioritas_posisi": {
+        "id": "{nama} berada di kuadran prioritas {n}.",
+        "en": "{nama} is in priority quadrant {n}.",
+    },
+    "mpm_kalimat": {
+        "id": "{pendaftar} pendaftar MPM; {diverifikasi} sudah diverifikasi, {belum} belum. {melapor} dari {total} kelurahan sudah melapor.",
+        "en": "{pendaftar} MPM registrations; {diverifikasi} verified, {belum} not yet. {melapor} of {total} kelurahan have reported.",
+    },
+    "mpm_tenggat": {
+        "id": "Hasil pemutakhiran dilaporkan ke provinsi paling lambat Mei 2018.",
+        "en": "Update results are due at the province by May 2018.",
+    },
+    "mpm_funnel_judul": {"id": "Alur pemutakhiran MPM", "en": "MPM update funnel"},
+    "mpm_progres_judul": {"id": "Hasil verifikasi MPM per kelurahan", "en": "MPM verification results by kelurahan"},
+    # ---- charts ----------------------------------------------------------------------------------
+    "grafik_desil": {"id": "Keluarga desil 1–4 per {tingkat}", "en": "Decile 1–4 families by {tingkat}"},
+    "grafik_cakupan": {"id": "Cakupan program: {nama} dan kota", "en": "Programme coverage: {nama} and city"},
+    "grafik_kebocoran": {"id": "Penerima program menurut desil", "en": "Programme recipients by decile"},
+    "grafik_tumpang_tindih": {"id": "Kombinasi program yang diterima rumah tangga", "en": "Programme combinations received by households"},
+    "grafik_profil": {"id": "Kondisi rumah tangga: desil 1–2 dan desil 3–4", "en": "Household conditions: deciles 1–2 vs 3–4"},
+    "grafik_bps": {"id": "Persentase penduduk miskin (P0)", "en": "Poverty headcount (P0)"},
+    "grafik_kuadran": {"id": "Kuadran prioritas kelurahan", "en": "Kelurahan priority quadrants"},
+    "grafik_mpm": {"id": "Hasil verifikasi MPM", "en": "MPM verification results"},
+    # ---- recommendations -------------------------------------------------------------------------
+    "opd_dinsos": {"id": "Dinsos-PM", "en": "Social Affairs (Dinsos-PM)"},
+    "opd_bapelitbang": {"id": "Bapelitbang", "en": "Planning agency (Bapelitbang)"},
+    "opd_disdukcapil": {"id": "Disdukcapil", "en": "Civil registry (Disdukcapil)"},
+    "opd_kelurahan": {"id": "Kelurahan", "en": "Kelurahan offices"},
+    "rek_kks": {
+        "id": "Salurkan KKS kepada {n} keluarga miskin di {nama} yang belum memegangnya{rincian}.",
+        "en": "Deliver KKS cards to the {n} poor families in {nama} who do not hold one{rincian}.",
+    },
+    "rek_rincian": {"id": "; terbanyak di {daftar}", "en": "; most in {daftar}"},
+    "rek_biaya": {
+        "id": "Menambahkan {n} keluarga yang belum menerima {program} butuh sekitar {biaya} per tahun ({manfaat} per keluarga per bulan).",
+        "en": "Adding the {n} families not receiving {program} costs about {biaya} per year ({manfaat} per family per month).",
+    },
+    "rek_prioritas": {
+        "id": "Dahulukan kelurahan prioritas 1: {daftar} (banyak desil 1–2, cakupan KKS rendah).",
+        "en": "Put priority-1 kelurahan first: {daftar} (many in deciles 1–2, low KKS coverage).",
+    },
+    "rek_inklusi": {
+        "id": "Periksa ulang {n} penerima {program} di luar desil 1–4 ({persen} dari penerima).",
+        "en": "Re-check the {n} {program} recipients outside deciles 1–4 ({persen} of recipients).",
+    },
+    "rek_tidak_di_bdt": {
+        "id": "Padankan {n} penerima {program} yang tidak ditemukan di BDT dengan data kependudukan (NIK/No. KK).",
+        "en": "Match the {n} {program} recipients not found in the BDT against civil-registry data (NIK/family card).",
+    },
+    "rek_mpm_lapor": {
+        "id": "Tagih laporan MPM dari kelurahan yang belum melapor: {daftar}; batas lapor ke provinsi Mei 2018.",
+        "en": "Chase the MPM returns of kelurahan that have not reported: {daftar}; due at the province in May 2018.",
+    },
+    "rek_mpm_verifikasi": {
+        "id": "Selesaikan verifikasi {n} pendaftar MPM yang belum dikunjungi{rincian}.",
+        "en": "Finish verifying the {n} MPM registrations not yet visited{rincian}.",
+    },
+    "rek_tanpa_program": {
+        "id": "Jangkau {n} rumah tangga desil 1–4 yang belum menerima program apa pun{rincian}.",
+        "en": "Reach the {n} decile 1–4 households that receive no programme at all{rincian}.",
+    },
+    "rek_kosong": {"id": "Tidak ada tindak lanjut yang ditunjukkan oleh data.", "en": "The data point to no follow-up."},
+    # ---- methodology -----------------------------------------------------------------------------
+    "met_definisi": {"id": "Definisi", "en": "Definitions"},
+    "met_sumber": {"id": "Sumber dan tahun data", "en": "Sources and data vintages"},
+    "met_kerahasiaan": {"id": "Kerahasiaan", "en": "Confidentiality"},
+    "met_proses": {"id": "Proses pembuatan", "en": "Production"},
+    "def_rt": {
+        "id": "Rumah tangga (RT): orang yang tinggal serumah dan makan dari satu dapur; satu RT dapat berisi beberapa keluarga.",
+        "en": "Household (rumah tangga): people living in one dwelling and eating from one kitchen; it may contain several families.",
+    },
+    "def_keluarga": {
+        "id": "Keluarga: satu Kartu Keluarga di dalam rumah tangga (IDBDT + nomor urut keluarga). KKS diberikan per keluarga.",
+        "en": "Family (keluarga): one family card within a household (IDBDT + family number). KKS is issued per family.",
+    },
+    "def_jiwa": {"id": "Jiwa: anggota rumah tangga (orang).", "en": "Persons (jiwa): household members."},
+    "def_desil": {
+        "id": "Desil: peringkat kesejahteraan nasional PBDT 2015; desil 1 = 10 % termiskin. Keluarga miskin = desil 1–4 (40 % terbawah).",
+        "en": "Decile: national PBDT 2015 welfare ranking; decile 1 = poorest 10 %. Poor families = deciles 1–4 (bottom 40 %).",
+    },
+    "def_cakupan": {
+        "id": "Cakupan = sasaran yang menerima ÷ seluruh sasaran. Exclusion error = 1 − cakupan. Inclusion error = penerima di luar sasaran ÷ seluruh penerima.",
+        "en": "Coverage = targets receiving ÷ all targets. Exclusion error = 1 − coverage. Inclusion error = recipients outside the target ÷ all recipients.",
+    },
+    "def_kks": {
+        "id": "Pemegang KKS: keluarga yang kartunya berstatus TERSALUR pada daftar distribusi dan cocok dengan BDT (lewat No. KK atau NIK).",
+        "en": "KKS holder: a family whose card is marked TERSALUR (delivered) in the distribution list and matched to the BDT (by family card or NIK).",
+    },
+    "def_prioritas": {
+        "id": "Analisis kuadran: kelurahan dibandingkan dengan rata-rata kota pada dua indikator; prioritas 1 bila keduanya lebih buruk, 4 bila keduanya lebih baik.",
+        "en": "Quadrant analysis: each kelurahan is compared with the city average on two indicators; priority 1 if worse on both, 4 if better on both.",
+    },
+    "def_bps": {
+        "id": "P0, P1, P2: ukuran Foster–Greer–Thorbecke dari Susenas (BPS), tingkat kota; BDT tidak memuat pengeluaran sehingga tidak dapat menghitungnya.",
+        "en": "P0, P1, P2: Foster–Greer–Thorbecke measures from Susenas (BPS), city level; the BDT holds no expenditure data and cannot compute them.",
+    },
+    "kerahasiaan_teks": {
+        "id": "Briefing ini hanya memuat angka agregat (UU 24/2013 Pasal 79 dan 95A). Sel berisi jumlah kecil ditekan dan ditulis “–*”, tidak pernah 0.",
+        "en": "This briefing holds aggregates only (Law 24/2013 art. 79 and 95A). Small cells are suppressed and shown as “–*”, never 0.",
+    },
+    "run_id": {"id": "ID proses", "en": "Run ID"},
+    "git_sha": {"id": "Versi kode (git)", "en": "Code version (git)"},
+    "versi": {"id": "Versi paket", "en": "Package version"},
+    "dibuat": {"id": "Dibuat", "en": "Generated"},
+    "berkas_masukan": {"id": "Berkas masukan", "en": "Input files"},
+    "halaman_dari": {"id": "Halaman {x} dari {y}", "en": "Page {x} of {y}"},
+    # ---- index page ------------------------------------------------------------------------------
+    "indeks_judul": {"id": "Daftar briefing kemiskinan", "en": "Poverty briefings"},
+    "buka_html": {"id": "Buka", "en": "Open"},
+    "unduh_pdf": {"id": "PDF (A4)", "en": "PDF (A4)"},
+}
+
+# Programme codes as the indicator tables spell them (contracts §3 `program`) → display names.
+PROGRAM = {
+    "kks": "KKS", "pkh": "PKH", "kis": "KIS", "kip": "KIP", "raskin": "Rastra", "rastra": "Rastra",
+    "bpnt": "BPNT", "kur": "KUR", "bpjs_mandiri": "BPJS Mandiri", "jamsostek": "Jamsostek",
+    "asuransi": "Asuransi",
+}
+
+# Deprivation indicators (domain.md §4.4) — names the indicator engineer is likely to use; anything
+# else falls back to indicators_meta.yml or a tidied key, so a new indicator never breaks a briefing.
+INDIKATOR = {
+    "lantai_tidak_permanen": {"id": "Lantai tidak permanen", "en": "Non-permanent floor"},
+    "dinding_tidak_permanen": {"id": "Dinding tidak permanen", "en": "Non-permanent wall"},
+    "atap_buruk": {"id": "Atap buruk", "en": "Poor roof"},
+    "luas_lantai_kurang_8": {"id": "Luas lantai < 8 m²/orang", "en": "Floor area < 8 m²/person"},
+    "air_tidak_layak": {"id": "Air minum tidak layak", "en": "Unimproved drinking water"},
+    "listrik_non_pln": {"id": "Tanpa listrik PLN", "en": "No PLN electricity"},
+    "daya_450": {"id": "Listrik 450 VA", "en": "450 VA electricity"},
+    "bahan_bakar_kayu": {"id": "Memasak dengan kayu/arang/minyak tanah", "en": "Cooks with wood/charcoal/kerosene"},
+    "tanpa_jamban_sendiri": {"id": "Tanpa jamban sendiri", "en": "No own toilet"},
+    "pembuangan_tidak_aman": {"id": "Pembuangan tinja tidak aman", "en": "Unsafe sewage disposal"},
+    "lahan_bukan_milik": {"id": "Lahan bukan milik sendiri", "en": "Land not owned"},
+    "krt_pendidikan_sd": {"id": "Kepala RT berpendidikan ≤ SD", "en": "Head educated ≤ primary"},
+    "krt_tidak_bekerja": {"id": "Kepala RT tidak bekerja", "en": "Head not working"},
+    "krt_perempuan": {"id": "Kepala RT perempuan", "en": "Female head"},
+    "ada_disabilitas": {"id": "Ada anggota penyandang disabilitas", "en": "Member with disability"},
+    "ada_lansia": {"id": "Ada lansia (≥ 60 tahun)", "en": "Member aged 60+"},
+    "anak_tidak_sekolah": {"id": "Ada anak 7–18 tidak sekolah", "en": "Child 7–18 out of school"},
+    "rtlh": {"id": "Rumah tidak layak huni", "en": "Substandard housing"},
+}
+
+
+def t(key: str, lang: str = "id", **values: object) -> str:
+    """The fixed string `key` in `lang`, with `{placeholders}` filled from `values`.
+
+    Unknown keys raise KeyError (a typo must fail a test, not print a key into a mayor's briefing).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"bahasa tidak dikenal: {lang!r} (pakai 'id' atau 'en')")
+    text = STRINGS[key][lang]
+    return text.format(**values) if values else text
+
+
+def program_name(code: str) -> str:
+    """Display name of a programme code (`kks` → `KKS`); unknown codes are shown upper-cased."""
+    c = str(code).strip()
+    return PROGRAM.get(c.lower(), c.upper() if len(c) <= 6 else c)
+
+
+def desil_label(kelompok: object, lang: str = "id") -> str:
+    """Label of a `kelompok_desil` value (`1`…`4`, `4+`, `non-desil`, `tidak_di_bdt`)."""
+    k = str(kelompok).strip().lower()
+    if k in {"1", "2", "3", "4"}:
+        return t("desil_n", lang, n=k)
+    if k == "4+":
+        return t("desil_4plus", lang)
+    if k in {"non-desil", "non_desil", "nondesil"}:
+        return t("non_desil", lang)
+    if k in {"tidak_di_bdt", "non-bdt", "non_bdt", "luar_bdt", "tidak di bdt"}:
+        return t("tidak_di_bdt", lang)
+    return str(kelompok)
+
+
+def tingkat_label(tingkat: str, lang: str = "id") -> str:
+    return t(tingkat, lang) if tingkat in {"kota", "kecamatan", "kelurahan", "rt"} else tingkat

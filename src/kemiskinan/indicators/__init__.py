@@ -1,0 +1,93 @@
+"""Indicators for the Walikota's poverty briefings (docs/contracts.md §3, docs/indicators.md).
+
+Public API:
+
+- `compute_all(clean, params)` → the tables of contracts §3 (checked, suppressed);
+- `write_all(tables, out_dir)`, `load_all(periode_or_dir)`;
+- `fgt(expenditure, poverty_line, alpha, weights=None)`, `fgt_all`, `check_fgt`, `check_p0_monotone`;
+- `suppress(df, count_cols, threshold, ...)`, `quadrant(...)`;
+- `meta(id, lang="id")`, `all_meta()`, `write_indicator_docs()`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kemiskinan.indicators import tables as T
+from kemiskinan.indicators._base import PROGRAMS, check_hierarchy, suppress
+from kemiskinan.indicators.fgt import check_fgt, check_p0_monotone, fgt, fgt_all
+from kemiskinan.indicators.io import TABLES, load_all, write_all
+from kemiskinan.indicators.meta import all_meta, meta, render_indicator_docs, write_indicator_docs
+from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, parse_params, quadrant,
+                                          read_clean)
+
+__all__ = ["compute_all", "write_all", "load_all", "fgt", "fgt_all", "check_fgt", "check_p0_monotone",
+           "suppress", "quadrant", "meta", "all_meta", "write_indicator_docs", "render_indicator_docs",
+           "DEFAULT_PARAMS", "PROGRAMS", "TABLES", "manfaat_table", "parse_params", "read_clean"]
+
+
+def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None = None) -> dict[str, pd.DataFrame]:
+    """All indicator tables from the clean tables (a dict, or the processed folder holding them).
+
+    Order matters: every table is computed and checked on true numbers first (CheckError with the
+    offending rows on failure), then small-cell suppression is applied to what gets published.
+    """
+    p = parse_params(params)
+    if not isinstance(clean, dict):
+        clean = read_clean(clean)
+    d = T.prepare(clean, p)
+
+    seb = T.sebaran(d, p)
+    check_hierarchy(seb[seb["tingkat"] != "rt"], ["jumlah"], ["satuan", "kelompok_desil"], "sebaran")
+    cak = T.cakupan(d, p)
+    T.check_cakupan(cak)
+    keb = T.kebocoran(d, p)
+    check_hierarchy(keb, ["n_penerima"], ["program", "kelompok_desil"], "kebocoran")
+    _check_kebocoran_vs_cakupan(keb, cak)
+    tt = T.tumpang_tindih(d, p)
+    check_hierarchy(tt, ["n_rumah_tangga"], ["kelompok", "kombinasi"], "tumpang_tindih")
+    pro = T.profil(d, p)
+    from kemiskinan.indicators._base import check_rows
+    check_rows(pro, pro["n_kondisi"] > pro["n"], "profil: n_kondisi > n")
+    check_hierarchy(pro[pro["tingkat"] != "rt"], ["n", "n_kondisi"], ["indikator", "kelompok"], "profil")
+    mp = T.mpm(d, p)
+    T.check_mpm(mp)
+    pri = T.prioritas(d, p, cak)
+    bia = T.biaya(d, p)
+    check_hierarchy(bia, ["n_keluarga_target", "n_keluarga_dikecualikan"], ["program"], "biaya")
+    kks_bia = bia[bia["program"] == "KKS"].set_index("kode_wilayah")["n_keluarga_dikecualikan"]
+    kks_cak = cak[(cak["program"] == "KKS") & (cak["target"] == p.target_label) & (cak["tingkat"] != "rt")] \
+        .set_index("kode_wilayah")["n_tidak_menerima"]
+    diff = kks_bia.ne(kks_cak.reindex(kks_bia.index))
+    if diff.any():
+        check_rows(pd.DataFrame({"biaya": kks_bia, "cakupan": kks_cak.reindex(kks_bia.index)}), diff,
+                   "biaya KKS: n_keluarga_dikecualikan ≠ cakupan n_tidak_menerima")
+    ring = T.ringkasan(p, seb, cak, tt, mp)
+    T.check_ringkasan(ring)
+    bps = T.bps_makro()
+
+    k = p.ambang_sel_kecil
+    return {
+        "ringkasan": ring,
+        "sebaran": T.suppress_sebaran(seb, k),
+        "cakupan": T.suppress_cakupan(cak, k),
+        "kebocoran": keb,
+        "tumpang_tindih": tt,
+        "profil": T.suppress_profil(pro, k),
+        "mpm": mp,
+        "prioritas": pri,
+        "biaya": bia,
+        "bps_makro": bps,
+    }
+
+
+def _check_kebocoran_vs_cakupan(keb: pd.DataFrame, cak: pd.DataFrame) -> None:
+    """Recipients by desil must add up to the recipients counted for coverage (+ those not in BDT)."""
+    from kemiskinan.indicators._base import check_rows
+    s = keb.groupby(["kode_wilayah", "program"])["n_penerima"].sum()
+    first = cak["target"].iloc[0]
+    c = cak[(cak["target"] == first) & (cak["tingkat"] != "rt")].set_index(["kode_wilayah", "program"])
+    expect = c["n_penerima"] + c["n_penerima_tidak_di_bdt"].fillna(0)
+    j = pd.DataFrame({"kebocoran": s, "cakupan": expect}).dropna()
+    check_rows(j, j["kebocoran"] != j["cakupan"], "kebocoran: jumlah penerima ≠ cakupan")

@@ -1,0 +1,285 @@
+"""Shared pieces of the indicator code: wilayah expansion, tallies, suppression, sanity checks.
+
+Every wilayah-level table is built the same way: each unit (rumah tangga, keluarga, jiwa, KKS row …) is
+copied once per level (kota, kecamatan, kelurahan, RT) with that level's `kode_wilayah`, then grouped.
+Doing it in one place is what makes "kecamatan sums = kota sums" true by construction — and the checks
+below still verify it, because a unit with a wrong code would silently break it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kemiskinan import wilayah
+from kemiskinan.errors import CheckError
+
+LEVELS: tuple[str, ...] = ("kota", "kecamatan", "kelurahan", "rt")
+LEVELS_NO_RT: tuple[str, ...] = ("kota", "kecamatan", "kelurahan")
+KOTA = wilayah.KOTA_CODE
+
+KELOMPOK_DESIL: tuple[str, ...] = ("1", "2", "3", "4", "4+", "non-desil")
+
+# Programme label -> (clean column, unit). KKS comes from the 2017 distribution list at keluarga level
+# (the card is issued per keluarga); the others only exist as Blok V flags of the 2015 household record.
+PROGRAMS: tuple[str, ...] = ("KKS", "PKH", "KIS/PBI", "KIP", "Rastra/BPNT")
+PROGRAM_FLAG = {"KKS": "sta_kks", "PKH": "sta_pkh", "KIS/PBI": "sta_kis", "KIP": "sta_kip",
+                "Rastra/BPNT": "sta_raskin"}
+
+# Sort orders for the non-wilayah keys, so row order is deterministic and readable.
+_ORDER: dict[str, Sequence[str]] = {
+    "tingkat": LEVELS,
+    "kelompok_desil": (*KELOMPOK_DESIL, "1-4", "tidak_di_bdt", "semua"),
+    "satuan": ("rumah_tangga", "keluarga", "jiwa"),
+    "program": PROGRAMS,
+    "kelompok": ("D1-D2", "D3-D4", "semua"),
+}
+
+
+# ----------------------------------------------------------------------------------------------------
+# wilayah
+# ----------------------------------------------------------------------------------------------------
+def rt_code(kode_kelurahan: pd.Series, rt: pd.Series) -> pd.Series:
+    """RT-level `kode_wilayah`: the kelurahan's Kemendagri code + "." + the 3-digit RT number.
+
+    RTs have no Kemendagri code; this form sorts right under its kelurahan and is unambiguous.
+    """
+    return (kode_kelurahan.astype("string") + "." + rt.astype("string")).astype("string")
+
+
+def wilayah_universe(levels: Iterable[str] = LEVELS_NO_RT) -> pd.DataFrame:
+    """kode_wilayah, tingkat, nama for kota, kecamatan and kelurahan from the reference table."""
+    rows = [(w.kode, w.tingkat, w.nama) for w in wilayah.briefing_wilayah() if w.tingkat in set(levels)]
+    return pd.DataFrame(rows, columns=["kode_wilayah", "tingkat", "nama"]).astype(
+        {"kode_wilayah": "string", "tingkat": "string", "nama": "string"})
+
+
+def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
+    """Kemendagri kecamatan code of each kelurahan, through the reference table (never by slicing)."""
+    parent = {w.kode: w.induk for w in wilayah.kelurahan()}
+    unknown = sorted(set(kode_kelurahan.dropna().astype(str)) - set(parent))
+    if unknown:
+        raise CheckError(f"kode_kelurahan tidak dikenal di tabel bersih: {unknown[:10]}")
+    return kode_kelurahan.astype("string").map(parent).astype("string")
+
+
+def names_for(codes: pd.Series) -> pd.Series:
+    """Display name of each kode_wilayah; RT codes become 'RT 012, <kelurahan>'."""
+    known = wilayah.names()
+    out = []
+    for c in codes.astype(str):
+        if c in known:
+            out.append(known[c])
+        else:
+            kel, _, rt = c.rpartition(".")
+            out.append(f"RT {rt}, {known.get(kel, kel)}")
+    return pd.Series(out, index=codes.index, dtype="string")
+
+
+def explode_levels(df: pd.DataFrame, levels: Iterable[str] = LEVELS) -> pd.DataFrame:
+    """One copy of every row per level, with that level's kode_wilayah and tingkat.
+
+    Needs `kode_kelurahan` (kecamatan is derived from it); RT level also needs `rt`. Rows whose RT is
+    missing are counted at kelurahan and above but not at RT level (there is no RT to put them in).
+    """
+    parts = []
+    kec = kecamatan_of(df["kode_kelurahan"]) if len(df) else pd.Series([], dtype="string")
+    for lv in levels:
+        if lv == "kota":
+            code = pd.Series(KOTA, index=df.index, dtype="string")
+        elif lv == "kecamatan":
+            code = kec
+        elif lv == "kelurahan":
+            code = df["kode_kelurahan"].astype("string")
+        elif lv == "rt":
+            code = rt_code(df["kode_kelurahan"], df["rt"])
+        else:
+            raise ValueError(lv)
+        part = df.assign(kode_wilayah=code.values, tingkat=lv)
+        parts.append(part[part["kode_wilayah"].notna()])
+    return pd.concat(parts, ignore_index=True)
+
+
+def sum_by_wilayah(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = (), *,
+                   levels: Sequence[str] = LEVELS, categories: dict[str, Sequence] | None = None,
+                   rt_universe: pd.Series | None = None) -> pd.DataFrame:
+    """Sum `cols` (booleans count as 1) per wilayah × `by`, with the grid completed by zeros.
+
+    The grid is every kota/kecamatan/kelurahan of the reference table (so a kelurahan with nothing shows
+    an explicit 0, not a missing row) and, at RT level, every RT in `rt_universe`; `categories` gives the
+    full set of values for each `by` column (default: the values seen).
+    """
+    categories = dict(categories or {})
+    for b in by:
+        if b not in categories:
+            categories[b] = sorted(df[b].dropna().unique().tolist(), key=str)
+    work = df[["kode_kelurahan", *(["rt"] if "rt" in levels else []), *by, *cols]].copy()
+    for c in cols:
+        work[c] = work[c].fillna(0).astype("int64")
+    ex = explode_levels(work, levels)
+    got = ex.groupby(["kode_wilayah", "tingkat", *by], dropna=False, observed=True)[list(cols)].sum()
+
+    frames = [wilayah_universe([lv for lv in levels if lv != "rt"])[["kode_wilayah", "tingkat"]]]
+    if "rt" in levels:
+        rts = rt_universe if rt_universe is not None else ex.loc[ex["tingkat"] == "rt", "kode_wilayah"]
+        rts = pd.Series(sorted(set(rts.dropna().astype(str))), dtype="string")
+        frames.append(pd.DataFrame({"kode_wilayah": rts, "tingkat": "rt"}))
+    grid = pd.concat(frames, ignore_index=True)
+    for b in by:
+        grid = grid.merge(pd.DataFrame({b: list(categories[b])}), how="cross")
+    grid = grid.astype({"kode_wilayah": "string", "tingkat": "string"})
+    got = got.reset_index()
+    got["kode_wilayah"] = got["kode_wilayah"].astype("string")
+    got["tingkat"] = got["tingkat"].astype("string")
+    for b in by:  # align dtypes so the merge keys match
+        got[b] = got[b].astype(object)
+        grid[b] = grid[b].astype(object)
+    out = grid.merge(got, on=["kode_wilayah", "tingkat", *by], how="left")
+    stray = got.merge(grid, on=["kode_wilayah", "tingkat", *by], how="left", indicator=True)
+    stray = stray[stray["_merge"] == "left_only"]
+    if len(stray):
+        raise CheckError("nilai di luar kisi wilayah × kategori (kode atau kategori tak dikenal):\n"
+                         + stray.head(10).to_string())
+    for c in cols:
+        out[c] = out[c].fillna(0).astype("int64")
+    return out
+
+
+def sort_table(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Sort by kode_wilayah then the given keys, with the project's category orders; fresh index."""
+    keys = ["kode_wilayah", *[k for k in keys if k != "kode_wilayah"]]
+
+    def key(s: pd.Series) -> pd.Series:
+        order = _ORDER.get(s.name)
+        if order is None:
+            return s
+        rank = {v: i for i, v in enumerate(order)}
+        extra = {v: len(rank) + i for i, v in enumerate(sorted(set(s.astype(str)) - set(rank)))}
+        return s.astype(str).map(lambda v: rank.get(v, extra.get(v)))
+
+    return df.sort_values(keys, key=key, kind="mergesort").reset_index(drop=True)
+
+
+def ratio(num, den) -> pd.Series:
+    """num / den as float with NA where the denominator is 0 or missing (never a silent 0 or inf)."""
+    num = pd.Series(num, dtype="Float64") if not isinstance(num, pd.Series) else num.astype("Float64")
+    den = pd.Series(den, dtype="Float64") if not isinstance(den, pd.Series) else den.astype("Float64")
+    out = num / den.where(den > 0)
+    return out.astype("Float64")
+
+
+def desil_label(target: Sequence[int]) -> str:
+    """`[1, 2, 3, 4]` → `D1-D4`; `[1]` → `D1`; non-contiguous `[1, 3]` → `D1+D3`."""
+    t = sorted({int(x) for x in target})
+    if not t or any(x not in (1, 2, 3, 4) for x in t):
+        raise CheckError(f"target_desil harus berisi desil 1–4, bukan {list(target)!r}")
+    if len(t) == 1:
+        return f"D{t[0]}"
+    if t == list(range(t[0], t[-1] + 1)):
+        return f"D{t[0]}-D{t[-1]}"
+    return "+".join(f"D{x}" for x in t)
+
+
+def yes(s: pd.Series) -> pd.Series:
+    """Boolean view of a yes/no column that may be boolean already or a 1 = Ya / 2 = Tidak code."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean").fillna(False).astype(bool)
+    return (pd.to_numeric(s, errors="coerce") == 1).fillna(False).astype(bool)
+
+
+# ----------------------------------------------------------------------------------------------------
+# suppression
+# ----------------------------------------------------------------------------------------------------
+def suppress(df: pd.DataFrame, count_cols: Sequence[str], threshold: int, *,
+             applies: pd.Series | None = None, derived_cols: Sequence[str] = (),
+             denominator_col: str | None = None, complement_of: str | None = None) -> pd.DataFrame:
+    """Small-cell suppression, the one rule every published table goes through.
+
+    A count cell is suppressed when ``0 < n < threshold`` in a row where `applies` is True (default: all
+    rows). A true 0 is **not** suppressed: "no household in this RT" discloses nothing about a person,
+    and hiding zeros would make every sparse table unreadable. The other safeguards:
+
+    - `denominator_col`: a share computed on fewer than `threshold` units (but more than 0) is suppressed
+      too, with its counts — "2 of 3 households" identifies households whatever the numerator.
+    - `complement_of`: for sensitive attributes, ``0 < total − n < threshold`` is suppressed as well,
+      because "all but 2 households have a disabled member" discloses as much as "2 households have".
+    - `derived_cols` (percentages, coverage …) of a row with any suppressed cell become NA as well.
+
+    Suppressed cells become NA (nullable Int64 / Float64), never 0, and the row gets ``ditekan = True``
+    (an existing `ditekan` column is OR-ed, so the function can be applied twice).
+    Secondary suppression (recovering a hidden RT cell by subtracting the visible RTs from the
+    kelurahan total) is not done; docs/indicators.md says so.
+    """
+    if threshold is None or int(threshold) < 1:
+        raise CheckError(f"ambang_sel_kecil harus bilangan bulat ≥ 1, bukan {threshold!r}")
+    k = int(threshold)
+    out = df.copy()
+    mask = pd.Series(True, index=out.index) if applies is None else applies.reindex(out.index).fillna(False).astype(bool)
+    hit = pd.Series(False, index=out.index)
+    cells: dict[str, pd.Series] = {}
+    for c in count_cols:
+        v = pd.to_numeric(out[c], errors="coerce")
+        cells[c] = mask & (v > 0) & (v < k)
+        hit |= cells[c].fillna(False)
+    if denominator_col is not None:
+        d = pd.to_numeric(out[denominator_col], errors="coerce")
+        small = (mask & (d > 0) & (d < k)).fillna(False)
+        hit |= small
+        for c in count_cols:
+            cells[c] = cells[c] | small
+    if complement_of is not None:
+        tot = pd.to_numeric(out[complement_of], errors="coerce")
+        for c in count_cols:
+            if c == complement_of:
+                continue
+            rest = tot - pd.to_numeric(out[c], errors="coerce")
+            comp = (mask & (rest > 0) & (rest < k)).fillna(False)
+            cells[c] = cells[c] | comp
+            hit |= comp
+    for c in count_cols:
+        out[c] = out[c].astype("Int64").mask(cells[c].fillna(False).astype(bool))
+    for c in derived_cols:
+        out[c] = out[c].astype("Float64").mask(hit)
+    prev = out["ditekan"].astype(bool) if "ditekan" in out else False
+    out["ditekan"] = (hit | prev).astype(bool)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# checks
+# ----------------------------------------------------------------------------------------------------
+def fail(what: str, rows: pd.DataFrame) -> None:
+    """Raise CheckError naming the check and showing (up to 20 of) the offending rows."""
+    raise CheckError(f"pemeriksaan gagal: {what} ({len(rows)} baris)\n{rows.head(20).to_string()}")
+
+
+def check_rows(df: pd.DataFrame, bad: pd.Series, what: str) -> None:
+    bad = bad.fillna(False).astype(bool)
+    if bad.any():
+        fail(what, df[bad])
+
+
+def check_hierarchy(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = (), name: str = "") -> None:
+    """Sum of kecamatan = kota and sum of kelurahan = its kecamatan, for each `by` combination.
+
+    Only exact (integer) count columns belong here; RT is left out because units without an RT are
+    counted at kelurahan level only.
+    """
+    parent = {w.kode: w.induk for w in wilayah.all_wilayah()}
+    for child_level, parent_level in (("kecamatan", "kota"), ("kelurahan", "kecamatan")):
+        ch = df[df["tingkat"] == child_level].copy()
+        ch["_induk"] = ch["kode_wilayah"].astype(str).map(parent)
+        s = ch.groupby(["_induk", *by], dropna=False, observed=True)[list(cols)].sum()
+        p = df[df["tingkat"] == parent_level].set_index(["kode_wilayah", *by])[list(cols)]
+        p.index = p.index.set_names(["_induk", *by])
+        j = p.join(s, rsuffix="_jumlah_anak", how="outer").fillna(0)
+        bad = pd.Series(False, index=j.index)
+        for c in cols:
+            bad |= j[c].astype("float64") != j[f"{c}_jumlah_anak"].astype("float64")
+        if bad.any():
+            fail(f"{name}: jumlah {child_level} ≠ {parent_level}", j[bad].reset_index())
+
+
+def as_float(s) -> np.ndarray:
+    return np.asarray(pd.to_numeric(pd.Series(s), errors="coerce"), dtype="float64")

@@ -1,0 +1,453 @@
+"""Read what really arrives: CSV (`,` `;` tab; UTF-8 with/without BOM, cp1252, latin-1), XLSX and XLS.
+
+`read_table(path)` returns one `Table` per data sheet (one for a CSV). Every column is text (identifiers
+are never turned into numbers), headers are normalised to canonical snake_case names through `ALIASES`,
+and a `_baris` column holds the 1-based row number in the source (header row = its own number, so the
+first data row under a header on line 1 is row 2 — what an analyst sees in Excel).
+
+Rules, each with a clear `InputError` (file, sheet, row, column) when broken:
+
+* the header is the row among the first `HEADER_SEARCH_ROWS` that matches most known column names
+  (at least `MIN_HEADER_MATCHES`); none → "header tidak ditemukan";
+* two columns that normalise to the same name → "kolom ganda";
+* a CSV row with a different number of fields than the header → error naming the row;
+* an unreadable workbook (truncated, not a workbook) or an empty file → error.
+
+Repairs made while reading (all documented, none guessing): NBSP → space and zero-width characters /
+stray BOMs removed everywhere; fully empty rows are not records and are skipped (`Table.empty_rows`).
+Excel numeric cells are turned into exact text; which cells were numeric is kept in `Table.numeric`
+so ID columns can be flagged (`ID_EXCEL_NUMBER`).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from kemiskinan.errors import InputError
+
+HEADER_SEARCH_ROWS = 10
+MIN_HEADER_MATCHES = 3
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+MARKER = "DATA SINTETIS"
+#: Sheets that carry notes, not records.
+NOTE_SHEETS = {"keterangan", "catatan", "readme", "petunjuk"}
+
+# Canonical column names. Every known header of contracts §1 in normalised form maps to itself; the
+# aliases below add the variants seen in practice (§1.6).
+CANONICAL = {
+    # identifiers
+    "idbdt", "idartbdt", "nik", "no_kk", "nik_pengurus", "nopesertapkh",
+    # wilayah
+    "kdprop", "kdkab", "kdkec", "kddesa", "nmprop", "nmkab", "nmkec", "nmkel", "kecamatan", "kelurahan",
+    "kode_wilayah", "alamat", "nama_sls", "rt",
+    # household
+    "nomor_urut_rumah_tangga", "nama_krt", "jumlah_art", "jumlah_keluarga", "sta_bangunan", "sta_lahan",
+    "luas_lantai", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap", "jumlah_kamar",
+    "sumber_airminum", "nomor_meter_air", "cara_peroleh_airminum", "sumber_penerangan", "daya", "nomor_pln",
+    "bb_masak", "nomor_gas", "fasbab", "kloset", "buang_tinja", "ada_tabung_gas", "ada_lemari_es", "ada_ac",
+    "ada_pemanas", "ada_telepon", "ada_tv", "ada_emas", "ada_laptop", "ada_sepeda", "ada_motor", "ada_mobil",
+    "ada_perahu", "ada_motor_tempel", "ada_perahu_motor", "ada_kapal", "aset_tak_bergerak", "luas_atb",
+    "rumah_lain", "jumlah_sapi", "jumlah_kerbau", "jumlah_kuda", "jumlah_babi", "jumlah_kambing",
+    "sta_art_usaha", "sta_kks", "sta_kip", "sta_kis", "sta_bpjs_mandiri", "sta_jamsostek", "sta_asuransi",
+    "sta_pkh", "sta_raskin", "sta_kur", "status_kesejahteraan", "percentile",
+    # member
+    "nama", "jnskel", "tmplahir", "tgllahir", "hub_krt", "nuk", "hubkel", "umur", "sta_kawin",
+    "ada_akta_nikah", "ada_dikk", "ada_kartu_identitas", "sta_hamil", "jenis_cacat", "penyakit_kronis",
+    "partisipasi_sekolah", "pendidikan_tertinggi", "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja",
+    "jumlah_jamkerja", "lapangan_usaha", "status_pekerjaan", "namagadis_ibukandung",
+    # KKS
+    "no", "nama_pengurus", "status_kartu", "tanggal_distribusi",
+    # MPM
+    "tanggal_pendaftaran", "nama_kepala_rumah_tangga", "status_identifikasi", "hasil_verifikasi",
+    "tanggal_verifikasi", "art_meninggal", "art_pindah", "art_baru",
+    # penduduk
+    "jumlah_penduduk", "jumlah_rumah_tangga", "jumlah_kk", "tahun", "sumber",
+    "keterangan",
+}
+
+ALIASES: dict[str, str] = {
+    # NIK / No. KK / IDs
+    "no_nik": "nik", "nomor_nik": "nik", "nik_art": "nik", "no_induk_kependudukan": "nik",
+    "nomor_induk_kependudukan": "nik",
+    "nokk": "no_kk", "nomor_kk": "no_kk", "no_kartu_keluarga": "no_kk", "nomor_kartu_keluarga": "no_kk",
+    "kk": "no_kk", "no_kk_pengurus": "no_kk",
+    "id_bdt": "idbdt", "id_dtks": "idbdt", "iddtks": "idbdt", "id_rt": "idbdt", "id_ruta": "idbdt",
+    "id_art_bdt": "idartbdt", "id_artbdt": "idartbdt", "id_art_dtks": "idartbdt", "idart": "idartbdt",
+    "id_art": "idartbdt",
+    "nik_pengurus_kks": "nik_pengurus", "no_nik_pengurus": "nik_pengurus", "nik_kpm": "nik_pengurus",
+    "no_peserta_pkh": "nopesertapkh",
+    # wilayah
+    "kd_prop": "kdprop", "kd_prov": "kdprop", "kdprov": "kdprop", "kode_provinsi": "kdprop",
+    "kd_kab": "kdkab", "kode_kabupaten": "kdkab", "kode_kab_kota": "kdkab",
+    "kd_kec": "kdkec", "kode_kecamatan": "kdkec",
+    "kd_desa": "kddesa", "kd_kel": "kddesa", "kdkel": "kddesa", "kode_desa": "kddesa", "kode_kelurahan": "kddesa",
+    "nm_prop": "nmprop", "nama_provinsi": "nmprop", "nm_kab": "nmkab", "nama_kabupaten": "nmkab",
+    "nm_kec": "nmkec", "nama_kecamatan": "nmkec", "nm_kel": "nmkel", "nmdesa": "nmkel", "nama_kelurahan": "nmkel",
+    "nama_desa": "nmkel", "desa_kelurahan": "kelurahan", "kel": "kelurahan", "kec": "kecamatan", "desa": "kelurahan",
+    "kode_wil": "kode_wilayah", "kode_kemendagri": "kode_wilayah",
+    "sls": "nama_sls", "rt_rw": "rt",
+    # household / member variants
+    "no_urut_rumah_tangga": "nomor_urut_rumah_tangga", "nama_kepala_rt": "nama_krt",
+    "jml_art": "jumlah_art", "jumlah_anggota_rumah_tangga": "jumlah_art", "jml_keluarga": "jumlah_keluarga",
+    "jenis_kelamin": "jnskel", "jns_kel": "jnskel", "jk": "jnskel",
+    "tempat_lahir": "tmplahir", "tgl_lahir": "tgllahir", "tanggal_lahir": "tgllahir",
+    "nama_art": "nama", "nama_lengkap": "nama",
+    "status_kesejahteraan_desil": "status_kesejahteraan", "desil": "status_kesejahteraan",
+    "persentil": "percentile",
+    "sta_rasta": "sta_raskin",
+    # KKS / MPM
+    "nomor": "no", "no_urut": "no", "status": "status_kartu", "status_kks": "status_kartu",
+    "tgl_distribusi": "tanggal_distribusi", "tanggal_penyaluran": "tanggal_distribusi",
+    "tanggal_daftar": "tanggal_pendaftaran", "tgl_pendaftaran": "tanggal_pendaftaran",
+    "tgl_daftar": "tanggal_pendaftaran", "tgl_verifikasi": "tanggal_verifikasi",
+    "nama_krt_mpm": "nama_kepala_rumah_tangga",
+    "jml_penduduk": "jumlah_penduduk", "jumlah_ruta": "jumlah_rumah_tangga", "jml_rumah_tangga": "jumlah_rumah_tangga",
+    "jml_kk": "jumlah_kk", "ket": "keterangan",
+}
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+@dataclass
+class Table:
+    """One block of records: a CSV file or one sheet of a workbook."""
+    df: pd.DataFrame                      # text columns + `_baris` (int64, 1-based source row)
+    file: str                             # file name (no directory)
+    path: Path
+    sheet: str | None = None
+    header_row: int = 1                   # 1-based
+    raw_columns: dict[str, str] = field(default_factory=dict)   # canonical → header as written
+    numeric: dict[str, np.ndarray] = field(default_factory=dict)  # canonical → bool mask of numeric cells
+    empty_rows: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+    marker: bool = False                  # carries the synthetic-data marker
+
+    @property
+    def rows(self) -> int:
+        return len(self.df)
+
+    def where(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet}
+
+
+def normalise_header(name: object) -> str:
+    """`No. NIK ` → `no_nik`; `NoKK` → `nokk`; `Nama_SLS` → `nama_sls`; then through `ALIASES`."""
+    s = unicodedata.normalize("NFKC", "" if name is None else str(name))
+    s = s.replace("\u00a0", " ")
+    for ch in _ZERO_WIDTH:
+        s = s.replace(ch, "")
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    return ALIASES.get(s, s)
+
+
+def _known(name: str) -> bool:
+    return name in CANONICAL
+
+
+def _detect_header(rows: list[list[str]]) -> tuple[int, int]:
+    """(index of the header row within `rows`, number of known names in it)."""
+    best, best_i = 0, -1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        n = len({normalise_header(c) for c in row if str(c).strip()} & CANONICAL)
+        if n > best:
+            best, best_i = n, i
+    return best_i, best
+
+
+def _header_names(cells: list[object], file: str, sheet: str | None, row: int) -> tuple[list[str], dict[str, str]]:
+    names, raw, seen = [], {}, {}
+    for j, c in enumerate(cells):
+        text = "" if c is None else str(c)
+        n = normalise_header(text)
+        if not n:
+            n = f"_kolom_{j + 1}"
+        if n in seen:
+            raise InputError(
+                f"kolom ganda: '{seen[n]}' dan '{text.strip()}' sama-sama berarti '{n}'",
+                file=file, sheet=sheet, row=row, column=text.strip(),
+                hint="hapus atau ganti nama salah satu kolom")
+        seen[n] = text.strip()
+        names.append(n)
+        raw[n] = text.strip()
+    return names, raw
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+def _decode_sample(data: bytes) -> tuple[str, str]:
+    """(encoding, decoded sample). UTF-8 (BOM or not) first, then cp1252, then latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", data[3:].decode("utf-8", errors="replace")
+    try:
+        return "utf-8", data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start > len(data) - 4:  # a multibyte char cut by the sample boundary
+            try:
+                return "utf-8", data[: e.start].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+    try:
+        return "cp1252", data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1", data.decode("latin-1")
+
+
+def _clean_bytes(data: bytes) -> bytes:
+    """NBSP → space, zero-width characters and stray BOMs removed (UTF-8 bytes)."""
+    if b"\xc2\xa0" in data:
+        data = data.replace(b"\xc2\xa0", b" ")
+    for ch in _ZERO_WIDTH:
+        b = ch.encode("utf-8")
+        if b in data:
+            data = data.replace(b, b"")
+    return data
+
+
+def _sniff(sample_text: str, file: str) -> tuple[str, int, list[str]]:
+    """Delimiter, header line index, header cells — the delimiter whose header matches most names."""
+    lines = sample_text.splitlines()[: HEADER_SEARCH_ROWS + 1]
+    if not lines:
+        raise InputError("file kosong (tidak ada baris sama sekali)", file=file)
+    best = (0, None, -1, [])
+    for delim in (";", ",", "\t", "|"):
+        try:
+            rows = list(csv.reader(lines, delimiter=delim))
+        except csv.Error:
+            continue
+        i, n = _detect_header(rows)
+        if n > best[0] and len(rows[i]) > 1:
+            best = (n, delim, i, rows[i])
+    n, delim, i, header = best
+    if delim is None or n < MIN_HEADER_MATCHES:
+        raise InputError(
+            f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama (pemisah kolom yang dicoba: ; , tab |)",
+            file=file, hint="pastikan baris judul kolom ada (mis. IDBDT, NIK, …) dan pemisah kolom konsisten")
+    return delim, i, header
+
+
+def _read_csv(path: Path) -> list[Table]:
+    file = path.name
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise InputError("file kosong (0 baris data)", file=file)
+    if b"\x00" in data[:65536]:
+        raise InputError("file bukan teks CSV (berisi byte biner); mungkin rusak atau bukan CSV",
+                         file=file, hint="ekspor ulang dari aplikasi sumber sebagai CSV atau XLSX")
+    encoding, sample = _decode_sample(data[:262144])
+    if encoding == "utf-8":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    if encoding == "utf-8-sig":
+        data = data[3:]
+    elif encoding in ("cp1252", "latin-1"):
+        try:
+            data = data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "latin-1"
+            data = data.decode("latin-1").encode("utf-8")
+        sample = data[:262144].decode("utf-8", errors="ignore")
+    data = _clean_bytes(data)
+    sample = _clean_bytes(sample.encode("utf-8")).decode("utf-8", errors="ignore")
+    delim, hidx, header = _sniff(sample, file)
+    names, raw = _header_names(header, file, None, hidx + 1)
+    # byte offset of the first data line (header may be preceded by title lines)
+    pos = 0
+    for _ in range(hidx + 1):
+        nl = data.find(b"\n", pos)
+        pos = len(data) if nl < 0 else nl + 1
+    body = data[pos:]
+    ncol = len(names)
+    table: pa.Table
+    if not body.strip():
+        table = pa.table({n: pa.array([], pa.string()) for n in names})
+        line_numbers = np.array([], dtype=np.int64)
+    else:
+        try:
+            table = pacsv.read_csv(
+                pa.BufferReader(body),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=False,
+                                                 ignore_empty_lines=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                    quoted_strings_can_be_null=False, null_values=[]))
+        except (pa.ArrowInvalid, pa.ArrowException) as e:
+            msg = str(e)
+            m = re.search(r"Expected (\d+) columns, got (\d+)", msg)
+            row = _bad_row(body, delim, ncol)
+            detail = (f"jumlah kolom tidak cocok dengan header (header {m[1]} kolom, baris ini {m[2]})"
+                      if m else f"CSV tidak bisa dibaca: {msg.splitlines()[0][:200]}")
+            raise InputError(detail, file=file, row=(row + hidx + 1) if row is not None else None,
+                             hint="file terpotong, pemisah kolom salah, atau tanda kutip tidak ditutup?") from None
+        line_numbers = _line_numbers(body, hidx + 2, table.num_rows)
+    df = table.to_pandas()
+    df = df.astype({c: "str" for c in df.columns})
+    df["_baris"] = line_numbers
+    # fully empty rows (blank lines, `;;;;`) are not records
+    nonempty = np.zeros(len(df), dtype=bool)
+    for c in names:
+        nonempty |= (df[c].str.strip() != "").to_numpy(dtype=bool)
+    empty = int((~nonempty).sum())
+    if empty:
+        df = df[nonempty].reset_index(drop=True)
+    marker = _has_marker(df) or file.upper().startswith("SINTETIS_")
+    return [Table(df, file, path, None, hidx + 1, raw, {}, empty, encoding, delim, marker)]
+
+
+def _line_numbers(body: bytes, first: int, n: int) -> np.ndarray:
+    """Source line numbers of the non-empty lines of `body` (pyarrow skips empty lines)."""
+    if b"\n\n" not in body and b"\n\r\n" not in body and not body.startswith((b"\n", b"\r\n")):
+        return np.arange(first, first + n, dtype=np.int64)
+    buf = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if len(ends) == 0 or ends[-1] != len(buf) - 1:
+        ends = np.append(ends, len(buf))
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    lengths = ends - starts
+    has_cr = (lengths > 0) & (buf[np.minimum(ends - 1, len(buf) - 1)] == 13)
+    nonempty = (lengths - has_cr) > 0
+    lines = np.flatnonzero(nonempty) + first
+    if len(lines) != n:  # quoted newlines or whitespace-only lines: fall back to positions
+        return np.arange(first, first + n, dtype=np.int64)
+    return lines.astype(np.int64)
+
+
+def _bad_row(body: bytes, delim: str, ncol: int) -> int | None:
+    """1-based line number (within `body`) of the first row whose field count differs from the header."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8", errors="replace")), delimiter=delim)
+    for row in reader:
+        if row and len(row) != ncol:
+            return reader.line_num
+    return None
+
+
+def _has_marker(df: pd.DataFrame) -> bool:
+    if "keterangan" not in df.columns or df.empty:
+        return False
+    return bool(df["keterangan"].head(50).str.upper().str.contains(MARKER, regex=False).any())
+
+
+# -------------------------------------------------------------------------------------------- Excel
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        if v.is_integer() and abs(v) < 2**53:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat() if v.time() == _dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _read_excel(path: Path) -> list[Table]:
+    from python_calamine import CalamineWorkbook
+    file = path.name
+    if path.stat().st_size == 0:
+        raise InputError("file kosong (0 byte)", file=file)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheet_names = list(wb.sheet_names)
+    except Exception as e:  # calamine raises several error types for damaged files
+        raise InputError(f"workbook tidak bisa dibuka ({type(e).__name__}): file rusak, terpotong, "
+                         "atau bukan file Excel", file=file,
+                         hint="minta file dikirim ulang, atau buka dan simpan ulang di Excel") from None
+    out: list[Table] = []
+    file_marker = file.upper().startswith("SINTETIS_")
+    for name in sheet_names:
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as e:
+            raise InputError(f"sheet tidak bisa dibaca ({type(e).__name__}); file rusak?",
+                             file=file, sheet=name) from None
+        if normalise_header(name) in NOTE_SHEETS:
+            if any(MARKER in str(c).upper() for r in rows[:20] for c in r):
+                file_marker = True
+            continue
+        if not any(str(c).strip() for r in rows for c in r if c is not None):
+            continue  # an empty sheet carries no records
+        text_rows = [[_cell_text(c) for c in r] for r in rows[:HEADER_SEARCH_ROWS]]
+        hidx, n = _detect_header(text_rows)
+        if n < MIN_HEADER_MATCHES:
+            raise InputError(f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama sheet",
+                             file=file, sheet=name,
+                             hint="pastikan baris judul kolom ada (mis. NIK, No. KK, …)")
+        names, raw = _header_names(rows[hidx], file, name, hidx + 1)
+        body = rows[hidx + 1:]
+        ncol = len(names)
+        cols: dict[str, list] = {n: [] for n in names}
+        numeric: dict[str, list] = {n: [] for n in names}
+        baris: list[int] = []
+        empty = 0
+        for i, r in enumerate(body):
+            if not any((c is not None and (not isinstance(c, str) or c.strip())) for c in r):
+                empty += 1
+                continue
+            if len(r) > ncol and any(str(c).strip() for c in r[ncol:] if c is not None):
+                raise InputError("sel berisi data di luar kolom header", file=file, sheet=name, row=hidx + 2 + i)
+            baris.append(hidx + 2 + i)
+            for j, n in enumerate(names):
+                c = r[j] if j < len(r) else None
+                cols[n].append(_cell_text(c))
+                numeric[n].append(isinstance(c, (int, float)) and not isinstance(c, bool))
+        df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
+        for n in names:
+            s = df[n]
+            if s.str.contains("[\u00a0\u200b\u200c\u200d\u2060\ufeff]", regex=True).any():
+                df[n] = s.str.replace("\u00a0", " ").str.replace("[\u200b\u200c\u200d\u2060\ufeff]", "", regex=True)
+        df["_baris"] = np.array(baris, dtype=np.int64)
+        num = {n: np.array(v, dtype=bool) for n, v in numeric.items() if any(v)}
+        t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker)
+        t.marker = t.marker or _has_marker(df)
+        out.append(t)
+    for t in out:
+        t.marker = t.marker or file_marker
+    return out
+
+
+def read_table(path: str | Path) -> list[Table]:
+    """Read one input file into `Table`s (one per data sheet). Raises `InputError` when it cannot."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file tidak ada", file=path.name)
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path)
+    if suffix in EXCEL_SUFFIXES:
+        head = path.read_bytes()[:8]
+        if suffix != ".xls" and head[:2] != b"PK" and path.stat().st_size > 0:
+            raise InputError("file bukan workbook XLSX (isi bukan arsip zip); rusak atau salah ekstensi",
+                             file=path.name, hint="kirim ulang file aslinya")
+        return _read_excel(path)
+    raise InputError(f"jenis file tidak didukung: '{suffix}' (yang dibaca: CSV, TXT, TSV, XLSX, XLS)", file=path.name)
+
+
+def read_one(path: str | Path) -> pd.DataFrame:
+    """Convenience for notebooks: all data sheets of a file concatenated, with a `_sheet` column."""
+    tables = read_table(path)
+    frames = [t.df.assign(_sheet=t.sheet) for t in tables]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
