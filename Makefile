@@ -9,6 +9,7 @@ PY     := $(VENV)/bin/python
 PARAMS ?= params/sample.yml
 JOBS   ?=
 ARGS   ?=
+NBSTRIP_KEYS := metadata.language_info metadata.papermill metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.collapsed cell.metadata.scrolled cell.metadata.ExecuteTime
 # The stamp changes whenever the lock or the package metadata changes, so a new pin re-installs.
 STAMP  := $(VENV)/.installed
 
@@ -30,6 +31,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --prefix $(abspath $(VENV)) --name kemiskinan --display-name "Python (kemiskinan)" >/dev/null
+	@# Notebooks enter git without outputs, counts or run metadata (README, "Notebook di git").
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "'$(abspath $(VENV))/bin/nbstripout' --extra-keys '$(NBSTRIP_KEYS)'"; \
+	  git config filter.nbstripout.smudge cat; git config filter.nbstripout.required true; \
+	  git config diff.ipynb.textconv "'$(abspath $(VENV))/bin/nbstripout' -t"; fi
 	@touch $@
 
 setup: system-deps $(STAMP) ## Siapkan lingkungan: .venv dari requirements.lock + kernel Jupyter "kemiskinan"

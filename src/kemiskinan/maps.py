@@ -157,8 +157,8 @@ def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, name
                                hatch="///" if cls is None else None, zorder=2 if hl else 1))
         dark = cls is not None and _colour(cls, n) in RAMP[3:]
         ink = "white" if dark else charts.INK
-        name = "\n".join(textwrap.wrap(str(names.get(code, code)), 12)[:2])
-        ax.text(col + 0.5, -row - 0.36, name, ha="center", va="center", fontsize=7.6, color=ink,
+        name = "\n".join(textwrap.wrap(str(names.get(code, code)), 10)[:3])
+        ax.text(col + 0.5, -row - 0.36, name, ha="center", va="center", fontsize=7.4, color=ink,
                 fontweight="bold" if hl else "normal", linespacing=1.0, zorder=3)
         v = vals[code]
         ax.text(col + 0.5, -row - 0.78, fmt_value(v) if not fmt.is_na(v) else fmt.NA, ha="center", va="center",
@@ -258,7 +258,7 @@ def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_
     # Bontang would otherwise become an unreadable pile of overlapping names.
     span = max(max(xs) - min(xs), max(ys) - min(ys))
     for code, (lx, ly), ext, hl in labels:
-        if hl or max(ext.width, ext.height) > span * 0.12:
+        if hl or max(ext.width, ext.height) > span * 0.2:
             name = names.get(code) or code
             ax.text(lx, ly, "\n".join(textwrap.wrap(str(name), 12)), ha="center", va="center", fontsize=6.8,
                     fontweight="bold" if hl else "normal", color=charts.INK, zorder=5,
