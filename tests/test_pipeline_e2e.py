@@ -1,0 +1,109 @@
+"""End to end on the bundled sample: real papermill, real nbconvert, real Chromium PDFs."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from kemiskinan import config, fmt
+from kemiskinan import wilayah as wil
+from kemiskinan.build import slug
+
+pytestmark = pytest.mark.slow
+
+CITY = "64.74"
+
+
+def _text(html: str) -> str:
+    """Visible text of an HTML file, whitespace collapsed (NBSP as space)."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = text.replace("&nbsp;", " ").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text)
+
+
+def test_all_19_briefings_index_and_run_json_exist(built, run_json):
+    for w in wil.briefing_wilayah():
+        for ext in ("html", "pdf"):
+            p = built / f"{slug(w)}.{ext}"
+            assert p.exists() and p.stat().st_size > 10_000, p
+    assert (built / "index.html").exists()
+    outs = run_json["outputs"]
+    assert len(outs) == 19 and {o["wilayah"] for o in outs} == {w.kode for w in wil.briefing_wilayah()}
+    for o in outs:
+        assert (config.REPORTS_DIR / o["html"]).exists() and (config.REPORTS_DIR / o["pdf"]).exists()
+    assert len(run_json["git_sha"]) >= 7
+    assert run_json["parameter"]["nilai"]["periode"] == "2018-05"
+    assert run_json["lock_sha256"] and len(run_json["input_sha256"]) >= 5
+    assert all(len(h) == 64 for h in run_json["input_sha256"].values())
+    assert "total" in run_json["waktu_detik"]
+
+
+def test_city_headline_numbers_come_from_the_indicators(built, indicator_tables):
+    ring = indicator_tables["ringkasan"].set_index("kode_wilayah").loc[CITY]
+    # The calibrated sample: 5,527 poor families, 4,429 with KKS.
+    assert int(ring["keluarga_miskin"]) == 5527 and int(ring["keluarga_kks"]) == 4429
+    assert int(ring["keluarga_tanpa_kks"]) == 1098
+    text = _text((built / "kota_bontang.html").read_text())
+    for expected in (fmt.angka(ring["keluarga_miskin"]), fmt.angka(ring["keluarga_kks"]),
+                     fmt.persen(ring["cakupan_kks"]).replace("\u00a0", " "), fmt.angka(ring["keluarga_tanpa_kks"])):
+        assert expected in text, expected
+    assert "5.527" in text and "4.429" in text and "80,1 %" in text and "1.098" in text
+    assert "SINTETIS" in text.upper()
+    assert "2015" in text  # the data vintage (PBDT 2015)
+
+
+def test_city_html_has_no_code_prompts_or_parameters(built):
+    for w in wil.briefing_wilayah():
+        html = (built / f"{slug(w)}.html").read_text()
+        for forbidden in ("jp-InputArea", "jp-InputPrompt", "In&nbsp;[", "In [", "ambang_sel_kecil",
+                          "injected-parameters", "import kemiskinan", "cdnjs.cloudflare", "require.js"):
+            assert forbidden not in html, (w.kode, forbidden)
+        assert re.search(r'<img[^>]+src="(?!data:)', html) is None, "every image must be embedded"
+
+
+def test_city_pdf_is_a4_with_headline_numbers_and_page_numbers(built):
+    reader = PdfReader(str(built / "kota_bontang.pdf"))
+    assert len(reader.pages) >= 2
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595) < 3 and abs(float(box.height) - 842) < 3
+    first = re.sub(r"\s+", " ", reader.pages[0].extract_text()).replace("\u00a0", " ")
+    for expected in ("5.527", "4.429", "80,1 %", "1.098"):
+        assert expected in first, expected
+    assert "SINTETIS" in first.upper()
+    assert "Halaman 1" in first
+    allt = " ".join(p.extract_text() for p in reader.pages)
+    assert "import " not in allt and "def " not in allt
+
+
+def test_kelurahan_briefing_shows_its_own_numbers(built, indicator_tables):
+    ring = indicator_tables["ringkasan"].set_index("kode_wilayah")
+    kode = "64.74.01.1003"  # Lok Tuan
+    own = ring.loc[kode]
+    assert int(own["keluarga_miskin"]) != int(ring.loc[CITY, "keluarga_miskin"])
+    text = _text((built / "kelurahan_lok_tuan.html").read_text())
+    assert "Lok Tuan" in text
+    own_n, city_n = fmt.angka(own["keluarga_miskin"]), fmt.angka(ring.loc[CITY, "keluarga_miskin"])
+    assert own_n in text
+    # Its own number is the headline: it comes before the city's comparison figure.
+    assert text.index(own_n) < text.index(city_n) if city_n in text else True
+    pdf = " ".join(p.extract_text() for p in PdfReader(str(built / "kelurahan_lok_tuan.pdf")).pages[:1])
+    assert own_n in pdf and "Lok Tuan" in pdf
+
+
+def test_index_links_every_briefing(built):
+    html = (built / "index.html").read_text()
+    for w in wil.briefing_wilayah():
+        assert f'href="{slug(w)}.html"' in html and f'href="{slug(w)}.pdf"' in html, w.kode
+
+
+def test_noop_rebuild_skips_everything(built):
+    from conftest import run_cli
+
+    r = run_cli("build", "--params", "params/sample.yml", "--no-progress")
+    assert r.returncode == 0, r.stderr
+    run = json.loads((built / "run.json").read_text())
+    assert all(o["status"] == "dilewati" for o in run["outputs"])
+    assert run["waktu_detik"]["total"] < 5
