@@ -4,8 +4,8 @@ Design rules, and why:
 - Okabe–Ito colours: readable by the ~8 % of men with a colour-vision deficiency.
 - Fixed size per chart kind and fixed DPI, PNG without timestamps: the same data give byte-identical
   images, so a rebuilt briefing can be diffed and a test can pin an image.
-- 5.0 in wide at 10 pt: on a 390 px phone the image shrinks to ~0.77 of its size, and 10 pt is the
-  smallest base size that stays legible there (6.3 in would put tick labels near 7 px).
+- 4.8 in wide at 10 pt: on a 390 px phone the image shrinks to ~0.8 of its size, and 10 pt (labels
+  never under 8 pt) is the smallest that stays legible there; 6.3 in would put tick labels near 7 px.
 - Every chart carries title, unit, period and source (`finish`), because charts get screenshotted and
   forwarded on WhatsApp without the text around them.
 - Figures are `matplotlib.figure.Figure` objects, never pyplot: the notebook's inline backend does not
@@ -24,6 +24,7 @@ from typing import Iterable, Mapping, Sequence
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -56,7 +57,7 @@ WILAYAH_COLOUR = OKABE_ITO["blue"]
 KOTA_COLOUR = GREY
 
 DPI = 150
-WIDTH_IN = 5.0
+WIDTH_IN = 4.8
 # Fixed sizes (inches) per kind: a chart's size depends on its kind only, never on the data.
 SIZES = {
     "bar": (WIDTH_IN, 3.0),
@@ -65,7 +66,7 @@ SIZES = {
     "line": (WIDTH_IN, 3.0),
     "scatter": (WIDTH_IN, 4.4),
     "upset": (WIDTH_IN, 3.8),
-    "map": (WIDTH_IN, 5.4),
+    "map": (WIDTH_IN, 6.0),
 }
 _TITLE_PT, _SUB_PT, _SOURCE_PT = 11.5, 8.5, 7.5
 _PAD_IN = 0.07
@@ -130,6 +131,7 @@ def figure(kind: str = "bar", nrows: int = 1, ncols: int = 1, **subplot_kw) -> t
         raise ValueError(f"jenis grafik tidak dikenal: {kind!r}; pilih dari {sorted(SIZES)}")
     with style():
         fig = Figure(figsize=SIZES[kind], dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.04, w_pad=0.04))
+        FigureCanvasAgg(fig)  # a real canvas: `finish` measures text, and no pyplot/global backend is involved
         axes = fig.subplots(nrows, ncols, **subplot_kw)
     fig.kemiskinan = {"kind": kind}  # what to_html needs later (alt text, size)
     return fig, axes
@@ -160,6 +162,14 @@ def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lan
     if sub:
         fig.text(_PAD_IN / w, y / h, sub, ha="left", va="top", fontsize=_SUB_PT, color=MUTED)
         y -= _SUB_PT * line
+    meta = getattr(fig, "kemiskinan", {})
+    if meta.get("legend"):
+        handles, labels, ncols = meta.pop("legend")
+        leg = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(_PAD_IN / w, (y - 0.04) / h),
+                         ncols=ncols, borderaxespad=0.0, borderpad=0.0, handlelength=1.2, columnspacing=1.0,
+                         fontsize=8.5, frameon=False)
+        leg.set_in_layout(False)  # placed by hand here; constrained layout only sees the rect below
+        y -= leg.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.06
     top_in = h - y + 0.08
     bottom_in = len(src_lines) * _SOURCE_PT * line + _PAD_IN + 0.04
     fig.text(_PAD_IN / w, _PAD_IN / h, "\n".join(src_lines), ha="left", va="bottom", fontsize=_SOURCE_PT,
@@ -167,7 +177,6 @@ def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lan
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0.0, bottom_in / h, 1.0, 1.0 - (top_in + bottom_in) / h))
-    meta = getattr(fig, "kemiskinan", {})
     meta.update(title=title, unit=unit, period=period, source=source)
     fig.kemiskinan = meta
     return fig
@@ -208,12 +217,15 @@ def percent_axis(axis, lang: str, desimal: int = 0, rasio: bool = True) -> None:
 
 
 def _legend_above(ax, handles=None, labels=None, ncols: int | None = None) -> None:
+    """Ask `finish` for a legend row under the subtitle, spanning the figure width (not the axes), so
+    long y labels that narrow the axes never push legend entries off the image."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
-    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=ncols or min(len(handles), 4),
-              borderaxespad=0.2, handlelength=1.2, columnspacing=1.0, fontsize=8.5)
+    meta = getattr(ax.figure, "kemiskinan", {})
+    meta["legend"] = (list(handles), list(labels), ncols or min(len(handles), 4))
+    ax.figure.kemiskinan = meta
 
 
 def _no_data(ax, lang: str) -> None:
@@ -350,7 +362,7 @@ def leakage_bars(kebocoran: pd.DataFrame, lang: str = "id", *, period: str = "",
         for yi, l, v in zip(y, left, vals):
             if v >= 0.09:
                 dark = c in {"1", "4", "tidak_di_bdt"}
-                ax.text(l + v / 2, yi, fmt.persen(v, lang, desimal=0), ha="center", va="center", fontsize=7.5,
+                ax.text(l + v / 2, yi, fmt.persen(v, lang, desimal=0), ha="center", va="center", fontsize=8,
                         color="white" if dark else INK)
         left += vals
     ax.set_yticks(y, [program_name(p) for p in progs])
@@ -451,7 +463,7 @@ def deprivation_bars(profil: pd.DataFrame, labels: Mapping[str, str], lang: str 
         ax.barh(y + off, np.nan_to_num(vals), height=h, color=colour, label=lab)
         for yi, val, sp in zip(y, vals, s.loc[order, col]):
             txt = fmt.persen(val, lang, desimal=0, ditekan=bool(sp))
-            ax.text((0 if np.isnan(val) else val) + 0.01, yi + off, txt, va="center", fontsize=7.5, color=MUTED)
+            ax.text((0 if np.isnan(val) else val) + 0.01, yi + off, txt, va="center", fontsize=8, color=MUTED)
     ax.set_yticks(y, [textwrap.fill(labels.get(i, i), 26) for i in order], fontsize=8.5)
     ax.set_xlim(0, min(1.0, float(np.nanmax(v.to_numpy(dtype=float))) * 1.2 + 0.05) if v.notna().any().any() else 1)
     percent_axis(ax.xaxis, lang)
@@ -497,7 +509,7 @@ def bps_line(series: Mapping[str, pd.Series], lang: str = "id", *, period: str =
             ax.plot(s.index, s.values, color=c, linestyle=ls, linewidth=1.8, marker=m, markersize=4, label=name)
             last_x, last_y = s.index[-1], s.values[-1]
             ax.annotate(fmt.persen(last_y, lang, desimal=2, rasio=False), (last_x, last_y),
-                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5, color=c)
+                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8, color=c)
     if years:
         ys = sorted(years)
         ax.set_xticks(ys, [str(y) for y in ys])
@@ -616,7 +628,7 @@ def quadrant_scatter(prioritas: pd.DataFrame, lang: str = "id", *, highlight: It
     y0, y1 = min(np.nanmin(yv), yk) - pad_y, max(np.nanmax(yv), yk) + pad_y
     ax.axvline(xk, color=GREY, linewidth=1, linestyle="--", zorder=1)
     ax.axhline(yk, color=GREY, linewidth=1, linestyle="--", zorder=1)
-    ax.text(xk, y1, f" {t('rata_kota', lang)}", fontsize=7.5, color=MUTED, va="top", ha="left")
+    ax.text(xk, y1, f" {t('rata_kota', lang)}", fontsize=8, color=MUTED, va="top", ha="left")
     # Quadrant captions: 1 = bottom right by definition (worse on both); the other three are labelled
     # by the table's own priority numbers, found from a point in each quadrant, so we never contradict it.
     quad_name = {}
@@ -638,22 +650,61 @@ def quadrant_scatter(prioritas: pd.DataFrame, lang: str = "id", *, highlight: It
     ax.scatter(x, yv, s=sizes, c=colours, edgecolors=edges, linewidths=1.2, zorder=3)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    # Labels: nudge apart vertically when two points sit close, so 15 names stay legible.
-    placed: list[tuple[float, float]] = []
-    dy_min = (y1 - y0) * 0.045
-    dx_near = (x1 - x0) * 0.22
-    for i in np.argsort(-yv, kind="mergesort"):
-        lx, ly = x[i], yv[i]
-        while any(abs(ly - py) < dy_min and abs(lx - px) < dx_near for px, py in placed):
-            ly -= dy_min * 0.5
-        placed.append((lx, ly))
-        k = df["kode_wilayah"].iloc[i]
-        ax.annotate(str(df["nama"].iloc[i]), (x[i], yv[i]), xytext=(lx + (x1 - x0) * 0.015, ly),
-                    textcoords="data", fontsize=7.5 if k not in hl else 8.5,
-                    fontweight="bold" if k in hl else "normal", va="center", color=INK,
-                    arrowprops=None)
     percent_axis(ax.xaxis, lang)
     percent_axis(ax.yaxis, lang)
     ax.set_xlabel(t("persen_d1_d2", lang))
     ax.set_ylabel(t("cakupan_kks", lang))
-    return finish(fig, ax, title, unit, period, source, lang)
+    finish(fig, ax, title, unit, period, source, lang)
+    _place_labels(fig, ax, x, yv, [str(n) for n in df["nama"]], [k in hl for k in df["kode_wilayah"]])
+    return fig
+
+
+def _place_labels(fig: Figure, ax, x, y, labels: Sequence[str], bold: Sequence[bool]) -> None:
+    """Put each point's name at the first of 8 positions around it that overlaps no other name, point
+    or the axes edge (greedy, deterministic); leftovers get a thin leader line from further out.
+
+    The layout is run once first and then frozen, so the measured positions stay true when saving.
+    """
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
+    to_disp = ax.transData.transform
+    pts = to_disp(np.column_stack([x, y]))
+    r = 5.0  # marker radius in px at DPI 150, roughly
+    taken = [(px - r, py - r, px + r, py + r) for px, py in pts]
+    frame = ax.get_window_extent(renderer)
+    cands = [(7, 0, "left", "center"), (-7, 0, "right", "center"), (0, 8, "center", "bottom"),
+             (0, -8, "center", "top"), (6, 6, "left", "bottom"), (-6, 6, "right", "bottom"),
+             (6, -6, "left", "top"), (-6, -6, "right", "top")]
+
+    def overlaps(b):
+        return any(not (b[2] < o[0] or b[0] > o[2] or b[3] < o[1] or b[1] > o[3]) for o in taken)
+
+    order = sorted(range(len(labels)), key=lambda i: (not bold[i], -y[i], x[i]))
+    for i in order:
+        if fmt.is_na(x[i]) or fmt.is_na(y[i]):
+            continue
+        kw = dict(fontsize=8.5 if bold[i] else 8, fontweight="bold" if bold[i] else "normal", color=INK)
+        placed = False
+        for dx, dy, ha, va in cands:
+            ann = ax.annotate(labels[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **kw)
+            bb = ann.get_window_extent(renderer)
+            box = (bb.x0 - 1, bb.y0 - 1, bb.x1 + 1, bb.y1 + 1)
+            inside = bb.x0 >= frame.x0 and bb.x1 <= frame.x1 and bb.y0 >= frame.y0 and bb.y1 <= frame.y1
+            if inside and not overlaps(box):
+                taken.append(box)
+                placed = True
+                break
+            ann.remove()
+        if not placed:  # further out, with a leader line, on the side with more room
+            dx = 26 if pts[i][0] < (frame.x0 + frame.x1) / 2 else -26
+            for dy in (14, -14, 24, -24, 34, -34):
+                ann = ax.annotate(labels[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points",
+                                  ha="left" if dx > 0 else "right", va="center",
+                                  arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.6}, **kw)
+                bb = ann.get_window_extent(renderer)
+                box = (bb.x0 - 1, bb.y0 - 1, bb.x1 + 1, bb.y1 + 1)
+                if not overlaps(box) or dy == -34:
+                    taken.append(box)
+                    break
+                ann.remove()

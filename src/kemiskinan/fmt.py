@@ -92,7 +92,9 @@ def persen(x: Any, lang: str = "id", desimal: int = 1, rasio: bool = True, ditek
         return kosong(lang, ditekan)
     value = float(x) * (100.0 if rasio else 1.0)
     pattern = "#,##0" + ("." + "0" * desimal if desimal > 0 else "")
-    return format_decimal(value, format=pattern, locale=loc) + "\u00a0%"  # NBSP: never wrap "80,1 / %"
+    # A plain space (the documented "80,1 %"): other modules and tests compare against it; table cells
+    # are `white-space: nowrap` in the stylesheet so the "%" never wraps away from its number there.
+    return format_decimal(value, format=pattern, locale=loc) + " %"
 
 
 def rupiah(x: Any, lang: str = "id", ditekan: bool = False) -> str:

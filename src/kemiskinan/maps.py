@@ -111,7 +111,7 @@ def _legend(ax, breaks: np.ndarray, classes: Mapping[str, int | None], fmt_value
     if any(c is None for c in classes.values()):
         handles.append(Patch(facecolor=NA_COLOUR, edgecolor="#777777", hatch="///", linewidth=0.5,
                              label=t("tidak_ada_data", lang)))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize=7.5,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize=8,
               handlelength=1.2, columnspacing=0.9, borderaxespad=0.2)
 
 
@@ -158,11 +158,11 @@ def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, name
         dark = cls is not None and _colour(cls, n) in RAMP[3:]
         ink = "white" if dark else charts.INK
         name = "\n".join(textwrap.wrap(str(names.get(code, code)), 10)[:3])
-        ax.text(col + 0.5, -row - 0.36, name, ha="center", va="center", fontsize=7.4, color=ink,
+        ax.text(col + 0.5, -row - 0.36, name, ha="center", va="center", fontsize=8, color=ink,
                 fontweight="bold" if hl else "normal", linespacing=1.0, zorder=3)
         v = vals[code]
         ax.text(col + 0.5, -row - 0.78, fmt_value(v) if not fmt.is_na(v) else fmt.NA, ha="center", va="center",
-                fontsize=8.2, color=ink, fontweight="bold", zorder=3)
+                fontsize=8.8, color=ink, fontweight="bold", zorder=3)
     # Kecamatan outlines: every cell edge whose neighbour belongs to another kecamatan (or to nothing).
     kec_of = {TILES[c]: wilayah.get(c).induk for c in codes}
     for (col, row), kec in kec_of.items():

@@ -16,9 +16,9 @@ import pandas as pd
 
 from kemiskinan.indicators import tables as T
 from kemiskinan.indicators._base import PROGRAMS, check_hierarchy, suppress
-from kemiskinan.indicators.fgt import check_fgt, check_p0_monotone, fgt, fgt_all
+from kemiskinan.indicators._fgt import check_fgt, check_p0_monotone, fgt, fgt_all
 from kemiskinan.indicators.io import TABLES, load_all, write_all
-from kemiskinan.indicators.meta import all_meta, meta, render_indicator_docs, write_indicator_docs
+from kemiskinan.indicators._meta import all_meta, meta, render_indicator_docs, write_indicator_docs
 from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, parse_params, quadrant,
                                           read_clean)
 
@@ -91,3 +91,37 @@ def _check_kebocoran_vs_cakupan(keb: pd.DataFrame, cak: pd.DataFrame) -> None:
     expect = c["n_penerima"] + c["n_penerima_tidak_di_bdt"].fillna(0)
     j = pd.DataFrame({"kebocoran": s, "cakupan": expect}).dropna()
     check_rows(j, j["kebocoran"] != j["cakupan"], "kebocoran: jumlah penerima ≠ cakupan")
+
+
+def main_indicators(argv: list[str] | None = None) -> int:
+    """`python -m kemiskinan indicators`: clean tables → data/processed/<periode>/indikator/."""
+    import argparse
+
+    import yaml
+
+    from kemiskinan import config
+
+    ap = argparse.ArgumentParser(prog="python -m kemiskinan indicators",
+                                 description="Hitung tabel indikator (contracts §3) dari tabel bersih.")
+    ap.add_argument("--periode", help="periode, mis. 2018-05: baca data/processed/<periode>/")
+    ap.add_argument("--clean", help="folder tabel bersih (menggantikan --periode)")
+    ap.add_argument("--out", help="folder keluaran (bawaan: <folder bersih>/indikator)")
+    ap.add_argument("--params", help="berkas YAML parameter (target_desil, ambang_sel_kecil, manfaat, …)")
+    ap.add_argument("--docs", action="store_true", help="tulis ulang docs/indicators.md dari indicators_meta.yml")
+    args = ap.parse_args(argv)
+    if args.docs:
+        print(f"Ditulis: {write_indicator_docs()}")
+        if not (args.periode or args.clean):
+            return 0
+    params = {}
+    if args.params:
+        params = yaml.safe_load(Path(args.params).read_text(encoding="utf-8")) or {}
+    periode = args.periode or params.get("periode")
+    if not (args.clean or periode):
+        ap.error("beri --periode atau --clean")
+    src = Path(args.clean) if args.clean else config.processed_dir(str(periode))
+    out = Path(args.out) if args.out else src / "indikator"
+    tables = compute_all(src, params)
+    write_all(tables, out)
+    print(f"Selesai: {len(tables)} tabel indikator di {out}")
+    return 0

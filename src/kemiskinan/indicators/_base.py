@@ -116,7 +116,8 @@ def sum_by_wilayah(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = ()
             categories[b] = sorted(df[b].dropna().unique().tolist(), key=str)
     work = df[["kode_kelurahan", *(["rt"] if "rt" in levels else []), *by, *cols]].copy()
     for c in cols:
-        work[c] = work[c].fillna(0).astype("int64")
+        # NA (unknown) counts as "not in the group": a missing flag never adds to a count.
+        work[c] = pd.to_numeric(work[c].astype("Float64"), errors="coerce").fillna(0).astype("int64")
     ex = explode_levels(work, levels)
     got = ex.groupby(["kode_wilayah", "tingkat", *by], dropna=False, observed=True)[list(cols)].sum()
 

@@ -17,7 +17,7 @@ import pandas as pd
 from kemiskinan import config, wilayah
 from kemiskinan.errors import CheckError, ParameterError
 from kemiskinan.indicators import _base as B
-from kemiskinan.indicators.fgt import check_fgt
+from kemiskinan.indicators._fgt import check_fgt
 
 CLEAN_TABLES = ("rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_laporan", "penduduk")
 BPS_FILE = config.REFERENCE_DIR / "bps_kemiskinan.csv"

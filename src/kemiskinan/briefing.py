@@ -1,0 +1,884 @@
+"""Briefing sections (domain.md §6) built from the indicator tables (contracts §3) for one wilayah.
+
+Every public function takes the dict of indicator tables (`kemiskinan.indicators.load_all(periode)`),
+a Kemendagri wilayah code (`64.74` kota, `64.74.01` kecamatan, `64.74.01.1003` kelurahan) and a
+language, and returns an `Html` object: a `str` that Jupyter displays as HTML, so a notebook cell can
+simply end with `briefing.section_cakupan(tables, kode, lang)`. Charts are embedded as base64 PNG.
+
+Rules kept here, and why:
+- Jinja2 with autoescape: kelurahan/RT names come from data files and must never inject markup.
+- Numbers only through `kemiskinan.fmt`; a suppressed or missing value shows "–*"/"–", never 0.
+- Tables have at most 6 columns: the briefing is read on a 390 px phone and printed on A4
+  (tooling.md §4e: wide tables get clipped in every PDF route).
+- Aggregates only (domain.md §7): nothing here reads a person-level table.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from kemiskinan import charts, fmt, maps, wilayah
+from kemiskinan.i18n import INDIKATOR, desil_label, program_name, t, tingkat_label
+
+MAX_COLUMNS = 6
+KOTA = wilayah.KOTA_CODE
+
+
+class Html(str):
+    """HTML text that IPython renders as HTML (and that `IPython.display.HTML(...)` also accepts)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # A short text/plain keeps the executed .ipynb from carrying every section twice.
+        return {"text/html": str(self), "text/plain": "<briefing HTML>"}
+
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
+
+
+def _render(template: str, **ctx: Any) -> Html:
+    return Html(_ENV.from_string(template).render(**ctx))
+
+
+# ----------------------------------------------------------------------------------------------------
+# table access
+# ----------------------------------------------------------------------------------------------------
+
+def _tbl(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    df = tables.get(name)
+    return df if isinstance(df, pd.DataFrame) else pd.DataFrame()
+
+
+def _rows(df: pd.DataFrame, kode: str | Iterable[str]) -> pd.DataFrame:
+    if df.empty or "kode_wilayah" not in df:
+        return df.iloc[0:0]
+    codes = [kode] if isinstance(kode, str) else list(kode)
+    return df[df["kode_wilayah"].astype(str).isin(codes)]
+
+
+def _row(df: pd.DataFrame, kode: str) -> dict[str, Any]:
+    r = _rows(df, kode)
+    return r.iloc[0].to_dict() if len(r) else {}
+
+
+def _tingkat(kode: str) -> str:
+    try:
+        return wilayah.get(kode).tingkat
+    except KeyError:
+        return "rt" if kode.count(".") >= 4 else "kelurahan"
+
+
+def _kelurahan_in(kode: str) -> list[str]:
+    """Kelurahan codes inside a wilayah (the kelurahan itself for a kelurahan)."""
+    tk = _tingkat(kode)
+    if tk == "kota":
+        return [w.kode for w in wilayah.kelurahan()]
+    if tk == "kecamatan":
+        return [w.kode for w in wilayah.kelurahan(kode)]
+    return [kode]
+
+
+def _peers(kode: str) -> list[str]:
+    """The kelurahan a chart compares against: all of the kecamatan (for a kelurahan) or of the scope."""
+    if _tingkat(kode) == "kelurahan":
+        return [w.kode for w in wilayah.kelurahan(wilayah.get(kode).induk)]
+    return _kelurahan_in(kode)
+
+
+def _names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Code → display name: the reference names, overridden by names the indicator tables carry."""
+    names = dict(wilayah.names())
+    for tname in ("ringkasan", "prioritas"):
+        df = _tbl(tables, tname)
+        if not df.empty and {"kode_wilayah", "nama"} <= set(df.columns):
+            for k, n in zip(df["kode_wilayah"].astype(str), df["nama"]):
+                if not fmt.is_na(n) and str(n).strip():
+                    names[k] = str(n)
+    return names
+
+
+def _num(v: Any) -> float | None:
+    if fmt.is_na(v):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_true(v: Any) -> bool:
+    return not fmt.is_na(v) and bool(v)
+
+
+def _vintage(meta: Mapping | None, key: str, lang: str) -> str:
+    v = ((meta or {}).get("vintage") or {}).get(key)
+    return str(v) if v else t(f"periode_{key}", lang) if key in {"bdt", "kks", "mpm"} else ""
+
+
+def _for_label(kode: str, nama: str, lang: str) -> str:
+    tk = _tingkat(kode)
+    if tk == "kota":
+        return t("untuk_walikota", lang)
+    return t("untuk_camat" if tk == "kecamatan" else "untuk_lurah", lang, nama=nama)
+
+
+# ----------------------------------------------------------------------------------------------------
+# small HTML builders
+# ----------------------------------------------------------------------------------------------------
+
+_TABLE = """
+<div class="tabel-wrap"><table class="tabel">
+{% if caption %}<caption>{{ caption }}</caption>{% endif %}
+<thead><tr>{% for h in headers %}<th scope="col"{% if numeric[loop.index0] %} class="num"{% endif %}>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for r in rows %}<tr{% if loop.index0 in strong %} class="sorot"{% endif %}>{% for c in r %}{% if loop.first %}<th scope="row">{{ c }}</th>{% else %}<td{% if numeric[loop.index0] %} class="num"{% endif %}>{{ c }}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}
+</tbody></table></div>
+{% if note %}<p class="catatan">{{ note }}</p>{% endif %}
+"""
+
+
+def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] | None = None,
+               caption: str | None = None, note: str | None = None, strong: Iterable[int] = ()) -> Markup:
+    """A narrow, escaped table; cells are already-formatted strings. Raises if wider than 6 columns."""
+    if len(headers) > MAX_COLUMNS:
+        raise ValueError(f"tabel briefing maksimal {MAX_COLUMNS} kolom, diberi {len(headers)}")
+    numeric = list(numeric) if numeric is not None else [False] + [True] * (len(headers) - 1)
+    return Markup(_ENV.from_string(_TABLE).render(headers=headers, rows=rows, numeric=numeric, caption=caption,
+                                                  note=note, strong=set(strong)))
+
+
+def _fig(fig) -> Markup:
+    return Markup(charts.to_html(fig))
+
+
+_SECTION = """
+<section class="bagian" id="{{ sid }}">
+<h2>{{ title }}</h2>
+{% for p in paras %}<p class="lead">{{ p }}</p>
+{% endfor %}
+{% for b in blocks %}{{ b }}
+{% endfor %}
+</section>
+"""
+
+
+def _section(sid: str, title: str, paras: Sequence[str] = (), blocks: Sequence[Markup] = ()) -> Html:
+    return _render(_SECTION, sid=sid, title=title, paras=[p for p in paras if p], blocks=[b for b in blocks if b])
+
+
+def _h3(text: str) -> Markup:
+    return Markup("<h3>{}</h3>").format(text)
+
+
+def _empty(lang: str) -> Markup:
+    return Markup('<p class="catatan">{}</p>').format(t("tidak_ada_data", lang).capitalize() + ".")
+
+
+# ----------------------------------------------------------------------------------------------------
+# banner and headline
+# ----------------------------------------------------------------------------------------------------
+
+_BANNER = """
+{% if sintetis %}<div class="banner-sintetis" role="alert">{{ banner }}</div>
+{% endif %}
+<header class="kepala">
+<p class="jenis">{{ judul }}</p>
+<h1>{{ nama }}</h1>
+<p class="untuk">{{ untuk }}{% if periode %} · {{ periode_label }} {{ periode }}{% endif %}</p>
+<p class="rahasia">{{ rahasia }}</p>
+</header>
+"""
+
+
+def banner(meta: Mapping[str, Any]) -> Html:
+    """Title block of a briefing plus, for synthetic data, the red "DATA SINTETIS" banner.
+
+    `meta` is the notebook's `kemiskinan` metadata: wilayah, nama_wilayah, periode, lang, sintetis, ….
+    """
+    lang = meta.get("lang", "id")
+    kode = str(meta.get("wilayah", KOTA))
+    nama = meta.get("nama_wilayah") or wilayah.names().get(kode, kode)
+    return _render(_BANNER, sintetis=bool(meta.get("sintetis")), banner=t("banner_sintetis", lang),
+                   judul=t("judul_dokumen", lang), nama=nama, untuk=_for_label(kode, nama, lang),
+                   periode=meta.get("periode") or "", periode_label=t("periode", lang),
+                   rahasia=t("rahasia_agregat", lang))
+
+
+_CARDS = """
+<div class="kartu-grid">
+{% for c in cards %}<div class="kartu{% if c.aksen %} aksen{% endif %}">
+<div class="nilai">{{ c.nilai }}</div>
+<div class="label">{{ c.label }}</div>
+{% if c.banding %}<div class="banding">{{ c.banding }}</div>{% endif %}
+<div class="sumber">{{ c.sumber }}</div>
+</div>
+{% endfor %}</div>
+"""
+
+
+def _bps_long(df: pd.DataFrame) -> pd.DataFrame:
+    """The BPS reference series in long form: tahun, seri (bontang/kaltim/nasional/other), nama, indikator, nilai.
+
+    Accepts a long table (`indikator`, `nilai`) or a wide one (`p0`, `p1`, `p2`, `gk`, `penduduk_miskin`),
+    with the wilayah in `kode_wilayah`/`wilayah`/`nama`: the reference CSV's exact layout is owned by the
+    indicators engineer, so the briefing reads both shapes rather than break on a column rename.
+    """
+    if df.empty:
+        return pd.DataFrame(columns=["tahun", "seri", "nama", "indikator", "nilai"])
+    d = df.copy()
+    d.columns = [str(c).strip().lower() for c in d.columns]
+    ycol = next((c for c in ("tahun", "year") if c in d), None)
+    if ycol is None:
+        return pd.DataFrame(columns=["tahun", "seri", "nama", "indikator", "nilai"])
+    ncol = next((c for c in ("nama_wilayah", "wilayah", "nama", "kode_wilayah", "kode") if c in d), None)
+    kcol = next((c for c in ("kode_wilayah", "kode") if c in d), None)
+    alias = {"persen_miskin": "p0", "p0_persen": "p0", "garis_kemiskinan": "gk", "jumlah_penduduk_miskin":
+             "penduduk_miskin", "penduduk_miskin_jiwa": "penduduk_miskin", "jumlah_miskin": "penduduk_miskin"}
+    if {"indikator", "nilai"} <= set(d.columns):
+        long = d.assign(indikator=d["indikator"].astype(str).str.strip().str.lower().replace(alias))
+    else:
+        d = d.rename(columns=alias)
+        ind = [c for c in ("p0", "p1", "p2", "gk", "penduduk_miskin") if c in d]
+        long = d.melt(id_vars=[c for c in {ycol, ncol, kcol} if c], value_vars=ind, var_name="indikator",
+                      value_name="nilai")
+
+    def seri(r) -> str:
+        code = str(r.get(kcol, "") if kcol else "").strip()
+        name = str(r.get(ncol, "") if ncol else "").strip().lower()
+        if code in {"64.74", "6474"} or "bontang" in name:
+            return "bontang"
+        if code in {"64"} or "kalimantan timur" in name or "kaltim" in name:
+            return "kaltim"
+        if code in {"00", "0", "id"} or "indonesia" in name or "nasional" in name:
+            return "nasional"
+        return name or code
+
+    out = pd.DataFrame({
+        "tahun": pd.to_numeric(long[ycol], errors="coerce"),
+        "seri": [seri(r) for r in long.to_dict("records")],
+        "nama": long[ncol].astype(str) if ncol else "",
+        "indikator": long["indikator"],
+        "nilai": pd.to_numeric(long["nilai"], errors="coerce"),
+    })
+    return out.dropna(subset=["tahun"]).astype({"tahun": int})
+
+
+_SERI_NAMA = {"bontang": "Kota Bontang", "kaltim": "Kalimantan Timur", "nasional": "Indonesia"}
+
+
+def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", meta: Mapping | None = None) -> Html:
+    """Ringkasan eksekutif: 4–6 headline cards with period and source, plus 2–3 generated sentences.
+
+    A kecamatan/kelurahan briefing shows its own number large and the city's beneath it.
+    """
+    names = _names(tables)
+    ring = _tbl(tables, "ringkasan")
+    r, rk = _row(ring, kode), _row(ring, KOTA)
+    is_kota = kode == KOTA
+    src_bdt, src_kks, src_mpm = _card_source(meta, "bdt", lang), _card_source(meta, "kks", lang), _card_source(meta, "mpm", lang)
+
+    def card(label, key, form, src, aksen=False):
+        v = r.get(key)
+        val = form(v)
+        banding = None if is_kota or not rk else t("kartu_kota", lang, nilai=form(rk.get(key)))
+        return {"nilai": val, "label": label, "banding": banding, "sumber": src, "aksen": aksen}
+
+    cards = [
+        card(t("kartu_keluarga_miskin", lang), "keluarga_miskin", lambda v: fmt.angka(v, lang), src_bdt),
+        card(t("kartu_keluarga_kks", lang), "keluarga_kks", lambda v: fmt.angka(v, lang), src_kks),
+        card(t("kartu_cakupan_kks", lang), "cakupan_kks", lambda v: fmt.persen(v, lang), src_kks, aksen=True),
+        card(t("kartu_tanpa_kks", lang), "keluarga_tanpa_kks", lambda v: fmt.angka(v, lang), src_kks, aksen=True),
+    ]
+    bps = _bps_long(_tbl(tables, "bps_makro"))
+    p0 = bps[(bps["seri"] == "bontang") & (bps["indikator"] == "p0")].dropna(subset=["nilai"])
+    if not p0.empty:
+        last = p0.sort_values("tahun").iloc[-1]
+        cards.append({"nilai": fmt.persen(last["nilai"], lang, desimal=2, rasio=False), "label": t("kartu_p0", lang),
+                      "banding": None if is_kota else "Kota Bontang",
+                      "sumber": f"{t('sumber_bps', lang)} {int(last['tahun'])}", "aksen": False})
+    if "mpm_pendaftar" in r:
+        melapor = r.get("mpm_melapor")
+        if isinstance(melapor, (bool,)) or (hasattr(melapor, "dtype") and str(getattr(melapor, "dtype", "")) == "bool"):
+            ban = f"{t('melapor', lang)}: {t('ya' if melapor else 'tidak', lang)}"
+        elif _num(melapor) is not None and _tingkat(kode) != "kelurahan":
+            ban = t("kartu_mpm_melapor", lang, n=fmt.angka(melapor, lang), total=fmt.angka(len(_kelurahan_in(kode)), lang))
+        elif _num(melapor) is not None:
+            ban = f"{t('melapor', lang)}: {t('ya' if _num(melapor) else 'tidak', lang)}"
+        else:
+            ban = None
+        cards.append({"nilai": fmt.angka(r.get("mpm_pendaftar"), lang), "label": t("kartu_mpm", lang),
+                      "banding": ban, "sumber": src_mpm,
+                      "aksen": False})
+    cards = cards[:6]
+
+    paras = []
+    if r:
+        paras.append(t("cakupan_kalimat_kota" if is_kota else "cakupan_kalimat", lang, nama=names.get(kode, kode),
+                       cak=fmt.persen(r.get("cakupan_kks"), lang),
+                       n=fmt.angka(r.get("keluarga_kks"), lang), target=fmt.angka(r.get("keluarga_miskin"), lang),
+                       cak_kota=fmt.persen(rk.get("cakupan_kks"), lang)))
+        gap = _gap_by_kelurahan(tables, kode)
+        if len(gap) > 1:
+            daftar = ", ".join(f"{names.get(k, k)} ({fmt.angka(n, lang)})" for k, n in gap[:3])
+            paras.append(t("rek_kks", lang, n=fmt.angka(r.get("keluarga_tanpa_kks"), lang), nama=names.get(kode, kode),
+                           rincian=t("rek_rincian", lang, daftar=daftar)))
+    body = Markup(_ENV.from_string(_CARDS).render(cards=cards)) if r else _empty(lang)
+    return _section("ringkasan", t("bagian_ringkasan", lang), paras, [body])
+
+
+def _card_source(meta: Mapping | None, key: str, lang: str) -> str:
+    """A card's source line: the default source text (which names its year), prefixed by the run's
+    vintage label only when the run metadata gives one that the default does not already contain."""
+    src = t(f"sumber_{key}", lang)
+    v = ((meta or {}).get("vintage") or {}).get(key)
+    return f"{v} · {src}" if v and str(v) not in src else src
+
+
+def _gap_by_kelurahan(tables, kode) -> list[tuple[str, float]]:
+    """(kelurahan code, keluarga tanpa KKS) in scope, largest first; empty when scope is one kelurahan."""
+    ring = _rows(_tbl(tables, "ringkasan"), _kelurahan_in(kode))
+    if ring.empty or "keluarga_tanpa_kks" not in ring:
+        return []
+    s = pd.to_numeric(ring["keluarga_tanpa_kks"], errors="coerce")
+    pairs = [(k, float(v)) for k, v in zip(ring["kode_wilayah"].astype(str), s) if not fmt.is_na(v) and v > 0]
+    return sorted(pairs, key=lambda p: (-p[1], p[0]))
+
+
+# ----------------------------------------------------------------------------------------------------
+# sections
+# ----------------------------------------------------------------------------------------------------
+
+def section_makro(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
+                  years: tuple[int, int] = (2015, 2018)) -> Html:
+    """Kemiskinan makro (BPS): P0 line Bontang vs Kaltim (vs nasional), P0/P1/P2/GK table, trend notes."""
+    bps = _bps_long(_tbl(tables, "bps_makro"))
+    bps = bps[(bps["tahun"] >= years[0]) & (bps["tahun"] <= years[1])]
+    title = t("bagian_makro", lang)
+    if bps.empty:
+        return _section("makro", title, [], [_empty(lang)])
+    p0 = bps[bps["indikator"] == "p0"]
+    series = {}
+    for key in ("bontang", "kaltim", "nasional"):
+        s = p0[p0["seri"] == key].set_index("tahun")["nilai"].dropna()
+        if not s.empty:
+            series[_SERI_NAMA[key]] = s
+    period = f"{years[0]}–{years[1]}"
+    fig = charts.bps_line(series, lang, period=period, source=t("sumber_bps", lang), main="Kota Bontang")
+    bon = bps[bps["seri"] == "bontang"].pivot_table(index="tahun", columns="indikator", values="nilai", aggfunc="first")
+    rows = []
+    for y, rr in bon.sort_index().iterrows():
+        rows.append([str(y), fmt.persen(rr.get("p0"), lang, desimal=2, rasio=False), fmt.desimal(rr.get("p1"), lang),
+                     fmt.desimal(rr.get("p2"), lang), fmt.angka(rr.get("gk"), lang), fmt.angka(rr.get("penduduk_miskin"), lang)])
+    tab = table_html([t("tahun", lang), t("p0", lang), t("p1", lang), t("p2", lang), t("gk", lang),
+                      t("penduduk_miskin", lang)], rows, caption="Kota Bontang",
+                     note=f"{t('gk_catatan', lang)} {t('sumber', lang)}: {t('sumber_bps', lang)}. "
+                          f"{fmt.NA} = {t('tidak_ada_data', lang)}.")
+    paras = []
+    if kode != KOTA:
+        paras.append(t("catatan_bps_kota", lang))
+    if "p0" in bon and bon["p0"].notna().sum() >= 2:
+        s = bon["p0"].dropna().sort_index()
+        t0, t1 = int(s.index[0]), int(s.index[-1])
+        arah = "turun" if s.iloc[-1] < s.iloc[0] else "naik" if s.iloc[-1] > s.iloc[0] else "tetap"
+        kal = series.get("Kalimantan Timur")
+        vk = fmt.persen(kal.get(t1), lang, desimal=2, rasio=False) if kal is not None else fmt.NA
+        paras.append(t("catatan_p0_arah", lang, arah=t(arah, lang), v0=fmt.persen(s.iloc[0], lang, desimal=2, rasio=False),
+                       t0=t0, v1=fmt.persen(s.iloc[-1], lang, desimal=2, rasio=False), t1=t1, vk=vk))
+    if {"p0", "p1", "p2"} <= set(bon.columns):
+        b = bon.sort_index()
+        for y0, y1 in zip(b.index[:-1], b.index[1:]):
+            a, c = b.loc[y0], b.loc[y1]
+            if all(not fmt.is_na(x) for x in (a.p0, c.p0, a.p1, c.p1, a.p2, c.p2)) and c.p0 < a.p0 and c.p1 > a.p1 and c.p2 > a.p2:
+                paras.append(t("catatan_p1p2_naik", lang, t0=int(y0), t1=int(y1)))
+    return _section("makro", title, paras, [_fig(fig), tab])
+
+
+def _sebaran_wide(df: pd.DataFrame, satuan: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Value and suppression pivots (kode × kelompok_desil) of `sebaran` for one unit."""
+    d = df[df["satuan"] == satuan].copy() if "satuan" in df else df.copy()
+    if d.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    d["kelompok_desil"] = d["kelompok_desil"].astype(str)
+    sup = d["ditekan"].fillna(False).astype(bool) if "ditekan" in d else pd.Series(False, index=d.index)
+    d["v"] = pd.to_numeric(d["jumlah"], errors="coerce").where(~sup)
+    d["s"] = sup
+    v = d.pivot_table(index="kode_wilayah", columns="kelompok_desil", values="v", aggfunc="sum", min_count=1, dropna=False)
+    s = d.pivot_table(index="kode_wilayah", columns="kelompok_desil", values="s", aggfunc="any").fillna(False)
+    return v, s
+
+
+def _cell(v, s, lang) -> str:
+    return fmt.angka(v, lang, ditekan=bool(s) if not fmt.is_na(s) else False)
+
+
+def _sum_cell(vals: Sequence, sups: Sequence, lang: str) -> str:
+    """A total over desil cells: the visible sum, marked when any part was suppressed (a floor, not exact)."""
+    nums = [v for v in vals if not fmt.is_na(v)]
+    if not nums:
+        return fmt.kosong(lang, any(bool(x) for x in sups))
+    out = fmt.angka(sum(nums), lang)
+    return out + (fmt.SUPPRESSED_MARK if any(bool(x) for x in sups) else "")
+
+
+def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
+                    geojson: Path | str | dict | None = None, satuan: str = "keluarga", max_rt: int = 15,
+                    meta: Mapping | None = None) -> Html:
+    """Sebaran Data Terpadu: desil counts for the wilayah (RT, keluarga, jiwa), the same by sub-area,
+    stacked desil bars, and a kelurahan map of the share of population in the BDT."""
+    names = _names(tables)
+    seb = _tbl(tables, "sebaran")
+    ring = _tbl(tables, "ringkasan")
+    r = _row(ring, kode)
+    nama = names.get(kode, kode)
+    period = _vintage(meta, "bdt", lang)
+    src = t("sumber_bdt", lang)
+    desil = ["1", "2", "3", "4"]
+    blocks: list[Markup] = []
+    any_sup = False
+
+    # 1. the wilayah itself, three units side by side
+    own = _rows(seb, kode)
+    if not own.empty:
+        units = [u for u in ("rumah_tangga", "keluarga", "jiwa") if "satuan" in own and (own["satuan"] == u).any()]
+        piv = {u: _sebaran_wide(own, u) for u in units}
+        rows = []
+        for d in desil:
+            row = [desil_label(d, lang)]
+            for u in units:
+                v, s = piv[u]
+                vv = v.iloc[0].get(d) if not v.empty and d in v.columns else None
+                ss = bool(s.iloc[0].get(d, False)) if not s.empty and d in s.columns else False
+                any_sup |= ss
+                row.append(_cell(vv, ss, lang))
+            rows.append(row)
+        tot = [t("jumlah", lang) + " 1–4"]
+        for u in units:
+            v, s = piv[u]
+            tot.append(_sum_cell([v.iloc[0].get(d) if d in v.columns else None for d in desil],
+                                 [s.iloc[0].get(d, False) if d in s.columns else False for d in desil], lang))
+        rows.append(tot)
+        blocks.append(table_html([t("kelompok_desil", lang)] + [t(f"satuan_{u}", lang).capitalize() for u in units],
+                                 rows, caption=t("sebaran_diri", lang, nama=nama), strong=[len(rows) - 1]))
+
+    # 2. sub-areas × desil (kota → kecamatan, kecamatan → kelurahan, kelurahan → RT)
+    tk = _tingkat(kode)
+    if tk == "kota":
+        sub_codes, sub_label = [w.kode for w in wilayah.kecamatan()], t("kecamatan", lang)
+    elif tk == "kecamatan":
+        sub_codes, sub_label = [w.kode for w in wilayah.kelurahan(kode)], t("kelurahan", lang)
+    else:
+        rt = seb[(seb.get("tingkat", pd.Series(dtype=str)) == "rt")] if not seb.empty else seb
+        rt = rt[rt["kode_wilayah"].astype(str).str.startswith(kode)] if not rt.empty else rt
+        sub_codes, sub_label = sorted(rt["kode_wilayah"].astype(str).unique()) if not rt.empty else [], t("rt", lang)
+    sub = _rows(seb, sub_codes)
+    if not sub.empty:
+        v, s = _sebaran_wide(sub, satuan)
+        if not v.empty:
+            v = v.reindex(columns=desil)
+            s = s.reindex(index=v.index, columns=desil).fillna(False)
+            totals = v.sum(axis=1, min_count=1)
+            order = list(v.index) if tk != "kelurahan" else list(totals.fillna(-1).sort_values(ascending=False,
+                                                                                                  kind="mergesort").index)
+            order = [c for c in sub_codes if c in v.index] if tk != "kelurahan" else order[:max_rt]
+            rows = []
+            for c in order:
+                label = names.get(c) or (_rt_label(c, kode))
+                cells = [_cell(v.loc[c, d], s.loc[c, d], lang) for d in desil]
+                any_sup |= bool(s.loc[c].any())
+                rows.append([label] + cells + [_sum_cell(list(v.loc[c]), list(s.loc[c]), lang)])
+            cap = t("sebaran_anak", lang, tingkat=sub_label if tk == "kelurahan" else sub_label.lower()) + \
+                f" ({t(f'satuan_{satuan}', lang)})"
+            blocks.append(table_html([sub_label] + [f"D{d}" for d in desil] + [t("jumlah", lang)], rows, caption=cap))
+
+    # 3. chart of kelurahan (peers for a kelurahan briefing, highlighted)
+    peers = _peers(kode)
+    pseb = _rows(seb, peers)
+    if not pseb.empty:
+        fig = charts.desil_bars(pseb, names, lang, satuan=satuan, tingkat_label=t("kelurahan", lang), period=period,
+                                source=src, highlight=kode if kode != KOTA else None)
+        blocks.append(_fig(fig))
+
+    # 4. map: share of population in the BDT per kelurahan
+    kel = _rows(ring, [w.kode for w in wilayah.kelurahan()])
+    if not kel.empty and "persen_penduduk_bdt" in kel:
+        values = {k: _num(v) for k, v in zip(kel["kode_wilayah"].astype(str), kel["persen_penduduk_bdt"])}
+        fig = maps.kelurahan_map(values, geojson, highlight=kode if kode != KOTA else None, lang=lang,
+                                 unit=t("satuan_persen_penduduk", lang), period=period,
+                                 source=f"{src}; {t('sumber_penduduk', lang)}", names=names)
+        blocks.append(_fig(fig))
+    if any_sup:
+        blocks.append(Markup('<p class="catatan">{}</p>').format(fmt.catatan_ditekan(lang)))
+    paras = []
+    if r:
+        paras.append(t("sebaran_kalimat", lang, nama=nama, rt=fmt.angka(r.get("rumah_tangga_desil_1_4"), lang),
+                       jiwa=fmt.angka(r.get("jiwa_desil_1_4"), lang), persen=fmt.persen(r.get("persen_penduduk_bdt"), lang)))
+    if not blocks:
+        blocks = [_empty(lang)]
+    return _section("sebaran", t("bagian_sebaran", lang), paras, blocks)
+
+
+def _rt_label(code: str, kode_kelurahan: str) -> str:
+    rest = code[len(kode_kelurahan):].lstrip(".-/ ")
+    digits = "".join(ch for ch in rest if ch.isdigit())
+    return f"RT {digits.zfill(3)}" if digits else code
+
+
+@lru_cache(maxsize=1)
+def _indicator_meta() -> dict:
+    """indicators_meta.yml if the indicators engineer has written it (titles per indicator), else {}."""
+    p = Path(__file__).resolve().parent / "indicators_meta.yml"
+    if not p.exists():
+        return {}
+    try:
+        import yaml
+
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        return data if isinstance(data, dict) else {}
+    except Exception:  # a malformed metadata file must not stop 19 briefings; labels fall back below
+        return {}
+
+
+def indikator_label(key: str, lang: str = "id") -> str:
+    """Display name of a profil indicator: i18n table, then indicators_meta.yml, then the tidied key."""
+    if key in INDIKATOR:
+        return INDIKATOR[key][lang]
+    meta = _indicator_meta()
+    for container in (meta, meta.get("indikator") or {}, meta.get("profil") or {}):
+        entry = container.get(key) if isinstance(container, dict) else None
+        if isinstance(entry, dict):
+            for field in (f"judul_{lang}", f"title_{lang}", "judul" if lang == "id" else "title", "judul", "label"):
+                if entry.get(field):
+                    return str(entry[field])
+    return str(key).replace("_", " ").capitalize()
+
+
+def section_profil(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *, top: int = 10,
+                   meta: Mapping | None = None) -> Html:
+    """Profil rumah tangga miskin: deprivation shares desil 1–2 vs 3–4 (chart) and a 4-column table."""
+    prof = _rows(_tbl(tables, "profil"), kode)
+    title = t("bagian_profil", lang)
+    if prof.empty:
+        return _section("profil", title, [], [_empty(lang)])
+    labels = {k: indikator_label(k, lang) for k in prof["indikator"].astype(str).unique()}
+    fig = charts.deprivation_bars(prof, labels, lang, top=top, period=_vintage(meta, "bdt", lang),
+                                  source=t("sumber_bdt", lang))
+    sup = prof["ditekan"].fillna(False).astype(bool) if "ditekan" in prof else pd.Series(False, index=prof.index)
+    p = prof.assign(v=pd.to_numeric(prof["persen"], errors="coerce").where(~sup), s=sup)
+    groups = ["D1-D2", "D3-D4", "semua"]
+    v = p.pivot_table(index="indikator", columns="kelompok", values="v", aggfunc="first", dropna=False).reindex(columns=groups)
+    s = p.pivot_table(index="indikator", columns="kelompok", values="s", aggfunc="any").reindex(index=v.index, columns=groups).fillna(False)
+    order = v["D1-D2"].fillna(-1).sort_values(ascending=False, kind="mergesort").index
+    rows = [[labels.get(i, i)] + [fmt.persen(v.loc[i, g], lang, ditekan=bool(s.loc[i, g])) for g in groups] for i in order]
+    any_sup = bool(s.to_numpy().any())
+    tab = table_html([t("indikator", lang), t("d1_d2", lang), t("d3_d4", lang), t("semua", lang)], rows,
+                     note=fmt.catatan_ditekan(lang) if any_sup else None)
+    gap = (v["D1-D2"] - v["D3-D4"]).dropna().sort_values(ascending=False, kind="mergesort")
+    paras = []
+    if len(gap):
+        daftar = "; ".join(f"{labels.get(i, i)} ({fmt.persen(v.loc[i, 'D1-D2'], lang)} vs {fmt.persen(v.loc[i, 'D3-D4'], lang)})"
+                           for i in gap.index[:3])
+        paras.append(t("profil_kalimat", lang, daftar=daftar))
+    return _section("profil", title, paras, [_fig(fig), tab])
+
+
+def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
+                    meta: Mapping | None = None) -> Html:
+    """Cakupan program dan ketepatan sasaran: per-programme table (target, coverage, exclusion, inclusion,
+    city coverage), coverage bars vs city, recipients by desil (leakage), programme overlap, and the
+    desil 1–4 households without any programme by kelurahan."""
+    names = _names(tables)
+    cak = _tbl(tables, "cakupan")
+    w, k = _rows(cak, kode), _rows(cak, KOTA)
+    title = t("bagian_cakupan", lang)
+    nama = names.get(kode, kode)
+    period = f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}"
+    src = t("sumber_kks", lang)
+    blocks: list[Markup] = []
+    paras: list[str] = []
+    if not w.empty:
+        w = w.drop_duplicates("program")
+        kk = k.drop_duplicates("program").set_index("program") if not k.empty else pd.DataFrame()
+        rows = []
+        for _, rr in w.iterrows():
+            kc = kk["cakupan"].get(rr["program"]) if not kk.empty and "cakupan" in kk else None
+            rows.append([program_name(rr["program"]), fmt.angka(rr.get("n_target"), lang), fmt.persen(rr.get("cakupan"), lang),
+                         fmt.angka(rr.get("n_tidak_menerima"), lang), fmt.persen(rr.get("inclusion_error"), lang),
+                         fmt.persen(kc, lang)])
+        heads = [t("program", lang), t("target", lang), t("cakupan", lang), t("tidak_menerima", lang),
+                 t("inclusion_error", lang), t("kota", lang)]
+        if kode == KOTA:
+            heads, rows = heads[:5], [r_[:5] for r_ in rows]
+        blocks.append(table_html(heads, rows, note=t("def_cakupan", lang)))
+        blocks.append(_fig(charts.coverage_bars(w, None if kode == KOTA else k, nama, lang, period=period, source=src)))
+        kks = w[w["program"].astype(str).str.lower() == "kks"]
+        if not kks.empty:
+            kr = kks.iloc[0]
+            kc = kk["cakupan"].get(kks.iloc[0]["program"]) if not kk.empty and "cakupan" in kk else kr.get("cakupan")
+            paras.append(t("cakupan_kalimat_kota" if kode == KOTA else "cakupan_kalimat", lang, nama=nama, cak=fmt.persen(kr.get("cakupan"), lang),
+                           n=fmt.angka(kr.get("n_target_menerima"), lang), target=fmt.angka(kr.get("n_target"), lang),
+                           cak_kota=fmt.persen(kc, lang)))
+    leak = _rows(_tbl(tables, "kebocoran"), kode)
+    if not leak.empty:
+        blocks.append(_fig(charts.leakage_bars(leak, lang, period=period, source=src)))
+    tt = _tbl(tables, "tumpang_tindih")
+    own_tt = _rows(tt, kode)
+    if not own_tt.empty:
+        blocks.append(_fig(charts.overlap_chart(own_tt, lang, period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))))
+    # households in desil 1–4 with no programme, per kelurahan in scope
+    if not tt.empty and "jumlah_program" in tt:
+        scope = _kelurahan_in(kode) if _tingkat(kode) != "kelurahan" else []
+        none = _rows(tt, scope)
+        none = none[pd.to_numeric(none["jumlah_program"], errors="coerce") == 0]
+        if not none.empty:
+            agg = none.groupby(none["kode_wilayah"].astype(str))["n_rumah_tangga"].sum().sort_values(ascending=False, kind="mergesort")
+            rows = [[names.get(c, c), fmt.angka(n, lang)] for c, n in agg.items()]
+            blocks.append(table_html([t("kelurahan", lang), t("jumlah_rt_tanpa_program", lang)], rows))
+    if not blocks:
+        blocks = [_empty(lang)]
+    return _section("cakupan", title, paras, blocks)
+
+
+def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
+                      meta: Mapping | None = None) -> Html:
+    """Prioritas wilayah: the quadrant chart of all kelurahan (scope highlighted) and the ranked table."""
+    names = _names(tables)
+    pri = _tbl(tables, "prioritas")
+    title = t("bagian_prioritas", lang)
+    if pri.empty:
+        return _section("prioritas", title, [], [_empty(lang)])
+    scope = _kelurahan_in(kode)
+    hl = scope if kode != KOTA else []
+    fig = charts.quadrant_scatter(pri, lang, highlight=hl, period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
+                                  source=f"{t('sumber_bdt', lang)}; {t('sumber_kks', lang)}")
+    mine = _rows(pri, scope if kode != KOTA else pri["kode_wilayah"].astype(str)).copy()
+    mine["_p"] = pd.to_numeric(mine["prioritas"], errors="coerce")
+    mine["_x"] = pd.to_numeric(mine["x_persen_d1_d2"], errors="coerce")
+    mine = mine.sort_values(["_p", "_x"], ascending=[True, False], kind="mergesort")
+    rows = [[str(i), names.get(str(rr["kode_wilayah"]), rr.get("nama")), fmt.persen(rr["x_persen_d1_d2"], lang),
+             fmt.persen(rr["y_cakupan_kks"], lang), fmt.angka(rr["prioritas"], lang)]
+            for i, (_, rr) in enumerate(mine.iterrows(), start=1)]
+    strong = [i for i, (_, rr) in enumerate(mine.iterrows()) if str(rr["kode_wilayah"]) == kode]
+    tab = table_html([t("peringkat", lang), t("kelurahan", lang), t("persen_d1_d2", lang), t("cakupan_kks", lang),
+                      t("prioritas", lang)], rows, numeric=[True, False, True, True, True], strong=strong)
+    paras = [t("prioritas_kalimat", lang)]
+    if _tingkat(kode) == "kelurahan":
+        me = _row(pri, kode)
+        if me and not fmt.is_na(me.get("prioritas")):
+            paras.append(t("prioritas_posisi", lang, nama=names.get(kode, kode), n=int(me["prioritas"])))
+    return _section("prioritas", title, paras, [_fig(fig), tab])
+
+
+def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
+                meta: Mapping | None = None) -> Html:
+    """Pemutakhiran data (MPM): progress by kelurahan (or the funnel for one kelurahan), record types,
+    who has not reported, and the May 2018 deadline."""
+    names = _names(tables)
+    mpm = _tbl(tables, "mpm")
+    title = t("bagian_mpm", lang)
+    r = _row(mpm, kode)
+    if mpm.empty:
+        return _section("mpm", title, [], [_empty(lang)])
+    period = _vintage(meta, "mpm", lang)
+    src = t("sumber_mpm", lang)
+    scope = _kelurahan_in(kode)
+    kel = _rows(mpm, scope)
+    blocks: list[Markup] = []
+
+    def verified(row) -> float | None:
+        hs = [_num(row.get(f"hasil_{i}")) for i in range(1, 6)]
+        return sum(h for h in hs if h is not None) if any(h is not None for h in hs) else None
+
+    if _tingkat(kode) == "kelurahan":
+        if r:
+            blocks.append(_fig(charts.mpm_funnel(r, lang, period=period, source=src)))
+            rows = [[t(f"hasil_{i}", lang), fmt.angka(r.get(f"hasil_{i}"), lang)] for i in range(1, 6)]
+            rows += [[t("belum_diverifikasi", lang), fmt.angka(r.get("belum_diverifikasi"), lang)],
+                     [t("art_meninggal", lang), fmt.angka(r.get("art_meninggal"), lang)],
+                     [t("art_pindah", lang), fmt.angka(r.get("art_pindah"), lang)],
+                     [t("art_baru", lang), fmt.angka(r.get("art_baru"), lang)],
+                     [t("perubahan_bersih", lang), fmt.angka(r.get("perubahan_bersih"), lang, tanda=True)],
+                     [t("tanggal_terakhir", lang), fmt.tanggal(r.get("tanggal_terakhir"), lang)]]
+            blocks.append(table_html([t("indikator", lang), t("jumlah", lang)], rows))
+    elif not kel.empty:
+        blocks.append(_fig(charts.mpm_progress(kel, names, lang, period=period, source=src)))
+        rows = []
+        for c in scope:
+            rr = _row(kel, c)
+            if not rr:
+                continue
+            rows.append([names.get(c, c), fmt.angka(rr.get("pendaftar"), lang), fmt.angka(rr.get("baru"), lang),
+                         fmt.angka(verified(rr), lang), fmt.angka(rr.get("belum_diverifikasi"), lang),
+                         t("ya", lang) if _is_true(rr.get("melapor")) else t("belum_melapor", lang)])
+        blocks.append(table_html([t("kelurahan", lang), t("pendaftar", lang), t("baru", lang), t("diverifikasi", lang),
+                                  t("belum", lang), t("melapor", lang)], rows,
+                                 numeric=[False, True, True, True, True, False]))
+    paras = []
+    if r:
+        n_mel = sum(_is_true(_row(kel, c).get("melapor")) for c in scope)
+        paras.append(t("mpm_kalimat", lang, pendaftar=fmt.angka(r.get("pendaftar"), lang), diverifikasi=fmt.angka(verified(r), lang),
+                       belum=fmt.angka(r.get("belum_diverifikasi"), lang), melapor=fmt.angka(n_mel, lang),
+                       total=fmt.angka(len(scope), lang)))
+    paras.append(t("mpm_tenggat", lang))
+    return _section("mpm", title, paras, blocks or [_empty(lang)])
+
+
+# ----------------------------------------------------------------------------------------------------
+# recommendations and methodology
+# ----------------------------------------------------------------------------------------------------
+
+_RECS = """
+{% if recs %}<ol class="rekomendasi">
+{% for r in recs %}<li><span class="opd">{{ r.opd }}</span> {{ r.teks }}</li>
+{% endfor %}</ol>
+{% else %}<p class="catatan">{{ kosong }}</p>{% endif %}
+"""
+
+
+def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> list[dict[str, str]]:
+    """The generated follow-ups as data: [{"opd": ..., "teks": ...}], most urgent first."""
+    names = _names(tables)
+    nama = names.get(kode, kode)
+    r = _row(_tbl(tables, "ringkasan"), kode)
+    out: list[dict[str, str]] = []
+    scope = _kelurahan_in(kode)
+
+    def top(pairs, n=3):
+        return ", ".join(f"{names.get(c, c)} ({fmt.angka(v, lang)})" for c, v in pairs[:n])
+
+    # 1. KKS gap, where it is, and what closing it costs (biaya table)
+    gap = _num(r.get("keluarga_tanpa_kks"))
+    if gap:
+        pairs = _gap_by_kelurahan(tables, kode)
+        rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
+        out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_kks", lang, n=fmt.angka(gap, lang), nama=nama, rincian=rinci)})
+    biaya = _rows(_tbl(tables, "biaya"), kode)
+    if not biaya.empty:
+        b = biaya.assign(_n=pd.to_numeric(biaya["n_keluarga_dikecualikan"], errors="coerce"))
+        for _, br in b[b["_n"] > 0].sort_values(["_n", "program"], ascending=[False, True], kind="mergesort").iterrows():
+            out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_biaya", lang, n=fmt.angka(br["_n"], lang),
+                        program=program_name(br["program"]), biaya=fmt.rupiah(br.get("biaya_per_tahun"), lang),
+                        manfaat=fmt.rupiah(br.get("manfaat_per_bulan"), lang))})
+    # 2. priority-1 kelurahan in scope
+    pri = _rows(_tbl(tables, "prioritas"), scope)
+    if not pri.empty:
+        p1 = pri[pd.to_numeric(pri["prioritas"], errors="coerce") == 1]
+        if not p1.empty and _tingkat(kode) != "kelurahan":
+            daftar = ", ".join(names.get(str(c), str(c)) for c in p1.sort_values("x_persen_d1_d2", ascending=False,
+                                                                                  kind="mergesort")["kode_wilayah"])
+            out.append({"opd": t("opd_bapelitbang", lang), "teks": t("rek_prioritas", lang, daftar=daftar)})
+    # 3. desil 1–4 households receiving nothing
+    tt = _tbl(tables, "tumpang_tindih")
+    if not tt.empty and "jumlah_program" in tt:
+        none = _rows(tt, kode)
+        none = none[pd.to_numeric(none["jumlah_program"], errors="coerce") == 0]
+        n_none = pd.to_numeric(none["n_rumah_tangga"], errors="coerce").sum() if not none.empty else 0
+        if n_none > 0:
+            sub = _rows(tt, scope) if _tingkat(kode) != "kelurahan" else tt.iloc[0:0]
+            sub = sub[pd.to_numeric(sub["jumlah_program"], errors="coerce") == 0] if not sub.empty else sub
+            pairs = sorted(((str(c), float(v)) for c, v in sub.groupby(sub["kode_wilayah"].astype(str))["n_rumah_tangga"].sum().items()
+                            if v > 0), key=lambda p: (-p[1], p[0])) if not sub.empty else []
+            rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
+            out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_tanpa_program", lang, n=fmt.angka(n_none, lang), rincian=rinci)})
+    # 4. targeting: recipients outside the target, recipients not in the BDT
+    cak = _rows(_tbl(tables, "cakupan"), kode)
+    inc, nobdt = [], []
+    for _, cr in cak.iterrows():
+        n_out, n_nb = _num(cr.get("n_penerima_luar_target")), _num(cr.get("n_penerima_tidak_di_bdt"))
+        if n_out and n_out > 0:
+            inc.append(t("rek_inklusi_item", lang, program=program_name(cr["program"]), n=fmt.angka(n_out, lang),
+                         persen=fmt.persen(cr.get("inclusion_error"), lang)))
+        if n_nb and n_nb > 0:
+            nobdt.append(f"{program_name(cr['program'])} {fmt.angka(n_nb, lang)}")
+    if inc:
+        out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_inklusi", lang, daftar="; ".join(inc))})
+    if nobdt:
+        out.append({"opd": t("opd_disdukcapil", lang), "teks": t("rek_tidak_di_bdt", lang, daftar="; ".join(nobdt))})
+    # 5. MPM: who has not reported, what is not yet verified
+    mpm = _tbl(tables, "mpm")
+    kel = _rows(mpm, scope)
+    if not kel.empty and "melapor" in kel:
+        silent = [str(c) for c, m in zip(kel["kode_wilayah"], kel["melapor"]) if not _is_true(m)]
+        if silent:
+            out.append({"opd": t("opd_kelurahan", lang), "teks": t("rek_mpm_lapor", lang,
+                        daftar=", ".join(names.get(c, c) for c in silent))})
+    mr = _row(mpm, kode)
+    belum = _num(mr.get("belum_diverifikasi")) if mr else None
+    if belum and belum > 0:
+        pairs = []
+        if _tingkat(kode) != "kelurahan" and not kel.empty:
+            pairs = sorted(((str(c), float(v)) for c, v in zip(kel["kode_wilayah"], pd.to_numeric(kel["belum_diverifikasi"], errors="coerce"))
+                            if not fmt.is_na(v) and v > 0), key=lambda p: (-p[1], p[0]))
+        rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
+        out.append({"opd": t("opd_kelurahan", lang), "teks": t("rek_mpm_verifikasi", lang, n=fmt.angka(belum, lang), rincian=rinci)})
+    return out
+
+
+def recommendations(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> Html:
+    """Rekomendasi: follow-ups generated from the numbers (which kelurahan, which programme, how many
+    families, the yearly cost from `biaya`), each tagged with the responsible OPD."""
+    recs = recommendation_items(tables, kode, lang)
+    body = Markup(_ENV.from_string(_RECS).render(recs=recs, kosong=t("rek_kosong", lang)))
+    return _section("rekomendasi", t("bagian_rekomendasi", lang), [], [body])
+
+
+_METHOD = """
+<section class="bagian metodologi" id="metodologi">
+<h2>{{ title }}</h2>
+{% if sintetis %}<div class="banner-sintetis">{{ banner }}</div>{% endif %}
+<h3>{{ h_def }}</h3>
+<ul>{% for d in definisi %}<li>{{ d }}</li>{% endfor %}</ul>
+<h3>{{ h_sumber }}</h3>
+<ul>{% for k, v in sumber %}<li><strong>{{ k }}</strong>: {{ v }}</li>{% endfor %}</ul>
+{% if files %}<div class="tabel-wrap"><table class="tabel kecil"><caption>{{ h_files }}</caption>
+<tbody>{% for n, h in files %}<tr><th scope="row" class="berkas">{{ n }}</th><td class="kode">{{ h }}</td></tr>{% endfor %}</tbody></table></div>{% endif %}
+<h3>{{ h_rahasia }}</h3>
+<p>{{ rahasia }}</p>
+<h3>{{ h_proses }}</h3>
+<dl class="proses">{% for k, v in proses %}<dt>{{ k }}</dt><dd>{{ v }}</dd>{% endfor %}</dl>
+</section>
+"""
+
+
+def methodology(meta: Mapping[str, Any] | None, run_info: Mapping[str, Any] | None, lang: str = "id") -> Html:
+    """Catatan metodologi: definitions and units, sources and vintages (from the clean meta.json),
+    input-file fingerprints, the confidentiality statement, run id / git SHA / version, synthetic notice."""
+    meta = meta or {}
+    run = run_info or {}
+    definisi = [t(k, lang) for k in ("def_rt", "def_keluarga", "def_jiwa", "def_desil", "def_kks", "def_cakupan",
+                                     "def_prioritas", "def_bps")]
+    vintage = meta.get("vintage") or {}
+    sumber = [(str(k), str(v)) for k, v in vintage.items()] or [
+        ("BDT", t("sumber_bdt", lang)), ("KKS", t("sumber_kks", lang)), ("MPM", t("sumber_mpm", lang)),
+        ("BPS", t("sumber_bps", lang)), (t("penduduk", lang), t("sumber_penduduk", lang))]
+    files = [(str(n), str(h)[:12]) for n, h in sorted((meta.get("files") or {}).items())]
+    dibuat = run.get("dibuat")
+    if isinstance(dibuat, (_dt.date, _dt.datetime)):
+        dibuat = fmt.tanggal(dibuat, lang)
+    proses = [(t("run_id", lang), run.get("run_id")), (t("git_sha", lang), run.get("git_sha")),
+              (t("versi", lang), run.get("versi")), (t("periode", lang), run.get("periode")), (t("dibuat", lang), dibuat)]
+    proses = [(k, str(v)) for k, v in proses if v not in (None, "")]
+    sintetis = bool(meta.get("sintetis", run.get("sintetis", False)))
+    return _render(_METHOD, title=t("bagian_metodologi", lang), sintetis=sintetis, banner=t("banner_sintetis", lang),
+                   h_def=t("met_definisi", lang), definisi=definisi, h_sumber=t("met_sumber", lang), sumber=sumber,
+                   files=files, h_files=t("berkas_masukan", lang), h_rahasia=t("met_kerahasiaan", lang),
+                   rahasia=t("kerahasiaan_teks", lang), h_proses=t("met_proses", lang), proses=proses)
+
+
+def all_sections(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *, meta: Mapping | None = None,
+                 run_info: Mapping | None = None, geojson: Path | str | dict | None = None) -> list[Html]:
+    """Every section in domain.md §6 order (a convenience for previews and tests; the notebook calls them one by one)."""
+    banner_meta = {"wilayah": kode, "nama_wilayah": _names(tables).get(kode, kode), "lang": lang,
+                   "sintetis": bool((meta or {}).get("sintetis")), "periode": (run_info or {}).get("periode", "")}
+    return [banner(banner_meta), headline(tables, kode, lang, meta=meta), section_makro(tables, kode, lang),
+            section_sebaran(tables, kode, lang, geojson=geojson, meta=meta), section_profil(tables, kode, lang, meta=meta),
+            section_cakupan(tables, kode, lang, meta=meta), section_prioritas(tables, kode, lang, meta=meta),
+            section_mpm(tables, kode, lang, meta=meta), recommendations(tables, kode, lang), methodology(meta, run_info, lang)]

@@ -1,0 +1,1206 @@
+"""Cleaning that loses nothing: raw files (contracts §1) → clean tables, findings, reconciliation (§2).
+
+    clean(raw_dir, out_dir)            # notebooks and the CLI call the same function
+    python -m kemiskinan clean --raw DIR --out DIR [--accept-changes]
+
+Every source row ends in exactly one place: kept in a clean table (`disimpan`), rejected (`ditolak`,
+a finding with `tindakan="tolak"`), or merged into an earlier identical row (`digabung`,
+`tindakan="gabung"`). `rekonsiliasi.parquet` counts them per file and sheet and the run stops with
+`ReconciliationError` if `dibaca != disimpan + ditolak + digabung` anywhere. Values that are wrong but do
+not stop a row from being placed are blanked (NA) and flagged (`tindakan="tandai"`); the row is kept.
+
+All rules, their message and their action are in `RULES` (rendered into docs/cleaning_rules.md).
+Findings never hold a full NIK, No. KK, ID or name: values are masked (`nilai_tersamar`).
+
+Outputs are written to a temporary folder next to `out_dir` and swapped in at the end, so a failed run
+leaves the previous outputs untouched and never a half-written folder.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kemiskinan import codes, nik as nikmod, wilayah as wil
+from kemiskinan.errors import InputError, ReconciliationError
+from kemiskinan.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_table
+
+# --------------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------------
+TOLAK, TANDAI, GABUNG = "tolak", "tandai", "gabung"
+
+#: Fuzzy kelurahan matching: rapidfuzz `fuzz.ratio` on `wilayah.normalise_name` forms; accepted when the
+#: best score is ≥ FUZZY_THRESHOLD and beats the best candidate of another kelurahan by ≥ FUZZY_MARGIN.
+FUZZY_THRESHOLD = 90.0
+FUZZY_MARGIN = 5.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    tindakan: str
+    pesan: str          # may use {kolom}
+
+
+_R = [
+    # --- whole rows ---------------------------------------------------------------------------
+    Rule("DUPLIKAT_PERSIS", GABUNG, "baris sama persis dengan baris sebelumnya (setelah spasi, huruf besar/kecil, "
+         "NBSP dirapikan); digabung ke baris pertama"),
+    Rule("DUPLIKAT_KUNCI", GABUNG, "ID sama dengan baris sebelumnya tetapi isinya berbeda; baris pertama (nomor "
+         "baris terkecil) dipakai"),
+    Rule("RT_LUAR_BONTANG", TOLAK, "rumah tangga di luar Kota Bontang (kode provinsi/kab-kota bukan 64/74)"),
+    Rule("WILAYAH_TIDAK_DIKENAL", TOLAK, "kelurahan tidak dapat ditentukan dari kode maupun nama (juga tidak "
+         "dengan pencocokan mirip); baris ditolak, tidak ditebak"),
+    Rule("IDBDT_TIDAK_VALID", TOLAK, "IDBDT kosong atau bukan 15 digit: rumah tangga tidak bisa dihubungkan"),
+    Rule("IDARTBDT_TIDAK_VALID", TOLAK, "IDARTBDT kosong atau bukan 17 digit: anggota tidak bisa diidentifikasi"),
+    Rule("ART_TANPA_RUTA", TOLAK, "IDBDT anggota tidak ada di file rumah tangga"),
+    Rule("ART_RUTA_DITOLAK", TOLAK, "rumah tangga anggota ini ditolak; anggota ikut ditolak"),
+    Rule("KKS_TIDAK_DAPAT_DITEMPATKAN", TOLAK, "baris KKS tidak cocok dengan keluarga BDT mana pun dan "
+         "kelurahannya tidak dikenal"),
+    Rule("PENDUDUK_WILAYAH_TIDAK_DIKENAL", TOLAK, "kode/nama wilayah bukan kelurahan Kota Bontang"),
+    # --- values flagged, row kept -------------------------------------------------------------
+    Rule("ID_EXCEL_NUMBER", TANDAI, "ID tersimpan sebagai angka Excel; diubah ke teks secara eksak (< 2^53)"),
+    Rule("ID_TRAILING_DOT0", TANDAI, "ID berakhiran '.0' (bekas angka Excel); akhiran dibuang, digit utuh"),
+    Rule("IDBDT_DARI_IDARTBDT", TANDAI, "IDBDT kosong/rusak; diambil dari 15 digit awal IDARTBDT"),
+    Rule("IDARTBDT_BEDA_IDBDT", TANDAI, "IDARTBDT tidak diawali IDBDT rumah tangganya"),
+    Rule("WILAYAH_FUZZY", TANDAI, "nama wilayah di kolom {kolom} dicocokkan secara mirip (skor ≥ 90) ke "
+         "kelurahan yang dikenal"),
+    Rule("WILAYAH_KODE_NAMA_BEDA", TANDAI, "kode wilayah dan nama kelurahan tidak sepakat; kode yang dipakai"),
+    Rule("WILAYAH_KODE_TIDAK_DIKENAL", TANDAI, "kode wilayah tidak dikenal; kelurahan ditentukan dari nama"),
+    Rule("WILAYAH_KEC_BEDA", TANDAI, "nama kecamatan tidak sesuai dengan kelurahan; kelurahan yang dipakai"),
+    Rule("WILAYAH_TIDAK_DIKENAL_KKS", TANDAI, "kelurahan tidak dikenal; wilayah diambil dari keluarga BDT yang cocok"),
+    Rule("KODE_TIDAK_VALID", TANDAI, "nilai di luar daftar kode kolom {kolom}; dikosongkan"),
+    Rule("YA_TIDAK_TIDAK_VALID", TANDAI, "nilai ya/tidak di luar pasangan kode kolom {kolom}; dikosongkan"),
+    Rule("YA_TIDAK_POLA_LAIN", TANDAI, "kolom {kolom} memakai pasangan ya/tidak yang lain dari PBDT 2015; "
+         "pasangan yang teramati dipakai"),
+    Rule("ANGKA_TIDAK_VALID", TANDAI, "kolom {kolom} bukan angka; dikosongkan"),
+    Rule("DESIL_TIDAK_VALID", TANDAI, "status_kesejahteraan bukan 1–4; dikosongkan"),
+    Rule("PERSENTIL_TIDAK_VALID", TANDAI, "percentile bukan 1–100; dikosongkan"),
+    Rule("DESIL_PERSENTIL_BEDA", TANDAI, "status_kesejahteraan dan percentile tidak sepakat; "
+         "status_kesejahteraan yang dipakai"),
+    Rule("RT_SLS_TIDAK_VALID", TANDAI, "nomor RT tidak terbaca dari {kolom}; dikosongkan"),
+    Rule("NUK_KOSONG", TANDAI, "NUK kosong/tidak valid: anggota disimpan tetapi tidak masuk tabel keluarga"),
+    Rule("JK_TIDAK_VALID", TANDAI, "jenis kelamin bukan 1/2 (L/P); dikosongkan"),
+    Rule("TANGGAL_TIDAK_VALID", TANDAI, "kolom {kolom} bukan tanggal yang ada; dikosongkan"),
+    Rule("NIK_KOSONG", TANDAI, "NIK kosong"),
+    Rule("NIK_EXCEL_SCI", TANDAI, "NIK rusak oleh Excel (notasi ilmiah, digit hilang); tidak diperbaiki"),
+    Rule("NIK_EXCEL_DESIMAL", TANDAI, "NIK berbentuk angka desimal dengan jumlah digit salah (rusak Excel)"),
+    Rule("NIK_EXCEL_PRESISI", TANDAI, "NIK tersimpan sebagai angka Excel ≥ 2^53: digit terakhir hilang"),
+    Rule("NIK_BUKAN_ANGKA", TANDAI, "NIK berisi karakter selain angka"),
+    Rule("NIK_PANJANG_SALAH", TANDAI, "NIK bukan 16 digit"),
+    Rule("NIK_PROV_TIDAK_DIKENAL", TANDAI, "dua digit pertama NIK bukan kode provinsi"),
+    Rule("NIK_KABKOTA_00", TANDAI, "kode kab/kota dalam NIK 00"),
+    Rule("NIK_KEC_00", TANDAI, "kode kecamatan dalam NIK 00"),
+    Rule("NIK_TANGGAL_TIDAK_VALID", TANDAI, "tanggal lahir dalam NIK (DDMMYY, perempuan +40) bukan tanggal yang ada"),
+    Rule("NIK_SERIAL_0000", TANDAI, "nomor urut NIK 0000"),
+    Rule("NIK_TRAILING_DOT0", TANDAI, "NIK berakhiran '.0' (bekas angka Excel); 16 digit utuh, dipakai"),
+    Rule("NIK_JK_BEDA", TANDAI, "jenis kelamin menurut NIK berbeda dengan kolom jenis kelamin; NIK tetap disimpan"),
+    Rule("NIK_TGL_BEDA", TANDAI, "tanggal lahir menurut NIK berbeda dengan kolom tanggal lahir; NIK tetap disimpan"),
+    Rule("NIK_GANDA_KELUARGA", TANDAI, "NIK yang sama tercatat di lebih dari satu keluarga (kriteria Kemensos "
+         "§3.4 d)"),
+    Rule("KK_KOSONG", TANDAI, "No. KK kosong"),
+    Rule("KK_EXCEL_SCI", TANDAI, "No. KK rusak oleh Excel (notasi ilmiah); tidak diperbaiki"),
+    Rule("KK_EXCEL_DESIMAL", TANDAI, "No. KK berbentuk angka desimal dengan jumlah digit salah (rusak Excel)"),
+    Rule("KK_EXCEL_PRESISI", TANDAI, "No. KK tersimpan sebagai angka Excel ≥ 2^53: digit terakhir hilang"),
+    Rule("KK_BUKAN_ANGKA", TANDAI, "No. KK berisi karakter selain angka"),
+    Rule("KK_PANJANG_SALAH", TANDAI, "No. KK bukan 16 digit"),
+    Rule("KK_PROV_TIDAK_DIKENAL", TANDAI, "dua digit pertama No. KK bukan kode provinsi"),
+    Rule("KK_KABKOTA_00", TANDAI, "kode kab/kota dalam No. KK 00"),
+    Rule("KK_KEC_00", TANDAI, "kode kecamatan dalam No. KK 00"),
+    Rule("KK_TRAILING_DOT0", TANDAI, "No. KK berakhiran '.0' (bekas angka Excel); 16 digit utuh, dipakai"),
+    Rule("KELUARGA_KK_BEDA", TANDAI, "anggota satu keluarga (IDBDT, NUK) mencatat No. KK berbeda; yang terbanyak "
+         "dipakai"),
+    Rule("KKS_STATUS_TIDAK_VALID", TANDAI, "Status Kartu bukan TERSALUR / BELUM TERSALUR / DIKEMBALIKAN"),
+    Rule("KKS_TIDAK_DITEMUKAN", TANDAI, "baris KKS tidak cocok dengan keluarga BDT (lewat No. KK maupun NIK)"),
+    Rule("KKS_KK_AMBIGU", TANDAI, "No. KK dipakai beberapa keluarga BDT; dicocokkan lewat NIK bila bisa"),
+    Rule("KKS_KELUARGA_GANDA", TANDAI, "keluarga ini punya lebih dari satu baris KKS; status terbaik dipakai "
+         "(tersalur > belum tersalur > dikembalikan)"),
+    Rule("MPM_IDBDT_TIDAK_DIKENAL", TANDAI, "IDBDT pendaftar MPM tidak ada di file rumah tangga BDT"),
+    Rule("MPM_STATUS_IDBDT_BEDA", TANDAI, "Status Identifikasi tidak sesuai dengan isi kolom IDBDT"),
+]
+RULES: dict[str, Rule] = {r.id: r for r in _R}
+for _r in nikmod.NIK_RULES:
+    assert _r in RULES, _r
+
+OUTPUT_TABLES = ("rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_laporan", "penduduk", "temuan",
+                 "rekonsiliasi")
+KINDS = ("rt", "art", "kks", "mpm", "penduduk")
+KIND_TABLE = {"rt": "rumah_tangga", "art": "anggota", "kks": "kks", "mpm": "mpm", "penduduk": "penduduk"}
+KIND_LABEL = {"rt": "BDT rumah tangga", "art": "BDT anggota rumah tangga", "kks": "daftar KKS",
+              "mpm": "MPM", "penduduk": "penduduk kelurahan"}
+REQUIRED = {"rt": ["idbdt"], "art": ["idbdt", "idartbdt"], "kks": ["status_kartu"],
+            "mpm": [], "penduduk": ["jumlah_penduduk"]}
+#: Entries allowed in an existing output folder (anything else means --out points at the wrong place).
+_OUT_ALLOWED = {f"{t}.parquet" for t in OUTPUT_TABLES} | {"meta.json", "indikator", "sebelumnya",
+                                                            "pii_istilah.parquet"}
+
+RT_CODE_COLS = ["sta_bangunan", "sta_lahan", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap",
+                "sumber_airminum", "cara_peroleh_airminum", "sumber_penerangan", "daya", "bb_masak", "fasbab",
+                "kloset", "buang_tinja"]
+RT_INT_COLS = {"nomor_urut_rumah_tangga": "Int32", "jumlah_art": "Int16", "jumlah_keluarga": "Int16",
+               "jumlah_kamar": "Int16", "jumlah_sapi": "Int16", "jumlah_kerbau": "Int16", "jumlah_kuda": "Int16",
+               "jumlah_babi": "Int16", "jumlah_kambing": "Int16"}
+RT_FLOAT_COLS = ["luas_lantai", "luas_atb"]
+ART_CODE_COLS = ["hub_krt", "hubkel", "sta_kawin", "ada_akta_nikah", "ada_dikk", "ada_kartu_identitas",
+                 "sta_hamil", "jenis_cacat", "penyakit_kronis", "partisipasi_sekolah", "pendidikan_tertinggi",
+                 "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja", "lapangan_usaha", "status_pekerjaan"]
+ART_INT_COLS = {"umur": "Int16", "jumlah_jamkerja": "Int16"}
+STATUS_RANK = {"tersalur": 3, "belum_tersalur": 2, "dikembalikan": 1}
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Findings and row states
+# --------------------------------------------------------------------------------------------------
+def _mask_values(s: pd.Series, how: str) -> pd.Series:
+    s = s.astype("str").fillna("")
+    if how == "id":
+        return nikmod.mask_ids(s)
+    if how == "nama":
+        t = s.str.strip()
+        return (t.str.slice(0, 1) + "***").where(t != "", "")
+    return s.str.strip().str.slice(0, 40)
+
+
+class Batch:
+    """The rows of one kind (all files/sheets of that kind concatenated) plus their fate."""
+
+    def __init__(self, kind: str, tables: list[Table]):
+        self.kind = kind
+        self.tables = tables
+        cols: list[str] = []
+        for t in tables:
+            cols += [c for c in t.df.columns if c not in cols]
+        frames = []
+        for i, t in enumerate(tables):
+            df = t.df
+            missing = [c for c in cols if c not in df.columns]
+            if missing:
+                df = df.assign(**{c: pd.Series("", index=df.index, dtype="str") for c in missing})
+            frames.append(df[cols].assign(_t=np.int32(i)))
+        self.df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        self.df = self.df.reset_index(drop=True)
+        self.n = len(self.df)
+        self.state = np.zeros(self.n, dtype=np.int8)    # 0 keep, 1 tolak, 2 gabung
+        self.reason = np.full(self.n, None, dtype=object)  # first tolak rule
+        files = np.array([t.file for t in tables], dtype=object)
+        sheets = np.array([t.sheet or "" for t in tables], dtype=object)
+        ti = self.df["_t"].to_numpy()
+        self.file = pd.Categorical(files[ti])
+        self.sheet = pd.Categorical(sheets[ti])
+        self.numeric: dict[str, np.ndarray] = {}
+        for c in cols:
+            parts = [t.numeric.get(c, np.zeros(t.rows, dtype=bool)) for t in tables]
+            if any(p.any() for p in parts):
+                self.numeric[c] = np.concatenate(parts)
+        self.kel = pd.Series(pd.NA, index=self.df.index, dtype="str")   # resolved kelurahan per row
+
+    def col(self, name: str) -> pd.Series:
+        if name in self.df.columns:
+            return self.df[name]
+        return pd.Series("", index=self.df.index, dtype="str")
+
+    def has(self, name: str) -> bool:
+        return name in self.df.columns
+
+    def kept(self) -> np.ndarray:
+        return self.state == 0
+
+
+class Findings:
+    def __init__(self):
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, b: Batch, mask, aturan, kolom: str | None = None, nilai: pd.Series | None = None,
+            how: str = "teks", tindakan: str | None = None, pesan: str | None = None) -> int:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return 0
+        idx = np.flatnonzero(mask)
+        if isinstance(aturan, str):
+            at = pd.Series(aturan, index=range(len(idx)), dtype="str")
+        else:
+            at = pd.Series(np.asarray(aturan, dtype=object)[idx], dtype="str")
+        if pesan is None:
+            tmpl = {a: RULES[a].pesan.format(kolom=kolom or "") for a in at.unique()}
+            ps = at.map(tmpl)
+        elif isinstance(pesan, str):
+            ps = pd.Series(pesan, index=range(len(idx)), dtype="str")
+        else:
+            ps = pd.Series(np.asarray(pesan, dtype=object)[idx], dtype="str")
+        pos = b._pos[idx] if hasattr(b, "_pos") else idx
+        act = at.map({a: RULES[a].tindakan for a in at.unique()}) if tindakan is None else tindakan
+        vals = _mask_values(nilai.iloc[idx].reset_index(drop=True), how) if nilai is not None else ""
+        self.parts.append(pd.DataFrame({
+            "file": np.asarray(b.file)[idx], "sheet": np.asarray(b.sheet)[idx],
+            "baris": b.df["_baris"].to_numpy()[idx], "kolom": kolom or "",
+            "aturan": at.to_numpy(), "pesan": ps.to_numpy(), "nilai_tersamar": vals if isinstance(vals, str)
+            else vals.to_numpy(), "tindakan": act if isinstance(act, str) else act.to_numpy(),
+            "_kind": b.kind, "_pos": pos}))
+        return len(idx)
+
+    def reject(self, b: Batch, mask, aturan: str, kolom: str | None = None, nilai=None, how="teks",
+               pesan=None) -> None:
+        """Reject rows still kept; rows already rejected/merged are left alone (one fate per row)."""
+        m = np.asarray(mask, dtype=bool) & (b.state == 0)
+        b.state[m] = 1
+        b.reason[m] = aturan
+        self.add(b, m, aturan, kolom, nilai, how, TOLAK, pesan)
+
+    def merge(self, b: Batch, mask, aturan: str, ref_rows: np.ndarray, kolom: str | None = None) -> None:
+        m = np.asarray(mask, dtype=bool) & (b.state == 0)
+        b.state[m] = 2
+        idx = np.flatnonzero(m)
+        if not len(idx):
+            return
+        refs = ref_rows[m] if len(ref_rows) == b.n else ref_rows
+        msg = [f"{RULES[aturan].pesan} (baris {int(r)})" for r in refs]
+        self.parts.append(pd.DataFrame({
+            "file": np.asarray(b.file)[idx], "sheet": np.asarray(b.sheet)[idx],
+            "baris": b.df["_baris"].to_numpy()[idx], "kolom": kolom or "", "aturan": aturan, "pesan": msg,
+            "nilai_tersamar": "", "tindakan": GABUNG, "_kind": b.kind, "_pos": idx}))
+
+    def frame(self) -> pd.DataFrame:
+        cols = ["file", "sheet", "baris", "kolom", "aturan", "pesan", "nilai_tersamar", "tindakan", "_kind", "_pos"]
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype="str") for c in cols}).astype({"baris": "int64", "_pos": "int64"})
+        return pd.concat(self.parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Identifiers
+# --------------------------------------------------------------------------------------------------
+def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(value or NA, valid mask, repair rule per row or None) for a plain numeric ID of `length` digits."""
+    raw = codes.text(b.col(col)).fillna("")
+    valid = raw.str.fullmatch(rf"\d{{{length}}}").to_numpy(dtype=bool, copy=True)
+    rule = np.full(b.n, None, dtype=object)
+    value = raw
+    if not valid.all():
+        dot0 = raw.str.fullmatch(rf"\d{{{length}}}[.,]0+").to_numpy(dtype=bool)
+        if dot0.any():
+            value = raw.where(~dot0, raw.str.slice(0, length))
+            valid |= dot0
+            rule[dot0] = "ID_TRAILING_DOT0"
+    num = b.numeric.get(col)
+    if num is not None:
+        big = num & valid & (pd.to_numeric(value, errors="coerce").fillna(0).to_numpy() >= 2**53)
+        valid &= ~big
+        rule[num & valid] = "ID_EXCEL_NUMBER"
+    return value.where(pd.Series(valid, index=value.index)), valid, rule
+
+
+def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None, birth=None) -> pd.DataFrame:
+    """Validate a NIK / No. KK column for `rows` (bool mask); log findings; return the result frame."""
+    s = b.col(col)
+    if kind == "nik":
+        res = nikmod.validate_series(s, sex=sex, birth=birth)
+        out_col, status_col = "nik", "status"
+    else:
+        res = nikmod.validate_kk_series(s)
+        out_col, status_col = "no_kk", "status"
+    num = b.numeric.get(col)
+    pre = "NIK" if kind == "nik" else "KK"
+    aturan = res["aturan"].to_numpy(dtype=object, na_value=None).copy()
+    if num is not None:
+        txt = codes.text(s).fillna("")
+        big = num & (pd.to_numeric(txt, errors="coerce").fillna(0).to_numpy() >= 2**53)
+        if big.any():
+            res.loc[big, out_col] = pd.NA
+            res[status_col] = res[status_col].mask(pd.Series(big, index=res.index), "rusak_excel")
+            aturan[big] = f"{pre}_EXCEL_PRESISI"
+        exact = num & ~big & (res[status_col] == "valid").to_numpy()
+        aturan[exact & pd.isna(aturan)] = "ID_EXCEL_NUMBER"
+    has = rows & pd.notna(aturan)
+    F.add(b, has, aturan, col, s, "id")
+    if kind == "nik":
+        for c in ("aturan_jk", "aturan_tgl"):
+            a = res[c].to_numpy(dtype=object, na_value=None)
+            F.add(b, rows & pd.notna(a), a, col, s, "id")
+    return res
+
+
+# --------------------------------------------------------------------------------------------------
+# Wilayah
+# --------------------------------------------------------------------------------------------------
+_FUZZY_CHOICES: dict[str, tuple[str, str]] | None = None
+
+
+def _fuzzy_choices() -> dict[str, tuple[str, str]]:
+    global _FUZZY_CHOICES
+    if _FUZZY_CHOICES is None:
+        ch = {}
+        for w in wil.kelurahan():
+            for n in (w.nama, *w.varian):
+                ch[wil.normalise_name(n)] = (w.kode, w.nama)
+        _FUZZY_CHOICES = ch
+    return _FUZZY_CHOICES
+
+
+def resolve_kelurahan_name(name: object) -> tuple[str | None, str, float]:
+    """Kelurahan name → (Kemendagri code or None, how: 'persis'|'mirip'|'kosong'|'tidak_dikenal', score).
+
+    Exact through the canonical name and known variants (`wilayah.by_name`), then rapidfuzz `fuzz.ratio`
+    on normalised names: accepted when ≥ FUZZY_THRESHOLD and ≥ FUZZY_MARGIN above any other kelurahan.
+    """
+    if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip():
+        return None, "kosong", 0.0
+    w = wil.by_name(str(name), "kelurahan")
+    if w is not None:
+        return w.kode, "persis", 100.0
+    from rapidfuzz import fuzz
+    norm = wil.normalise_name(str(name))
+    if not norm:
+        return None, "tidak_dikenal", 0.0
+    best: dict[str, float] = {}
+    for cand, (kode, _) in _fuzzy_choices().items():
+        sc = fuzz.ratio(norm, cand)
+        if sc > best.get(kode, -1):
+            best[kode] = sc
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    top_kode, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top >= FUZZY_THRESHOLD and top - second >= FUZZY_MARGIN:
+        return top_kode, "mirip", float(top)
+    return None, "tidak_dikenal", float(top)
+
+
+def _int_or_none(v: str) -> int | None:
+    v = str(v).strip(nikmod.TRIM_CHARS).strip()
+    if v.endswith(".0"):
+        v = v[:-2]
+    return int(v) if v.isdigit() else None
+
+
+def _code_kelurahan(kdkec: str, kddesa: str, kode_wilayah: str = "") -> tuple[str | None, bool]:
+    """(Kemendagri kelurahan code or None, a code was given). BPS 010/020/030 + 001…; Kemendagri 01 + 1001."""
+    kw = str(kode_wilayah or "").strip()
+    if kw:
+        digits = "".join(ch for ch in kw if ch.isdigit())
+        if len(digits) == 10 and digits.startswith("6474"):
+            kode = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+            try:
+                if wil.get(kode).tingkat == "kelurahan":
+                    return kode, True
+            except KeyError:
+                pass
+            try:
+                w = wil.from_bps(digits)
+                if w.tingkat == "kelurahan":
+                    return w.kode, True
+            except KeyError:
+                pass
+            return None, True
+        return None, True
+    k, d = _int_or_none(kdkec), _int_or_none(kddesa)
+    if k is None and d is None:
+        return None, False
+    if k is None or d is None:
+        return None, True
+    try:
+        if k in (10, 20, 30) and d < 1000:
+            w = wil.from_bps(f"6474{k:03d}{d:03d}")
+        elif k in (1, 2, 3) and d >= 1000:
+            w = wil.get(f"64.74.{k:02d}.{d}")
+        else:
+            return None, True
+    except KeyError:
+        return None, True
+    return (w.kode if w.tingkat == "kelurahan" else None), True
+
+
+def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | None = None,
+                     code_cols: tuple[str, str] | None = None, kode_wilayah_col: str | None = None,
+                     prov_cols: tuple[str, str] | None = None, fixed_name: pd.Series | None = None,
+                     rows: np.ndarray | None = None) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Resolve each row's kelurahan over unique combinations. Returns (kode, outside, unresolved)."""
+    rows = b.kept() if rows is None else rows
+    parts = {}
+    if prov_cols:
+        parts["prov"], parts["kab"] = codes.text(b.col(prov_cols[0])).fillna(""), codes.text(b.col(prov_cols[1])).fillna("")
+    if code_cols:
+        parts["kec"], parts["desa"] = codes.text(b.col(code_cols[0])).fillna(""), codes.text(b.col(code_cols[1])).fillna("")
+    if kode_wilayah_col:
+        parts["kw"] = codes.text(b.col(kode_wilayah_col)).fillna("")
+    parts["nama"] = (fixed_name if fixed_name is not None else codes.text(b.col(name_col))).fillna("")
+    if kec_name_col:
+        parts["nmkec"] = codes.text(b.col(kec_name_col)).fillna("")
+    key_df = pd.DataFrame(parts)
+    codes_arr, uniq = pd.factorize(pd.MultiIndex.from_frame(key_df))
+    n_u = len(uniq)
+    kode_u = np.full(n_u, None, dtype=object)
+    outside_u = np.zeros(n_u, dtype=bool)
+    flags_u: dict[str, np.ndarray] = {r: np.zeros(n_u, dtype=bool) for r in
+                                      ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA", "WILAYAH_KODE_TIDAK_DIKENAL",
+                                       "WILAYAH_KEC_BEDA")}
+    names = list(key_df.columns)
+    for i, tup in enumerate(uniq):
+        r = dict(zip(names, tup))
+        if prov_cols:
+            p, k = _int_or_none(r["prov"]), _int_or_none(r["kab"])
+            if (r["prov"] and p != 64) or (r["kab"] and k not in (74, 6474)):
+                outside_u[i] = True
+                continue
+        code, code_given = (None, False)
+        if code_cols or kode_wilayah_col:
+            code, code_given = _code_kelurahan(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""))
+        by_name, how, _ = resolve_kelurahan_name(r["nama"])
+        if code:
+            kode_u[i] = code
+            if by_name and by_name != code:
+                flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
+        elif by_name:
+            kode_u[i] = by_name
+            if how == "mirip":
+                flags_u["WILAYAH_FUZZY"][i] = True
+            if code_given:
+                flags_u["WILAYAH_KODE_TIDAK_DIKENAL"][i] = True
+        if kode_u[i] and kec_name_col and r.get("nmkec"):
+            wk = wil.by_name(r["nmkec"], "kecamatan")
+            if wk is not None and wk.kode != wil.get(kode_u[i]).induk:
+                flags_u["WILAYAH_KEC_BEDA"][i] = True
+    kode = pd.Series(kode_u[codes_arr], index=b.df.index, dtype="str")
+    outside = outside_u[codes_arr]
+    unresolved = kode.isna().to_numpy() & ~outside
+    for rid, fu in flags_u.items():
+        if fu.any():
+            m = rows & fu[codes_arr]
+            col = name_col if rid in ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA") else \
+                (kec_name_col if rid == "WILAYAH_KEC_BEDA" else (code_cols[1] if code_cols else kode_wilayah_col))
+            nilai = parts["nama"] if rid != "WILAYAH_KEC_BEDA" else parts.get("nmkec")
+            F.add(b, m, rid, col, nilai)
+    return kode, outside, unresolved
+
+
+def _rt_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`RT 001`, `RT.12`, `12`, `RT 012/RW 03` → '001', '012'."""
+    t = codes.text(s)
+    num = t.str.extract(r"(?i)^\s*(?:RT)?\s*[.:\-]?\s*0*(\d{1,3})\b", expand=False)
+    out = num.str.zfill(3)
+    return out, t.notna() & out.isna()
+
+
+# --------------------------------------------------------------------------------------------------
+# Duplicates
+# --------------------------------------------------------------------------------------------------
+def _norm_text(s: pd.Series) -> pd.Series:
+    return s.astype("str").fillna("").str.replace(r"\s+", " ", regex=True).str.strip().str.upper()
+
+
+def _dedupe(b: Batch, F: Findings, key: pd.Series | None, ignore: tuple[str, ...] = ("no", "keterangan")) -> None:
+    """Exact duplicates (after normalisation) → DUPLIKAT_PERSIS; same key, other content → DUPLIKAT_KUNCI.
+
+    Deterministic: the first row by (file order, sheet order, source row) survives; each merge is logged with
+    the surviving row number. Only rows still kept take part.
+    """
+    kept = b.kept()
+    content_cols = [c for c in b.df.columns if not c.startswith("_") and c not in ignore]
+    if key is not None:
+        k = key.where(pd.Series(kept, index=key.index))
+        cand = (k.duplicated(keep=False) & k.notna()).to_numpy()
+    else:
+        cand = kept.copy()
+    if not cand.any():
+        return
+    sub_idx = np.flatnonzero(cand)
+    sub = b.df.iloc[sub_idx]
+    norm = pd.DataFrame({c: _norm_text(sub[c]) for c in content_cols}, index=sub.index)
+    h = pd.util.hash_pandas_object(norm, index=False).to_numpy()
+    first_pos = pd.Series(sub_idx).groupby(h).transform("first").to_numpy()
+    exact = first_pos != sub_idx
+    m = np.zeros(b.n, dtype=bool)
+    m[sub_idx[exact]] = True
+    ref = np.zeros(b.n, dtype=np.int64)
+    ref[sub_idx] = b.df["_baris"].to_numpy()[first_pos]
+    F.merge(b, m, "DUPLIKAT_PERSIS", ref)
+    if key is not None:
+        k = key.where(pd.Series(b.kept(), index=key.index))
+        dup = (k.duplicated(keep="first") & k.notna()).to_numpy()
+        if dup.any():
+            firsts = k[b.kept()].drop_duplicates()
+            first_row = pd.Series(b.df["_baris"].to_numpy()[firsts.index], index=firsts.to_numpy())
+            ref = np.zeros(b.n, dtype=np.int64)
+            ref[dup] = first_row.reindex(k[dup].to_numpy()).to_numpy()
+            F.merge(b, dup, "DUPLIKAT_KUNCI", ref, kolom=key.name)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading and sorting files into kinds
+# --------------------------------------------------------------------------------------------------
+def data_files(raw_dir: Path) -> list[Path]:
+    """The input files of a raw folder: CSV/TXT/TSV/XLSX/XLS, not hidden, not Excel lock files."""
+    out = []
+    for p in sorted(Path(raw_dir).iterdir()):
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES:
+            out.append(p)
+    return out
+
+
+def detect_kind(cols: set[str]) -> str | None:
+    if "idartbdt" in cols:
+        return "art"
+    if cols & {"hasil_verifikasi", "status_identifikasi", "tanggal_pendaftaran"}:
+        return "mpm"
+    if "status_kartu" in cols:
+        return "kks"
+    if "jumlah_penduduk" in cols:
+        return "penduduk"
+    if "idbdt" in cols and cols & {"status_kesejahteraan", "percentile", "sta_bangunan", "jumlah_keluarga",
+                                   "kdkec", "nmkel"}:
+        return "rt"
+    return None
+
+
+def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], bool]:
+    """All tables by kind; every table read (for reconciliation); whether any carries the synthetic marker."""
+    files = data_files(raw_dir)
+    if not files:
+        raise InputError("tidak ada file data (CSV/XLSX/XLS) di folder mentah", file=str(raw_dir))
+    by_kind: dict[str, list[Table]] = {k: [] for k in KINDS}
+    all_tables: list[Table] = []
+    synthetic = False
+    for p in files:
+        tables = read_table(p)
+        synthetic |= p.name.upper().startswith("SINTETIS_") or any(t.marker for t in tables)
+        if not tables:
+            if p.name.upper().startswith("SINTETIS_") or p.suffix.lower() in EXCEL_SUFFIXES:
+                # a workbook with only note sheets / empty sheets: nothing to clean, but say so
+                raise InputError("workbook tidak berisi sheet data (hanya sheet kosong/keterangan)", file=p.name)
+            continue
+        for t in tables:
+            kind = detect_kind(set(t.df.columns))
+            if kind is None:
+                raise InputError("jenis tabel tidak dikenali dari nama kolomnya (bukan BDT rumah tangga/anggota, "
+                                 "KKS, MPM, atau penduduk)", file=p.name, sheet=t.sheet, row=t.header_row,
+                                 hint="periksa baris header; nama kolom yang dikenal ada di docs/contracts.md §1")
+            missing = [c for c in REQUIRED[kind] if c not in t.df.columns]
+            if missing:
+                raise InputError(f"kolom wajib tidak ada: {', '.join(missing)} (file {KIND_LABEL[kind]})",
+                                 file=p.name, sheet=t.sheet, row=t.header_row, column=missing[0])
+            by_kind[kind].append(t)
+            all_tables.append(t)
+    for kind in ("rt", "art"):
+        if not by_kind[kind]:
+            raise InputError(f"file {KIND_LABEL[kind]} tidak ditemukan di folder mentah", file=str(raw_dir))
+        if sum(t.rows for t in by_kind[kind]) == 0:
+            raise InputError(f"file {KIND_LABEL[kind]} tidak berisi baris data (hanya header)",
+                             file=by_kind[kind][0].file, row=by_kind[kind][0].header_row)
+    return by_kind, all_tables, synthetic
+
+
+# --------------------------------------------------------------------------------------------------
+# Per kind
+# --------------------------------------------------------------------------------------------------
+def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str, rows: np.ndarray) -> None:
+    m = rows & invalid.fillna(False).to_numpy(dtype=bool)
+    F.add(b, m, rule, col, b.col(col))
+
+
+def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
+    idbdt, valid, rule = _ids(b, "idbdt", 15)
+    F.reject(b, ~valid, "IDBDT_TIDAK_VALID", "idbdt", b.col("idbdt"), "id")
+    F.add(b, b.kept() & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
+    kode, outside, unresolved = _resolve_wilayah(
+        b, F, "nmkel", "nmkec", ("kdkec", "kddesa") if b.has("kdkec") else None,
+        "kode_wilayah" if b.has("kode_wilayah") else None, ("kdprop", "kdkab"))
+    F.reject(b, outside, "RT_LUAR_BONTANG", "kdkab", b.col("kdprop") + "." + b.col("kdkab"))
+    F.reject(b, unresolved, "WILAYAH_TIDAK_DIKENAL", "nmkel", b.col("nmkel"))
+    b.kel = kode
+    _dedupe(b, F, idbdt.rename("idbdt"))
+    keep = b.kept()
+    d = b.df.loc[keep]
+    rows = np.ones(len(d), dtype=bool)
+    sub = _SubBatch(b, keep)
+    out = pd.DataFrame({"idbdt": idbdt[keep].astype("str")}, index=d.index)
+    out["kode_kelurahan"] = kode[keep].astype("str")
+    out["kode_kecamatan"] = out["kode_kelurahan"].str.slice(0, 8)
+    rtn, rt_bad = _rt_number(d["nama_sls"]) if "nama_sls" in d else _rt_number(d.get("rt", pd.Series("", index=d.index, dtype="str")))
+    out["rt"] = rtn.astype("str")
+    _flag_decoded(sub, F, "nama_sls" if "nama_sls" in d else "rt", rt_bad, "RT_SLS_TIDAK_VALID", rows)
+    for c, dt in RT_INT_COLS.items():
+        if c in d:
+            v, bad = codes.parse_int(d[c], dt)
+            out[c] = v
+            _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    ds = codes.desil_from(d.get("status_kesejahteraan", pd.Series("", index=d.index, dtype="str")),
+                          d.get("percentile", pd.Series("", index=d.index, dtype="str")))
+    out["desil"], out["percentile"], out["kelompok_desil"] = ds["desil"], ds["percentile"], ds["kelompok_desil"]
+    if "status_kesejahteraan" in d:
+        _flag_decoded(sub, F, "status_kesejahteraan", ds["status_tidak_valid"], "DESIL_TIDAK_VALID", rows)
+    if "percentile" in d:
+        _flag_decoded(sub, F, "percentile", ds["percentile_tidak_valid"], "PERSENTIL_TIDAK_VALID", rows)
+    _flag_decoded(sub, F, "status_kesejahteraan", ds["desil_percentile_beda"], "DESIL_PERSENTIL_BEDA", rows)
+    for c in RT_CODE_COLS:
+        if c in d:
+            v, bad = codes.decode_codes(d[c], c)
+            out[c] = v
+            _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    for c in RT_FLOAT_COLS:
+        if c in d:
+            v, bad = codes.parse_float(d[c])
+            out[c] = v
+            _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    for c, pair in codes.YES_NO.items():
+        if c in d:
+            v, bad, used = codes.decode_yes_no(d[c], c)
+            out[c] = v
+            _flag_decoded(sub, F, c, bad, "YA_TIDAK_TIDAK_VALID", rows)
+            if used != pair:
+                F.parts.append(pd.DataFrame({
+                    "file": [b.tables[0].file], "sheet": [b.tables[0].sheet or ""], "baris": [b.tables[0].header_row],
+                    "kolom": [c], "aturan": ["YA_TIDAK_POLA_LAIN"],
+                    "pesan": [RULES["YA_TIDAK_POLA_LAIN"].pesan.format(kolom=c) + f" ({used[0]}/{used[1]})"],
+                    "nilai_tersamar": [""], "tindakan": [TANDAI], "_kind": [b.kind], "_pos": [-1]}))
+    out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
+    out["baris_sumber"] = d["_baris"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+class _SubBatch:
+    """A view of the kept rows of a batch, so findings on decoded columns land on the right rows."""
+
+    def __init__(self, b: Batch, keep: np.ndarray):
+        self.kind = b.kind
+        self.df = b.df.loc[keep]
+        self.file = np.asarray(b.file)[keep]
+        self.sheet = np.asarray(b.sheet)[keep]
+        self.n = int(keep.sum())
+        self._pos = np.flatnonzero(keep)
+        self.numeric = {c: a[keep] for c, a in b.numeric.items()}
+
+    def col(self, name: str) -> pd.Series:
+        return self.df[name] if name in self.df.columns else pd.Series("", index=self.df.index, dtype="str")
+
+
+def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.DataFrame:
+    idart, valid_art, rule_art = _ids(b, "idartbdt", 17)
+    idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt", 15)
+    F.reject(b, ~valid_art, "IDARTBDT_TIDAK_VALID", "idartbdt", b.col("idartbdt"), "id")
+    derive = b.kept() & ~valid_bdt
+    if derive.any():
+        idbdt = idbdt.where(~pd.Series(derive, index=idbdt.index), idart.str.slice(0, 15))
+        F.add(b, derive, "IDBDT_DARI_IDARTBDT", "idbdt", b.col("idbdt"), "id")
+    F.add(b, b.kept() & pd.notna(rule_art), rule_art, "idartbdt", b.col("idartbdt"), "id")
+    F.add(b, b.kept() & ~derive & pd.notna(rule_bdt), rule_bdt, "idbdt", b.col("idbdt"), "id")
+    # membership
+    in_rt = idbdt.isin(rt["idbdt"]).to_numpy()
+    rb_ids, _, _ = _ids(rt_batch, "idbdt", 15)
+    rejected_hh = pd.Series(rt_batch.reason, index=rb_ids.index)[rt_batch.state == 1]
+    rejected_hh.index = rb_ids[rt_batch.state == 1].to_numpy()
+    rejected_hh = rejected_hh[~rejected_hh.index.isna()]
+    rejected_hh = rejected_hh[~rejected_hh.index.duplicated()]
+    why = idbdt.map(rejected_hh)
+    in_rejected = (~in_rt) & why.notna().to_numpy()
+    if in_rejected.any():
+        msg = (RULES["ART_RUTA_DITOLAK"].pesan + " (alasan: " + why.fillna("") + ")").to_numpy(dtype=object)
+        F.reject(b, in_rejected, "ART_RUTA_DITOLAK", "idbdt", idbdt, "id", pesan=msg)
+    F.reject(b, ~in_rt, "ART_TANPA_RUTA", "idbdt", idbdt, "id")
+    _dedupe(b, F, idart.rename("idartbdt"))
+    keep = b.kept()
+    sub = _SubBatch(b, keep)
+    d = b.df.loc[keep]
+    rows = np.ones(len(d), dtype=bool)
+    out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
+    pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)
+    F.add(sub, pref, "IDARTBDT_BEDA_IDBDT", "idartbdt", d["idartbdt"], "id")
+    nuk, nuk_bad = codes.parse_int(d.get("nuk", pd.Series("", index=d.index, dtype="str")), "Int64")
+    out_range = ~nuk.between(1, 99).fillna(False)
+    nuk_bad = (nuk_bad | out_range).fillna(True)
+    nuk = nuk.mask(out_range)
+    F.add(sub, nuk_bad.to_numpy(dtype=bool), "NUK_KOSONG", "nuk", d.get("nuk"))
+    out["nuk"] = nuk.astype("Int8")
+    for c in ("hub_krt", "hubkel"):
+        if c in d:
+            v, bad = codes.decode_codes(d[c], c)
+            out[c] = v
+            _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    jk_raw = codes.text(d.get("jnskel", pd.Series("", index=d.index, dtype="str")))
+    jk = pd.Series(nikmod._sex_column(jk_raw.fillna("")), index=d.index)
+    F.add(sub, (jk_raw.notna() & jk.isna()).to_numpy(dtype=bool), "JK_TIDAK_VALID", "jnskel", jk_raw)
+    out["jenis_kelamin"] = pd.Categorical(jk, categories=["L", "P"])
+    if "tgllahir" in d:
+        tgl, tgl_bad = codes.parse_dates(d["tgllahir"])
+        _flag_decoded(sub, F, "tgllahir", tgl_bad, "TANGGAL_TIDAK_VALID", rows)
+    else:
+        tgl = pd.Series(pd.NaT, index=d.index, dtype="datetime64[s]")
+    out["tanggal_lahir"] = tgl
+    for c, dt in ART_INT_COLS.items():
+        if c in d:
+            v, bad = codes.parse_int(d[c], dt)
+            out[c] = v
+            _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    # NIK and No. KK
+    nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl) if "nik" in d else None
+    if nk is not None:
+        out["nik"] = nk["nik"].astype("str")
+        out["nik_status"] = pd.Categorical(nk["status"].astype("str"), categories=nikmod.STATUSES)
+    else:
+        out["nik"] = pd.Series(pd.NA, index=d.index, dtype="str")
+        out["nik_status"] = pd.Categorical(["kosong"] * len(d), categories=nikmod.STATUSES)
+    if "no_kk" in d:
+        kk = _id16(sub, "no_kk", "kk", F, rows)
+        out["no_kk"] = kk["no_kk"].astype("str")
+    else:
+        out["no_kk"] = pd.Series(pd.NA, index=d.index, dtype="str")
+    for c in ART_CODE_COLS:
+        if c in ("hub_krt", "hubkel") or c not in d:
+            continue
+        v, bad = codes.decode_codes(d[c], c)
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    # one NIK in one family only (domain.md §3.4 d)
+    has = out["nik"].notna() & out["nuk"].notna()
+    if has.any():
+        fam = out.loc[has, ["nik", "idbdt", "nuk"]].drop_duplicates()
+        multi = fam["nik"][fam["nik"].duplicated(keep=False)].unique()
+        if len(multi):
+            m = out["nik"].isin(multi).fillna(False).to_numpy(dtype=bool)
+            F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
+    kel_map = rt.set_index("idbdt")["kode_kelurahan"]
+    b.kel = pd.Series(pd.NA, index=b.df.index, dtype="str")
+    b.kel[keep] = out["idbdt"].map(kel_map).to_numpy()
+    out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
+    out["baris_sumber"] = d["_baris"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Findings) -> pd.DataFrame:
+    a = art.loc[art["nuk"].notna(), ["idbdt", "nuk", "no_kk"]]
+    g = a.groupby(["idbdt", "nuk"], sort=True, observed=True)
+    kel = g.size().rename("jumlah_art").reset_index()
+    kk = a.dropna(subset=["no_kk"])
+    if len(kk):
+        cnt = kk.value_counts(["idbdt", "nuk", "no_kk"]).rename("n").reset_index()
+        cnt = cnt.sort_values(["idbdt", "nuk", "n", "no_kk"], ascending=[True, True, False, True])
+        best = cnt.drop_duplicates(["idbdt", "nuk"])
+        nvar = cnt.groupby(["idbdt", "nuk"]).size().rename("nvar").reset_index()
+        kel = kel.merge(best[["idbdt", "nuk", "no_kk"]], on=["idbdt", "nuk"], how="left")
+        bad = nvar[nvar["nvar"] > 1]
+        if len(bad):
+            key = art["idbdt"] + "|" + art["nuk"].astype("str")
+            badkey = set(bad["idbdt"] + "|" + bad["nuk"].astype("str"))
+            m = key.isin(badkey).fillna(False).to_numpy(dtype=bool)
+            sub = _SubBatch(art_batch, art_batch.kept())
+            F.add(sub, m, "KELUARGA_KK_BEDA", "no_kk", art["no_kk"], "id")
+    else:
+        kel["no_kk"] = pd.Series(pd.NA, index=kel.index, dtype="str")
+    kel = kel.merge(rt[["idbdt", "kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil"]],
+                    on="idbdt", how="left", validate="many_to_one")
+    kel["jumlah_art"] = kel["jumlah_art"].astype("Int16")
+    return kel[["idbdt", "nuk", "no_kk", "kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil",
+                "jumlah_art"]]
+
+
+def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # exact duplicates first (they would otherwise look like a family with two KKS rows)
+    _dedupe(b, F, None)
+    rows_all = b.kept()
+    kode, _, unresolved = _resolve_wilayah(b, F, "kelurahan", "kecamatan", rows=rows_all)
+    kk = _id16(b, "no_kk", "kk", F, rows_all) if b.has("no_kk") else None
+    nk = _id16(b, "nik_pengurus", "nik", F, rows_all) if b.has("nik_pengurus") else None
+    no_kk = kk["no_kk"] if kk is not None else pd.Series(pd.NA, index=b.df.index, dtype="str")
+    nik_p = nk["nik"] if nk is not None else pd.Series(pd.NA, index=b.df.index, dtype="str")
+    status, st_bad = codes.status_kartu(b.col("status_kartu"))
+    F.add(b, rows_all & st_bad.to_numpy(dtype=bool), "KKS_STATUS_TIDAK_VALID", "status_kartu", b.col("status_kartu"))
+    tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=2018)
+    F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
+          b.col("tanggal_distribusi"))
+    # match: by No. KK (unique among keluarga), else by the holder's NIK among members (unique family)
+    kk_counts = kel["no_kk"].dropna().value_counts()
+    kk_unique = kel.dropna(subset=["no_kk"])
+    kk_unique = kk_unique[kk_unique["no_kk"].map(kk_counts) == 1].set_index("no_kk")[["idbdt", "nuk"]]
+    fam = art.loc[art["nik"].notna() & art["nuk"].notna(), ["nik", "idbdt", "nuk"]].drop_duplicates()
+    nik_counts = fam["nik"].value_counts()
+    nik_unique = fam[fam["nik"].map(nik_counts) == 1].set_index("nik")[["idbdt", "nuk"]]
+    m_kk = no_kk.map(kk_unique["idbdt"]).notna().to_numpy()
+    idb = no_kk.map(kk_unique["idbdt"])
+    nuk = no_kk.map(kk_unique["nuk"])
+    amb = no_kk.notna().to_numpy() & no_kk.map(kk_counts).gt(1).fillna(False).to_numpy()
+    F.add(b, amb & b.kept(), "KKS_KK_AMBIGU", "no_kk", b.col("no_kk"), "id")
+    m_nik = ~m_kk & nik_p.map(nik_unique["idbdt"]).notna().to_numpy()
+    idb = idb.where(~pd.Series(m_nik, index=idb.index), nik_p.map(nik_unique["idbdt"]))
+    nuk = nuk.where(~pd.Series(m_nik, index=nuk.index), nik_p.map(nik_unique["nuk"]))
+    lewat = np.where(m_kk, "no_kk", np.where(m_nik, "nik", "tidak_ditemukan"))
+    matched = m_kk | m_nik
+    F.reject(b, unresolved & ~matched, "KKS_TIDAK_DAPAT_DITEMPATKAN", "kelurahan", b.col("kelurahan"))
+    F.add(b, b.kept() & unresolved & matched, "WILAYAH_TIDAK_DIKENAL_KKS", "kelurahan", b.col("kelurahan"))
+    F.add(b, b.kept() & ~matched, "KKS_TIDAK_DITEMUKAN", "no_kk", b.col("no_kk"), "id")
+    keep = b.kept()
+    b.kel = kode
+    out = pd.DataFrame({
+        "no_kk": no_kk[keep].astype("str"), "nik_pengurus": nik_p[keep].astype("str"),
+        "kode_kelurahan": kode[keep].astype("str"), "status_kartu": status[keep],
+        "tanggal_distribusi": tgl[keep], "idbdt": idb[keep].astype("str"),
+        "nuk": pd.array(nuk[keep], dtype="Int8"),
+        "cocok_lewat": pd.Categorical(lewat[keep], categories=["no_kk", "nik", "tidak_ditemukan"]),
+        "sumber_file": pd.Categorical(np.asarray(b.file)[keep]), "sumber_sheet": pd.Categorical(np.asarray(b.sheet)[keep]),
+        "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
+    })
+    # holding per keluarga: best status wins; families with several rows are flagged
+    m = out.dropna(subset=["idbdt", "nuk"]).copy()
+    m["_rank"] = m["status_kartu"].astype("str").map(STATUS_RANK).fillna(0)
+    m["_pos"] = m.index.to_numpy()
+    multi = m.duplicated(["idbdt", "nuk"], keep=False)
+    if multi.any():
+        mm = np.zeros(b.n, dtype=bool)
+        mm[m.loc[multi, "_pos"].to_numpy()] = True
+        F.add(b, mm, "KKS_KELUARGA_GANDA", "no_kk", b.col("no_kk"), "id")
+    best = m.sort_values(["idbdt", "nuk", "_rank", "baris_sumber"], ascending=[True, True, False, True]) \
+        .drop_duplicates(["idbdt", "nuk"])
+    best = best[best["_rank"] > 0][["idbdt", "nuk", "status_kartu"]]
+    best["nuk"] = best["nuk"].astype("Int8")
+    kel = kel.merge(best.rename(columns={"status_kartu": "_st"}), on=["idbdt", "nuk"], how="left",
+                    validate="one_to_one")
+    st = kel["_st"].astype("str").fillna("tidak_ada")
+    kel["kks_status"] = pd.Categorical(st, categories=codes.KKS_STATUSES)
+    kel["kks"] = pd.array(st == "tersalur", dtype="boolean")
+    return out.reset_index(drop=True), kel.drop(columns="_st")
+
+
+def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sheet_names = pd.Series(np.asarray(b.sheet, dtype=object), index=b.df.index, dtype="str")
+    name = codes.text(b.col("kelurahan")).fillna("") if b.has("kelurahan") else pd.Series("", index=b.df.index, dtype="str")
+    name = name.where(name != "", sheet_names)
+    kode, _, unresolved = _resolve_wilayah(b, F, "kelurahan" if b.has("kelurahan") else "(sheet)",
+                                           fixed_name=name, rows=np.ones(b.n, dtype=bool))
+    F.reject(b, unresolved, "WILAYAH_TIDAK_DIKENAL", "(nama sheet)", name)
+    b.kel = kode
+    _dedupe(b, F, None)
+    rows = b.kept()
+    idbdt, valid, rule = _ids(b, "idbdt", 15)
+    given = codes.text(b.col("idbdt")).notna().to_numpy()
+    F.add(b, rows & given & ~valid, "MPM_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
+    F.add(b, rows & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
+    unknown = rows & valid & ~idbdt.isin(rt["idbdt"]).to_numpy()
+    F.add(b, unknown, "MPM_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
+    st = codes.text(b.col("status_identifikasi")).str.lower().str.replace(r"\s+", " ", regex=True)
+    sudah = st.str.contains("sudah", regex=False).fillna(False).to_numpy(dtype=bool)
+    belum = st.str.contains("belum", regex=False).fillna(False).to_numpy(dtype=bool)
+    terdaftar = np.where(sudah, True, np.where(belum, False, valid))
+    F.add(b, rows & ((sudah & ~valid) | (belum & valid)), "MPM_STATUS_IDBDT_BEDA", "status_identifikasi",
+          b.col("status_identifikasi"))
+    hv, hv_bad = codes.parse_int(b.col("hasil_verifikasi"), "Int64")
+    out_range = hv.notna() & ~hv.between(1, 5)
+    F.add(b, rows & (hv_bad | out_range).to_numpy(dtype=bool), "KODE_TIDAK_VALID", "hasil_verifikasi",
+          b.col("hasil_verifikasi"))
+    hv = hv.mask(out_range)
+    dates = {}
+    for col, out_col in (("tanggal_pendaftaran", "tanggal_daftar"), ("tanggal_verifikasi", "tanggal_verifikasi")):
+        v, bad = codes.parse_dates(b.col(col), reference_year=2018)
+        F.add(b, rows & bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", col, b.col(col))
+        dates[out_col] = v
+    ints = {}
+    for col in ("jumlah_art", "art_meninggal", "art_pindah", "art_baru"):
+        v, bad = codes.parse_int(b.col(col), "Int16")
+        if b.has(col):
+            F.add(b, rows & bad.to_numpy(dtype=bool), "ANGKA_TIDAK_VALID", col, b.col(col))
+        ints[col] = v
+    nk = _id16(b, "nik", "nik", F, rows) if b.has("nik") else None
+    kk = _id16(b, "no_kk", "kk", F, rows) if b.has("no_kk") else None
+    rtn, _ = _rt_number(b.col("rt"))
+    keep = rows
+    out = pd.DataFrame({
+        "kode_kelurahan": kode[keep].astype("str"),
+        "tanggal_daftar": dates["tanggal_daftar"][keep],
+        "idbdt": idbdt[keep].astype("str"),
+        "terdaftar_bdt": pd.array(terdaftar[keep], dtype="boolean"),
+        "hasil_verifikasi": hv[keep].astype("Int8"),
+        "tanggal_verifikasi": dates["tanggal_verifikasi"][keep],
+        **{c: ints[c][keep] for c in ints},
+        "nik": (nk["nik"][keep] if nk is not None else pd.Series(pd.NA, index=b.df.index[keep])).astype("str"),
+        "no_kk": (kk["no_kk"][keep] if kk is not None else pd.Series(pd.NA, index=b.df.index[keep])).astype("str"),
+        "rt": rtn[keep].astype("str"),
+        "sumber_file": pd.Categorical(np.asarray(b.file)[keep]),
+        "sumber_sheet": pd.Categorical(np.asarray(b.sheet)[keep]),
+        "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
+    }).reset_index(drop=True)
+    return out, mpm_laporan(out)
+
+
+def mpm_laporan(mpm: pd.DataFrame) -> pd.DataFrame:
+    """One row per kelurahan of Bontang: did it report (≥ 1 registration kept), how many, latest date."""
+    kel = [w.kode for w in wil.kelurahan()]
+    last = pd.concat([mpm["tanggal_daftar"], mpm["tanggal_verifikasi"]], axis=1).max(axis=1)
+    g = pd.DataFrame({"k": mpm["kode_kelurahan"], "t": last}).groupby("k")
+    n = g.size()
+    t = g["t"].max()
+    out = pd.DataFrame({"kode_kelurahan": pd.array(kel, dtype="str")})
+    out["jumlah_baris"] = out["kode_kelurahan"].map(n).fillna(0).astype("int64")
+    out["melapor"] = pd.array(out["jumlah_baris"] > 0, dtype="boolean")
+    out["tanggal_terakhir"] = out["kode_kelurahan"].map(t).astype("datetime64[s]")
+    return out[["kode_kelurahan", "melapor", "jumlah_baris", "tanggal_terakhir"]]
+
+
+def clean_penduduk(b: Batch, F: Findings) -> pd.DataFrame:
+    kode, _, unresolved = _resolve_wilayah(b, F, "kelurahan", "kecamatan", kode_wilayah_col="kode_wilayah",
+                                           rows=np.ones(b.n, dtype=bool))
+    F.reject(b, unresolved, "PENDUDUK_WILAYAH_TIDAK_DIKENAL", "kode_wilayah",
+             b.col("kode_wilayah") + " " + b.col("kelurahan"))
+    b.kel = kode
+    tahun, _ = codes.parse_int(b.col("tahun"), "Int16")
+    key = (kode.fillna("") + "|" + tahun.astype("str").fillna("")).rename("kode_kelurahan+tahun")
+    key = key.where(kode.notna())
+    _dedupe(b, F, key)
+    keep = b.kept()
+    rows = keep
+    out = pd.DataFrame({"kode_kelurahan": kode[keep].astype("str")})
+    for c in ("jumlah_penduduk", "jumlah_rumah_tangga", "jumlah_kk"):
+        v, bad = codes.parse_int(b.col(c).str.replace(r"[.\s](?=\d{3}\b)", "", regex=True), "Int64")
+        if b.has(c):
+            F.add(b, rows & bad.to_numpy(dtype=bool), "ANGKA_TIDAK_VALID", c, b.col(c))
+        out[c] = v[keep].to_numpy()
+    out["tahun"] = tahun[keep].to_numpy()
+    out["sumber"] = codes.text(b.col("sumber"))[keep].astype("str").to_numpy()
+    out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
+    out["baris_sumber"] = b.df["_baris"].to_numpy()[keep].astype("int64")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reconciliation, temuan, write
+# --------------------------------------------------------------------------------------------------
+def reconcile(batches: dict[str, Batch], tables: dict[str, pd.DataFrame], temuan: pd.DataFrame) -> pd.DataFrame:
+    """Per file and sheet: dibaca = disimpan + ditolak + digabung, each side counted independently."""
+    rows = []
+    fate = temuan[temuan["tindakan"].isin([TOLAK, GABUNG])]
+    for kind, b in batches.items():
+        out = tables[KIND_TABLE[kind]]
+        sheet_col = out["sumber_sheet"].astype("str") if "sumber_sheet" in out else pd.Series("", index=out.index)
+        kept_counts = pd.DataFrame({"f": out["sumber_file"].astype("str"), "s": sheet_col.fillna("")}) \
+            .value_counts().to_dict()
+        for t in b.tables:
+            sheet = t.sheet or ""
+            f = fate[(fate["file"] == t.file) & (fate["sheet"] == sheet)]
+            uniq = f.drop_duplicates(["baris", "tindakan"])
+            tol = int((uniq["tindakan"] == TOLAK).sum())
+            gab = int((uniq["tindakan"] == GABUNG).sum())
+            dis = int(kept_counts.get((t.file, sheet), 0))
+            rows.append({"file": t.file, "sheet": sheet, "jenis": kind, "dibaca": t.rows, "disimpan": dis,
+                         "ditolak": tol, "digabung": gab, "seimbang": t.rows == dis + tol + gab})
+    rek = pd.DataFrame(rows, columns=["file", "sheet", "jenis", "dibaca", "disimpan", "ditolak", "digabung",
+                                      "seimbang"])
+    for c in ("dibaca", "disimpan", "ditolak", "digabung"):
+        rek[c] = rek[c].astype("int64")
+    rek["seimbang"] = rek["seimbang"].astype(bool)
+    return rek
+
+
+def check_reconciliation(rek: pd.DataFrame) -> None:
+    bad = rek[~rek["seimbang"]]
+    if len(bad):
+        r = bad.iloc[0]
+        raise ReconciliationError(
+            f"rekonsiliasi tidak seimbang: dibaca {r.dibaca} ≠ disimpan {r.disimpan} + ditolak {r.ditolak} + "
+            f"digabung {r.digabung}" + (f" (dan {len(bad) - 1} file/sheet lain)" if len(bad) > 1 else ""),
+            file=r.file, sheet=r.sheet or None, hint="ini kesalahan program pembersih, bukan data: laporkan")
+
+
+def finish_temuan(F: Findings, batches: dict[str, Batch]) -> pd.DataFrame:
+    t = F.frame()
+    kel = np.full(len(t), None, dtype=object)
+    for kind, b in batches.items():
+        m = (t["_kind"] == kind).to_numpy() & (t["_pos"].to_numpy() >= 0)
+        if m.any():
+            kel[m] = b.kel.to_numpy(dtype=object, na_value=None)[t["_pos"].to_numpy()[m]]
+    t["kode_kelurahan"] = pd.array(kel, dtype="str")
+    t = t.drop(columns=["_kind", "_pos"])
+    t = t.sort_values(["file", "sheet", "baris", "aturan", "kolom"], kind="stable").reset_index(drop=True)
+    for c in ("file", "sheet", "kolom", "aturan", "tindakan"):
+        t[c] = t[c].astype("str").astype("category")
+    t["baris"] = t["baris"].astype("int64")
+    t["pesan"] = t["pesan"].astype("str")
+    t["nilai_tersamar"] = t["nilai_tersamar"].astype("str")
+    return t[["file", "sheet", "baris", "kolom", "aturan", "pesan", "nilai_tersamar", "tindakan", "kode_kelurahan"]]
+
+
+def _empty_kks() -> tuple[pd.DataFrame, None]:
+    return pd.DataFrame({
+        "no_kk": pd.Series(dtype="str"), "nik_pengurus": pd.Series(dtype="str"), "kode_kelurahan": pd.Series(dtype="str"),
+        "status_kartu": pd.Categorical([], categories=codes.KKS_STATUSES[:3]),
+        "tanggal_distribusi": pd.Series(dtype="datetime64[s]"), "idbdt": pd.Series(dtype="str"),
+        "nuk": pd.Series(dtype="Int8"), "cocok_lewat": pd.Categorical([], categories=["no_kk", "nik", "tidak_ditemukan"]),
+        "sumber_file": pd.Categorical([]), "sumber_sheet": pd.Categorical([]), "baris_sumber": pd.Series(dtype="int64")}), None
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise InputError("folder keluaran adalah sebuah file", file=str(out_dir))
+        foreign = [p.name for p in out_dir.iterdir() if not p.name.startswith(".") and p.name not in _OUT_ALLOWED]
+        if foreign:
+            raise InputError(f"folder keluaran berisi file lain ({', '.join(sorted(foreign)[:5])}); pembersih "
+                             "mengganti seluruh isi folder, jadi pilih folder periode sendiri "
+                             "(mis. data/processed/<periode>)", file=str(out_dir))
+
+
+def _atomic_write(out_dir: Path, write) -> None:
+    """Write everything into a sibling temp folder, then swap it in (old outputs kept until the swap)."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.baru-", dir=out_dir.parent))
+    old = None
+    try:
+        write(tmp)
+        if out_dir.exists():
+            prev = tmp / "sebelumnya"
+            prev.mkdir(exist_ok=True)
+            for n in ("temuan.parquet", "rekonsiliasi.parquet", "meta.json"):
+                if (out_dir / n).exists():
+                    shutil.copy2(out_dir / n, prev / n)
+            old = out_dir.with_name(f".{out_dir.name}.lama-{os.getpid()}")
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not out_dir.exists():
+            os.replace(old, out_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class CleanResult:
+    out_dir: Path
+    tables: dict[str, pd.DataFrame]
+    meta: dict
+    seconds: float
+
+    @property
+    def temuan(self) -> pd.DataFrame:
+        return self.tables["temuan"]
+
+    @property
+    def rekonsiliasi(self) -> pd.DataFrame:
+        return self.tables["rekonsiliasi"]
+
+
+def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_changes: bool = False,
+          check_provenance: bool = True, validate: bool = True, pii_terms: bool = True,
+          verbose: bool = True) -> CleanResult:
+    """Clean every input of `raw_dir` into the tables of contracts §2 in `out_dir` (replaced atomically).
+
+    Raises `InputError` (unreadable file, missing column, provenance mismatch) or `ReconciliationError`.
+    """
+    t0 = time.perf_counter()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    say = _log if verbose else (lambda m: None)
+    if not raw_dir.is_dir():
+        raise InputError("folder data mentah tidak ada", file=str(raw_dir))
+    _check_out_dir(out_dir)
+    hashes: dict[str, str] = {}
+    if check_provenance:
+        from kemiskinan import provenance
+        hashes = provenance.verify(raw_dir, accept_changes=accept_changes, log=say)
+    by_kind, _, synthetic = read_inputs(raw_dir)
+    say(f"  dibaca: " + ", ".join(f"{k} {sum(t.rows for t in v):,}" for k, v in by_kind.items() if v))
+    F = Findings()
+    batches: dict[str, Batch] = {k: Batch(k, v) for k, v in by_kind.items() if v}
+    rt = clean_rt(batches["rt"], F)
+    art = clean_art(batches["art"], F, rt, batches["rt"])
+    kel = build_keluarga(art, rt, batches["art"], F)
+    if "kks" in batches:
+        kks, kel = clean_kks(batches["kks"], F, kel, art)
+    else:
+        kks, _ = _empty_kks()
+        kel["kks_status"] = pd.Categorical(["tidak_ada"] * len(kel), categories=codes.KKS_STATUSES)
+        kel["kks"] = pd.array([False] * len(kel), dtype="boolean")
+    if "mpm" in batches:
+        mpm, lap = clean_mpm(batches["mpm"], F, rt)
+    else:
+        mpm = None
+        lap = None
+    pen = clean_penduduk(batches["penduduk"], F) if "penduduk" in batches else None
+    from kemiskinan import schemas
+    tables = {"rumah_tangga": rt, "anggota": art, "keluarga": kel, "kks": kks}
+    tables["mpm"] = mpm if mpm is not None else schemas.empty("mpm")
+    tables["mpm_laporan"] = lap if lap is not None else mpm_laporan(tables["mpm"])
+    tables["penduduk"] = pen if pen is not None else schemas.empty("penduduk")
+    temuan = finish_temuan(F, batches)
+    rek = reconcile(batches, tables, temuan)
+    # the internal fate arrays must agree with the independent counts (guards against silent drops)
+    for kind, b in batches.items():
+        exp_keep = int((b.state == 0).sum())
+        if exp_keep != len(tables[KIND_TABLE[kind]]):
+            raise ReconciliationError(f"tabel {KIND_TABLE[kind]} berisi {len(tables[KIND_TABLE[kind]])} baris, "
+                                      f"seharusnya {exp_keep}", file=b.tables[0].file)
+    check_reconciliation(rek)
+    tables["temuan"], tables["rekonsiliasi"] = temuan, rek
+    tables = schemas.coerce(tables)
+    if validate:
+        schemas.validate(tables)
+    if not hashes:
+        from kemiskinan import provenance
+        hashes = {p.name: provenance.sha256(p) for p in data_files(raw_dir)}
+    meta = {
+        "sintetis": bool(synthetic),
+        "files": hashes,
+        "vintage": {"bdt": "PBDT 2015", "kks": "distribusi KKS 2017", "mpm": "MPM 2018",
+                    "penduduk": sorted({int(x) for x in tables["penduduk"]["tahun"].dropna().unique()})},
+        "jumlah": {k: int(len(v)) for k, v in tables.items()},
+        "keluarga_desil_1_4": int(kel["desil"].between(1, 4).fillna(False).sum()),
+        "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum()),
+        "aturan": {"fuzzy_threshold": FUZZY_THRESHOLD, "fuzzy_margin": FUZZY_MARGIN},
+    }
+
+    def write(tmp: Path) -> None:
+        for name in OUTPUT_TABLES:
+            tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        if pii_terms:
+            try:
+                from kemiskinan import pii
+            except ImportError:  # pragma: no cover - pii guard not installed
+                return
+            frames = {}
+            for kind in ("rt", "art", "kks", "mpm"):
+                if kind in batches:
+                    b = batches[kind]
+                    cols = [c for c in b.df.columns if c in {"nama", "nama_krt", "namagadis_ibukandung",
+                                                             "nama_pengurus", "nama_kepala_rumah_tangga",
+                                                             "alamat", "idbdt", "idartbdt"}]
+                    frames[kind] = b.df[cols]
+            pii.write_terms(frames, tmp)
+
+    _atomic_write(out_dir, write)
+    secs = time.perf_counter() - t0
+    say(f"  selesai dalam {secs:.1f} s: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()))
+    return CleanResult(out_dir, tables, meta, secs)
+
+
+# --------------------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------------------
+def main_clean(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kemiskinan clean",
+                                 description="Bersihkan data mentah menjadi tabel bersih, temuan dan rekonsiliasi.")
+    ap.add_argument("--raw", required=True, help="folder data mentah (nama di data/raw/ atau path)")
+    ap.add_argument("--out", required=True, help="folder keluaran (mis. data/processed/<periode>)")
+    ap.add_argument("--accept-changes", action="store_true",
+                    help="terima file mentah yang berubah/baru/hilang dan perbarui manifest.json")
+    ap.add_argument("--no-pii-terms", action="store_true", help="jangan tulis pii_istilah.parquet")
+    args = ap.parse_args(argv)
+    from kemiskinan import config
+    try:
+        res = clean(config.raw_dir(args.raw), Path(args.out), accept_changes=args.accept_changes,
+                    pii_terms=not args.no_pii_terms)
+    except InputError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
+    rek = res.rekonsiliasi
+    print(f"Selesai: {res.out_dir} ({res.seconds:.1f} s). Rekonsiliasi seimbang untuk {len(rek)} file/sheet; "
+          f"{len(res.temuan):,} temuan.")
+    return 0

@@ -1,0 +1,276 @@
+"""Executed notebook → self-contained HTML (nbconvert + our template) → A4 PDF (one reused Chromium).
+
+Measured on this machine (tooling.md §3, §4b, §8): in-process HTMLExporter takes ~15 ms per document
+once built, and playwright driving Debian's /usr/bin/chromium with ONE browser for the whole build
+prints a PDF in ~0.3 s, against ~0.7 s for a Chromium process per document and ~1.6 s for nbconvert's
+webpdf (which also cannot find a system Chromium). So: exporters are cached, the browser is a context
+manager the build opens once.
+"""
+from __future__ import annotations
+
+import html as _html
+import os
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from kemiskinan.config import CHROMIUM, TEMPLATES_DIR
+
+AUDIENCES = ("walikota", "analis")
+# Cells that never reach a reader: papermill's parameter cells, helpers marked `hide`, and (for the
+# walikota/camat/lurah audience) the analyst-only cells.
+_REMOVE_TAGS = {
+    "walikota": ("parameters", "injected-parameters", "analis", "hide"),
+    "analis": ("parameters", "injected-parameters", "hide"),
+}
+CHROMIUM_ARGS = ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic"]
+CSS_FILE = TEMPLATES_DIR / "briefing" / "static" / "briefing.css"
+
+
+@lru_cache(maxsize=len(AUDIENCES))
+def html_exporter(audience: str = "walikota"):
+    """The nbconvert HTMLExporter with the `briefing` template, built once per audience and process.
+
+    Building it costs ~1 s (nbconvert imports, template loading); converting then costs ~15 ms.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audiens tidak dikenal: {audience!r}; pilih {AUDIENCES}")
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = set(_REMOVE_TAGS[audience])
+    c.TagRemovePreprocessor.remove_input_tags = set()
+    c.TemplateExporter.exclude_input = True
+    c.TemplateExporter.exclude_input_prompt = True
+    c.TemplateExporter.exclude_output_prompt = True
+    exporter = HTMLExporter(config=c, template_name="briefing", extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+    return exporter
+
+
+def _read_nb(nb: Any):
+    import nbformat
+
+    if isinstance(nb, (str, os.PathLike)):
+        return nbformat.read(str(nb), as_version=4)
+    return nb
+
+
+def _atomic_write(path: Path, data: bytes | str) -> None:
+    """Write to a temp file in the same folder, then os.replace: readers never see half a briefing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def notebook_to_html(nb: Any, out_path: str | os.PathLike, audience: str = "walikota") -> Path:
+    """Convert an executed notebook (NotebookNode or .ipynb path) to one self-contained HTML file.
+
+    walikota: no code, no prompts, no `parameters`/`injected-parameters`/`analis`/`hide` cells.
+    analis: the same but keeps `analis` cells (still no code).
+    """
+    node = _read_nb(nb)
+    body, _ = html_exporter(audience).from_notebook_node(node)
+    out = Path(out_path)
+    _atomic_write(out, body)
+    return out
+
+
+def footer_from_metadata(km: Mapping[str, Any]) -> dict[str, str]:
+    """The PDF footer fields from the notebook's `kemiskinan` metadata."""
+    return {k: str(km.get(k, "")) for k in ("nama_wilayah", "wilayah", "periode", "run_id", "versi", "git_sha", "lang")} | {
+        "sintetis": "1" if km.get("sintetis") else ""}
+
+
+def _footer_template(footer: Mapping[str, Any]) -> str:
+    lang = footer.get("lang") or "id"
+    page = ("Page <span class='pageNumber'></span> of <span class='totalPages'></span>" if lang == "en" else
+            "Halaman <span class='pageNumber'></span> dari <span class='totalPages'></span>")
+    parts = []
+    if footer.get("sintetis"):
+        parts.append("<b>" + ("SYNTHETIC DATA" if lang == "en" else "DATA SINTETIS") + "</b>")
+    name = footer.get("nama_wilayah") or footer.get("wilayah") or ""
+    if name:
+        parts.append(_html.escape(str(name)))
+    for key, label in (("periode", ""), ("run_id", "run "), ("versi", "v")):
+        if footer.get(key):
+            parts.append(_html.escape(label + str(footer[key])))
+    left = " · ".join(parts)
+    # Chromium renders header/footer templates at a tiny default size and without page CSS: set both.
+    return ("<div style=\"font-family:'DejaVu Sans',Arial,sans-serif;font-size:7.5px;color:#57606a;width:100%;"
+            "margin:0 14mm;display:flex;justify-content:space-between;gap:8px;\">"
+            f"<span>{left}</span><span style='white-space:nowrap'>{page}</span></div>")
+
+
+class PdfPrinter:
+    """One headless Chromium for a whole build; `print(html, pdf, footer)` per briefing.
+
+    Use as a context manager:
+        with PdfPrinter() as printer:
+            for ...: printer.print(html_path, pdf_path, footer)
+    """
+
+    def __init__(self, executable_path: str | os.PathLike = CHROMIUM, timeout_ms: int = 60_000):
+        self.executable_path = str(executable_path)
+        self.timeout_ms = timeout_ms
+        self._pw = None
+        self._browser = None
+        self.launches = 0       # how many browsers this printer started (tests assert it stays 1)
+        self.printed = 0
+        self.seconds: list[float] = []
+
+    def __enter__(self) -> "PdfPrinter":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        if self._browser is not None:
+            return
+        if not Path(self.executable_path).exists():
+            raise FileNotFoundError(f"Chromium tidak ditemukan di {self.executable_path}; jalankan `make system-deps` "
+                                    "atau set KEMISKINAN_CHROMIUM")
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(executable_path=self.executable_path, args=CHROMIUM_ARGS)
+        except BaseException:
+            self._pw.stop()
+            self._pw = None
+            raise
+        self.launches += 1
+
+    def close(self) -> None:
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            self._browser = None
+            if self._pw is not None:
+                self._pw.stop()
+                self._pw = None
+
+    @property
+    def browser(self):
+        if self._browser is None:
+            self.start()
+        return self._browser
+
+    def print(self, html_path: str | os.PathLike, pdf_path: str | os.PathLike, footer: Mapping[str, Any] | None = None) -> Path:
+        """Print one HTML file to an A4 PDF with "Halaman X dari Y" and the footer fields on every page."""
+        t0 = time.perf_counter()
+        src = Path(html_path).resolve()
+        out = Path(pdf_path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page = self.browser.new_page()
+        try:
+            page.set_default_timeout(self.timeout_ms)
+            page.emulate_media(media="print")
+            page.goto(src.as_uri(), wait_until="load")
+            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+            os.close(fd)
+            try:
+                page.pdf(path=tmp, format="A4", prefer_css_page_size=True, print_background=True,
+                         display_header_footer=True, header_template="<span></span>",
+                         footer_template=_footer_template(footer or {}))
+                os.replace(tmp, out)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        finally:
+            page.close()
+        self.printed += 1
+        self.seconds.append(time.perf_counter() - t0)
+        return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# index page
+# ----------------------------------------------------------------------------------------------------
+
+_INDEX = """<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{{ title }}{% if periode %} — {{ periode }}{% endif %}</title>
+<style>{{ css }}</style>
+</head>
+<body><main>
+{% if sintetis %}<div class="banner-sintetis" role="alert">{{ banner }}</div>{% endif %}
+<header class="kepala"><p class="jenis">Kota Bontang</p><h1>{{ title }}</h1>
+{% if periode %}<p class="untuk">{{ periode_label }} {{ periode }}</p>{% endif %}</header>
+{% for label, items in groups %}
+<section class="indeks-grup"><h2>{{ label }}</h2>
+<div class="indeks-kartu">
+{% for e in items %}<div class="kartu">
+<div class="nama">{{ e.nama }}</div>
+{% if e.cakupan %}<div class="banding">{{ cakupan_label }}: <strong>{{ e.cakupan }}</strong>{% if e.miskin %} · {{ miskin_label }}: {{ e.miskin }}{% endif %}</div>{% endif %}
+<div>{% if e.html %}<a class="tombol" href="{{ e.html }}">{{ open_label }}</a>{% endif %}{% if e.pdf %}<a class="tombol" href="{{ e.pdf }}">{{ pdf_label }}</a>{% endif %}</div>
+</div>
+{% endfor %}</div></section>
+{% endfor %}
+{% if run_id %}<footer class="kaki"><span>{{ run_label }}: {{ run_id }}</span></footer>{% endif %}
+</main></body></html>
+"""
+
+
+def write_index(periode_dir: str | os.PathLike, entries: Iterable[Mapping[str, Any]], lang: str = "id", *,
+                periode: str | None = None, sintetis: bool = False, run_id: str | None = None) -> Path:
+    """Write `<periode_dir>/index.html`: one card per wilayah with its KKS coverage and links to HTML and PDF.
+
+    entries: dicts with `kode`, `nama`, `tingkat` (kota/kecamatan/kelurahan), `html`, `pdf` (paths,
+    made relative to periode_dir), and optional `cakupan_kks` (0–1) and `keluarga_miskin`.
+    """
+    from jinja2 import Environment
+
+    from kemiskinan import fmt
+    from kemiskinan.i18n import t
+
+    root = Path(periode_dir)
+
+    def rel(p):
+        if not p:
+            return None
+        p = Path(p)
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix() if p.is_absolute() else p.as_posix()
+        except ValueError:
+            return os.path.relpath(p.resolve(), root.resolve()).replace(os.sep, "/")
+
+    order = {"kota": 0, "kecamatan": 1, "kelurahan": 2}
+    groups: dict[str, list[dict]] = {}
+    for e in sorted(entries, key=lambda e: (order.get(e.get("tingkat", ""), 9), str(e.get("kode", "")))):
+        tk = e.get("tingkat", "kelurahan")
+        groups.setdefault(tk, []).append({
+            "nama": e.get("nama") or e.get("kode"), "html": rel(e.get("html")), "pdf": rel(e.get("pdf")),
+            "cakupan": fmt.persen(e["cakupan_kks"], lang) if e.get("cakupan_kks") is not None else None,
+            "miskin": fmt.angka(e["keluarga_miskin"], lang) if e.get("keluarga_miskin") is not None else None,
+        })
+    labels = [(t(tk, lang), items) for tk, items in groups.items()]
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    from markupsafe import Markup
+
+    html = env.from_string(_INDEX).render(
+        lang=lang, title=t("indeks_judul", lang), periode=periode, periode_label=t("periode", lang), groups=labels,
+        sintetis=sintetis, banner=t("banner_sintetis", lang), css=Markup(CSS_FILE.read_text(encoding="utf-8")),
+        cakupan_label=t("cakupan_kks", lang), miskin_label=t("kartu_keluarga_miskin", lang),
+        open_label=t("buka_html", lang), pdf_label=t("unduh_pdf", lang), run_id=run_id, run_label=t("run_id", lang))
+    out = root / "index.html"
+    _atomic_write(out, html)
+    return out

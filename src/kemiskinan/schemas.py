@@ -1,0 +1,306 @@
+"""Schemas of the clean tables (contracts §2) with pandera, and the data dictionary generated from them.
+
+`SPECS` is the single source: column → (dtype, nullable, description, allowed values). From it come
+the pandera schemas (`schema(name)`), the dtype coercion done before writing (`coerce`), empty tables of
+the right shape (`empty`), and docs/data_dictionary.md (`write_data_dictionary`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kemiskinan import codes
+from kemiskinan.nik import STATUSES
+
+# (dtype, nullable, description, isin-values or None, regex or None)
+C = tuple
+KODE_KEL = r"^64\.74\.0[1-3]\.100[1-6]$"
+KODE_KEC = r"^64\.74\.0[1-3]$"
+
+
+def _codes_desc(col: str) -> str:
+    cl = codes.CODELISTS[col]
+    items = list(cl.items())
+    shown = "; ".join(f"{k} {v}" for k, v in items[:12]) + (" …" if len(items) > 12 else "")
+    return f"kode PBDT 2015: {shown}"
+
+
+def _yn_desc(col: str) -> str:
+    y, n = codes.YES_NO[col]
+    return f"ya/tidak (mentah {y} = ya, {n} = tidak; domain.md §2.4)"
+
+
+SPECS: dict[str, dict[str, C]] = {}
+
+SPECS["rumah_tangga"] = {
+    "idbdt": ("str", False, "ID rumah tangga BDT (15 digit, teks)", None, r"^\d{15}$"),
+    "kode_kelurahan": ("str", False, "kode kelurahan Kemendagri (64.74.KK.1DDD)", None, KODE_KEL),
+    "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri (64.74.KK)", None, KODE_KEC),
+    "rt": ("str", True, "nomor rukun tetangga, 3 digit (dari Nama_SLS)", None, r"^\d{3}$"),
+    "nomor_urut_rumah_tangga": ("Int32", True, "nomor urut rumah tangga dari prelist", None, None),
+    "jumlah_art": ("Int16", True, "jumlah anggota rumah tangga (isian)", None, None),
+    "jumlah_keluarga": ("Int16", True, "jumlah keluarga dalam rumah tangga (isian)", None, None),
+    "desil": ("Int8", True, "desil kesejahteraan 1–4 (status_kesejahteraan, atau dari percentile ≤ 40)",
+              [1, 2, 3, 4], None),
+    "percentile": ("Int16", True, "persentil 1–100", None, None),
+    "kelompok_desil": ("category", False, "1, 2, 3, 4, 4+ (persentil > 40) atau non-desil",
+                       list(codes.KELOMPOK_DESIL), None),
+}
+for _c in ["sta_bangunan", "sta_lahan", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap",
+           "sumber_airminum", "cara_peroleh_airminum", "sumber_penerangan", "daya", "bb_masak", "fasbab",
+           "kloset", "buang_tinja"]:
+    SPECS["rumah_tangga"][_c] = ("Int8", True, _codes_desc(_c), list(codes.CODELISTS[_c]), None)
+SPECS["rumah_tangga"]["jumlah_kamar"] = ("Int16", True, "jumlah kamar tidur", None, None)
+SPECS["rumah_tangga"]["luas_lantai"] = ("Float64", True, "luas lantai (m²)", None, None)
+for _c in ["jumlah_sapi", "jumlah_kambing"]:
+    SPECS["rumah_tangga"][_c] = ("Int16", True, f"ternak: {_c.split('_')[1]} (ekor)", None, None)
+for _c in codes.YES_NO:
+    SPECS["rumah_tangga"][_c] = ("boolean", True, _yn_desc(_c), None, None)
+SPECS["rumah_tangga"]["sumber_file"] = ("category", False, "nama file sumber", None, None)
+SPECS["rumah_tangga"]["baris_sumber"] = ("int64", False, "nomor baris di file sumber (header = baris 1)", None, None)
+
+SPECS["anggota"] = {
+    "idartbdt": ("str", False, "ID anggota rumah tangga BDT (17 digit = IDBDT + 2)", None, r"^\d{17}$"),
+    "idbdt": ("str", False, "ID rumah tangga (ada di rumah_tangga.parquet)", None, r"^\d{15}$"),
+    "nuk": ("Int8", True, "nomor urut keluarga dalam rumah tangga (NA: tidak terbaca)", None, None),
+    "hub_krt": ("Int8", True, _codes_desc("hub_krt"), list(codes.CODELISTS["hub_krt"]), None),
+    "hubkel": ("Int8", True, _codes_desc("hubkel"), list(codes.CODELISTS["hubkel"]), None),
+    "jenis_kelamin": ("category", True, "L / P (dari JnsKel 1/2)", ["L", "P"], None),
+    "tanggal_lahir": ("datetime64[s]", True, "tanggal lahir (kolom TglLahir; NA bila bukan tanggal)", None, None),
+    "umur": ("Int16", True, "umur saat pendataan 2015 (tahun)", None, None),
+    "jumlah_jamkerja": ("Int16", True, "jam kerja seminggu", None, None),
+    "nik": ("str", True, "NIK 16 digit; NA bila kosong/rusak/tidak valid (lihat nik_status)", None, r"^\d{16}$"),
+    "nik_status": ("category", False, "valid, kosong, rusak_excel (rusak oleh Excel), tidak_valid", list(STATUSES), None),
+    "no_kk": ("str", True, "No. KK 16 digit; NA bila kosong/rusak", None, r"^\d{16}$"),
+}
+for _c in ["sta_kawin", "ada_akta_nikah", "ada_dikk", "ada_kartu_identitas", "sta_hamil", "jenis_cacat",
+           "penyakit_kronis", "partisipasi_sekolah", "pendidikan_tertinggi", "kelas_tertinggi", "ijazah_tertinggi",
+           "sta_bekerja", "lapangan_usaha", "status_pekerjaan"]:
+    SPECS["anggota"][_c] = ("Int8", True, _codes_desc(_c), list(codes.CODELISTS[_c]), None)
+SPECS["anggota"]["sumber_file"] = SPECS["rumah_tangga"]["sumber_file"]
+SPECS["anggota"]["baris_sumber"] = SPECS["rumah_tangga"]["baris_sumber"]
+
+SPECS["keluarga"] = {
+    "idbdt": ("str", False, "ID rumah tangga", None, r"^\d{15}$"),
+    "nuk": ("Int8", False, "nomor urut keluarga; (idbdt, nuk) = satu keluarga", None, None),
+    "no_kk": ("str", True, "No. KK terbanyak di antara anggota keluarga", None, r"^\d{16}$"),
+    "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri", None, KODE_KEC),
+    "kode_kelurahan": ("str", False, "kode kelurahan Kemendagri", None, KODE_KEL),
+    "rt": ("str", True, "nomor RT (3 digit)", None, r"^\d{3}$"),
+    "desil": ("Int8", True, "desil rumah tangga 1–4", [1, 2, 3, 4], None),
+    "kelompok_desil": ("category", False, "kelompok desil rumah tangga", list(codes.KELOMPOK_DESIL), None),
+    "jumlah_art": ("Int16", False, "jumlah anggota keluarga di anggota.parquet", None, None),
+    "kks": ("boolean", False, "keluarga memegang KKS (status TERSALUR di daftar KKS)", None, None),
+    "kks_status": ("category", False, "status terbaik di daftar KKS: tersalur, belum_tersalur, dikembalikan, "
+                   "tidak_ada", list(codes.KKS_STATUSES), None),
+}
+
+SPECS["kks"] = {
+    "no_kk": ("str", True, "No. KK (16 digit) atau NA", None, r"^\d{16}$"),
+    "nik_pengurus": ("str", True, "NIK pengurus (16 digit) atau NA", None, r"^\d{16}$"),
+    "kode_kelurahan": ("str", True, "kelurahan menurut daftar KKS (NA: tidak dikenal, baris cocok ke BDT)", None,
+                       KODE_KEL),
+    "status_kartu": ("category", True, "tersalur, belum_tersalur, dikembalikan", list(codes.KKS_STATUSES[:3]), None),
+    "tanggal_distribusi": ("datetime64[s]", True, "tanggal distribusi kartu", None, None),
+    "idbdt": ("str", True, "rumah tangga BDT yang cocok (NA: tidak ditemukan)", None, r"^\d{15}$"),
+    "nuk": ("Int8", True, "keluarga BDT yang cocok (NA: tidak ditemukan)", None, None),
+    "cocok_lewat": ("category", False, "no_kk, nik (NIK pengurus di antara anggota), tidak_ditemukan",
+                    ["no_kk", "nik", "tidak_ditemukan"], None),
+    "sumber_file": SPECS["rumah_tangga"]["sumber_file"],
+    "sumber_sheet": ("category", False, "nama sheet sumber", None, None),
+    "baris_sumber": SPECS["rumah_tangga"]["baris_sumber"],
+}
+
+SPECS["mpm"] = {
+    "kode_kelurahan": ("str", False, "kelurahan (dari nama sheet)", None, KODE_KEL),
+    "tanggal_daftar": ("datetime64[s]", True, "tanggal pendaftaran", None, None),
+    "idbdt": ("str", True, "IDBDT bila sudah terdaftar di BDT", None, r"^\d{15}$"),
+    "terdaftar_bdt": ("boolean", False, "Status Identifikasi: sudah terdaftar di BDT", None, None),
+    "hasil_verifikasi": ("Int8", True, "1 Selesai diverivali, 2 RT tidak ditemukan, 3 Pindah/bangunan tidak ada, "
+                         "4 Bagian dari RT lain, 5 Data ganda; NA belum dikunjungi", [1, 2, 3, 4, 5], None),
+    "tanggal_verifikasi": ("datetime64[s]", True, "tanggal verifikasi", None, None),
+    "jumlah_art": ("Int16", True, "jumlah ART", None, None),
+    "art_meninggal": ("Int16", True, "ART meninggal", None, None),
+    "art_pindah": ("Int16", True, "ART pindah", None, None),
+    "art_baru": ("Int16", True, "ART baru", None, None),
+    "nik": ("str", True, "NIK pendaftar (16 digit) atau NA", None, r"^\d{16}$"),
+    "no_kk": ("str", True, "No. KK pendaftar (16 digit) atau NA", None, r"^\d{16}$"),
+    "rt": ("str", True, "nomor RT (3 digit)", None, r"^\d{3}$"),
+    "sumber_file": SPECS["rumah_tangga"]["sumber_file"],
+    "sumber_sheet": ("category", False, "nama sheet sumber", None, None),
+    "baris_sumber": SPECS["rumah_tangga"]["baris_sumber"],
+}
+
+SPECS["mpm_laporan"] = {
+    "kode_kelurahan": ("str", False, "setiap kelurahan Kota Bontang (15)", None, KODE_KEL),
+    "melapor": ("boolean", False, "ada ≥ 1 pendaftaran MPM yang disimpan", None, None),
+    "jumlah_baris": ("int64", False, "jumlah pendaftaran MPM yang disimpan", None, None),
+    "tanggal_terakhir": ("datetime64[s]", True, "tanggal pendaftaran/verifikasi terakhir", None, None),
+}
+
+SPECS["penduduk"] = {
+    "kode_kelurahan": ("str", False, "kode kelurahan Kemendagri", None, KODE_KEL),
+    "jumlah_penduduk": ("Int64", True, "jumlah penduduk (jiwa)", None, None),
+    "jumlah_rumah_tangga": ("Int64", True, "jumlah rumah tangga", None, None),
+    "jumlah_kk": ("Int64", True, "jumlah kartu keluarga", None, None),
+    "tahun": ("Int16", True, "tahun data", None, None),
+    "sumber": ("str", True, "sumber angka", None, None),
+    "sumber_file": SPECS["rumah_tangga"]["sumber_file"],
+    "baris_sumber": SPECS["rumah_tangga"]["baris_sumber"],
+}
+
+SPECS["temuan"] = {
+    "file": ("category", False, "file sumber", None, None),
+    "sheet": ("category", False, "sheet sumber ('' untuk CSV)", None, None),
+    "baris": ("int64", False, "nomor baris di file sumber (header = baris 1)", None, None),
+    "kolom": ("category", False, "kolom yang bermasalah ('' bila seluruh baris)", None, None),
+    "aturan": ("category", False, "ID aturan yang stabil (docs/cleaning_rules.md)", None, None),
+    "pesan": ("str", False, "penjelasan untuk analis", None, None),
+    "nilai_tersamar": ("str", False, "nilai tersamar: ID 4 digit awal + ******** + 2 akhir; nama huruf pertama + ***",
+                       None, None),
+    "tindakan": ("category", False, "tolak (baris ditolak), tandai (nilai ditandai, baris disimpan), gabung "
+                 "(digabung ke baris lain)", ["tolak", "tandai", "gabung"], None),
+    "kode_kelurahan": ("str", True, "kelurahan baris itu bila diketahui", None, None),
+}
+
+SPECS["rekonsiliasi"] = {
+    "file": ("str", False, "file sumber", None, None),
+    "sheet": ("str", False, "sheet ('' untuk CSV)", None, None),
+    "jenis": ("str", False, "rt, art, kks, mpm, penduduk", None, None),
+    "dibaca": ("int64", False, "baris data yang dibaca (baris kosong tidak dihitung)", None, None),
+    "disimpan": ("int64", False, "baris di tabel bersih", None, None),
+    "ditolak": ("int64", False, "baris ditolak (temuan tindakan tolak)", None, None),
+    "digabung": ("int64", False, "baris digabung ke baris lain (temuan tindakan gabung)", None, None),
+    "seimbang": ("bool", False, "dibaca == disimpan + ditolak + digabung", None, None),
+}
+
+TITLES = {
+    "rumah_tangga": "satu baris per rumah tangga BDT (PBDT 2015)",
+    "anggota": "satu baris per anggota rumah tangga (ART)",
+    "keluarga": "satu baris per keluarga (IDBDT, NUK)",
+    "kks": "satu baris per baris daftar KKS yang disimpan",
+    "mpm": "satu baris per pendaftaran MPM 2018",
+    "mpm_laporan": "satu baris per kelurahan: status laporan MPM",
+    "penduduk": "satu baris per kelurahan (dan tahun): penyebut penduduk",
+    "temuan": "satu baris per temuan pembersihan",
+    "rekonsiliasi": "satu baris per file (dan sheet) masukan",
+}
+
+
+def _series(dtype: str, n: int = 0, values=None) -> pd.Series:
+    if dtype == "category":
+        return pd.Series(pd.Categorical([] if values is None else values))
+    return pd.Series([], dtype=dtype)
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty table with the right columns and dtypes."""
+    out = {}
+    for col, (dt, _, _, allowed, _) in SPECS[name].items():
+        if dt == "category":
+            out[col] = pd.Categorical([], categories=allowed or [])
+        else:
+            out[col] = pd.Series([], dtype=dt)
+    return pd.DataFrame(out)
+
+
+def coerce(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Order columns as in SPECS (extra columns after) and cast to the declared dtypes."""
+    out = {}
+    for name, df in tables.items():
+        spec = SPECS.get(name)
+        if spec is None:
+            out[name] = df
+            continue
+        df = df.copy()
+        for col, (dt, _, _, allowed, _) in spec.items():
+            if col not in df.columns:
+                df[col] = empty(name)[col].reindex(df.index)
+            if dt == "category":
+                if allowed is not None:
+                    df[col] = pd.Categorical(df[col].astype("str") if not isinstance(df[col].dtype, pd.CategoricalDtype)
+                                             else df[col], categories=allowed)
+                elif not isinstance(df[col].dtype, pd.CategoricalDtype):
+                    df[col] = df[col].astype("category")
+            elif str(df[col].dtype) != dt:
+                df[col] = df[col].astype(dt)
+        extra = [c for c in df.columns if c not in spec]
+        out[name] = df[list(spec) + extra]
+    return out
+
+
+def schema(name: str):
+    """The pandera DataFrameSchema of a clean table."""
+    import pandera.pandas as pa
+
+    cols = {}
+    for col, (dt, nullable, desc, allowed, regex) in SPECS[name].items():
+        checks = []
+        if allowed is not None and dt != "category":
+            checks.append(pa.Check.isin(allowed))
+        if regex is not None:
+            checks.append(pa.Check.str_matches(regex))
+        dtype = None if dt in ("category", "str") else dt
+        cols[col] = pa.Column(dtype, checks=checks, nullable=nullable, description=desc, required=True)
+    unique = {"rumah_tangga": ["idbdt"], "anggota": ["idartbdt"], "keluarga": ["idbdt", "nuk"],
+              "mpm_laporan": ["kode_kelurahan"]}.get(name)
+    return pa.DataFrameSchema(cols, unique=unique, strict=False, name=name, description=TITLES[name])
+
+
+def validate(tables: dict[str, pd.DataFrame], sample: int = 200_000) -> None:
+    """Validate every table (large tables on a deterministic sample of rows plus key uniqueness on all)."""
+    for name, df in tables.items():
+        if name not in SPECS:
+            continue
+        s = schema(name)
+        part = df if len(df) <= sample else df.iloc[:: max(1, len(df) // sample)]
+        s.validate(part, lazy=True)
+        if s.unique and len(df) > sample and df.duplicated(s.unique).any():
+            raise ValueError(f"{name}: kunci {s.unique} tidak unik")
+
+
+def data_dictionary() -> str:
+    lines = ["# Kamus data — tabel bersih", "",
+             "Dibuat otomatis dari `kemiskinan.schemas.SPECS` (`python -c \"from kemiskinan.schemas import "
+             "write_data_dictionary; write_data_dictionary()\"`). Jangan diedit tangan.", "",
+             "Semua tabel ada di `data/processed/<periode>/` sebagai parquet. Aturan pembersihan dan ID aturan: "
+             "`docs/cleaning_rules.md`.", ""]
+    for name, spec in SPECS.items():
+        lines += [f"## `{name}.parquet` — {TITLES[name]}", "", "| kolom | tipe | boleh kosong | arti |",
+                  "|---|---|---|---|"]
+        for col, (dt, nullable, desc, allowed, regex) in spec.items():
+            d = desc.replace("|", "/")
+            if regex:
+                d += f" (pola `{regex}`)"
+            lines.append(f"| `{col}` | {dt} | {'ya' if nullable else 'tidak'} | {d} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_data_dictionary(path: str | Path | None = None) -> Path:
+    from kemiskinan.config import DOCS_DIR
+    p = Path(path) if path else DOCS_DIR / "data_dictionary.md"
+    p.write_text(data_dictionary(), encoding="utf-8")
+    return p
+
+
+def cleaning_rules_doc() -> str:
+    from kemiskinan.clean import FUZZY_MARGIN, FUZZY_THRESHOLD, RULES
+    lines = ["# Aturan pembersihan", "",
+             "Dibuat otomatis dari `kemiskinan.clean.RULES`. Setiap temuan di `temuan.parquet` membawa salah satu "
+             "ID aturan ini. `tolak` = baris ditolak (tidak masuk tabel bersih); `tandai` = nilai ditandai "
+             "(dikosongkan bila salah), baris disimpan; `gabung` = duplikat digabung ke baris pertama.", "",
+             f"Pencocokan nama kelurahan yang mirip: rapidfuzz `fuzz.ratio` pada nama yang dinormalkan, diterima bila "
+             f"skor ≥ {FUZZY_THRESHOLD:g} dan unggul ≥ {FUZZY_MARGIN:g} poin dari kelurahan lain; selain itu ditolak.",
+             "", "| aturan | tindakan | pesan |", "|---|---|---|"]
+    for r in RULES.values():
+        lines.append(f"| `{r.id}` | {r.tindakan} | {r.pesan.format(kolom='‹kolom›')} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_cleaning_rules(path: str | Path | None = None) -> Path:
+    from kemiskinan.config import DOCS_DIR
+    p = Path(path) if path else DOCS_DIR / "cleaning_rules.md"
+    p.write_text(cleaning_rules_doc(), encoding="utf-8")
+    return p

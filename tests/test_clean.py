@@ -1,0 +1,401 @@
+"""The cleaning pipeline on hand-made raw files: rules, reconciliation, atomic writes, provenance, CLI,
+a property test with random dirt, and the calibrated synthetic sample (contracts §1.7)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kemiskinan import clean as C
+from kemiskinan import provenance
+from kemiskinan.errors import InputError, ReconciliationError
+
+MARK = "DATA SINTETIS - BUKAN DATA ASLI"
+RT_COLS = ["IDBDT", "KDPROP", "KDKAB", "KDKEC", "KDDESA", "NMKEC", "NMKEL", "Alamat", "Nama_SLS", "Nama_KRT",
+           "Jumlah_ART", "Jumlah_Keluarga", "lantai", "ada_tabung_gas", "ada_lemari_es", "sta_kks", "sta_kip",
+           "status_kesejahteraan", "percentile", "KETERANGAN"]
+ART_COLS = ["IDBDT", "IDARTBDT", "KDPROP", "KDKAB", "Nama", "JnsKel", "TglLahir", "NIK", "NoKK", "Hub_KRT", "NUK",
+            "Hubkel", "Umur", "KETERANGAN"]
+
+
+def base_data() -> dict[str, list[list]]:
+    """Six good households (7 keluarga, 6 in desil 1–4, 2 holding KKS) plus rows that must be rejected/merged."""
+    def hh(i, kec, desa, nmkec, nmkel, desil, pct, prov="64", kab="74"):
+        idb = f"6474{kec or '020'}{desa or '001'}{i:05d}"
+        return [idb, prov, kab, kec, desa, nmkec, nmkel, f"Jl. Mawar {i}", f"RT {i:03d}", f"KRT NOMOR {i}", "2", "1",
+                "2", "1", "4", "1", "3", desil, pct, MARK]
+    rt = [
+        hh(1, "020", "001", "Bontang Utara", "Bontang Kuala", "1", ""),
+        hh(2, "010", "005", "Bontang Selatan", "Tanjung Laut", "", "15"),
+        hh(3, "030", "003", "Bontang Barat", "Belimbing", "4", ""),
+        hh(4, "", "", "Bontang Selatan", "Berebas Tengah", "3", ""),       # by name, known variant
+        hh(5, "", "", "Bontang Barat", "Gunung Telihn", "1", ""),          # by name, fuzzy
+        hh(6, "020", "005", "Bontang Utara", "LOKTUAN", "", "55"),         # 4+
+    ]
+    rt[3][0] = "647401000400004"
+    rt[4][0] = "647403000200005"
+    rejects_rt = [
+        hh(7, "020", "001", "X", "Y", "1", "", kab="72"),                 # outside Bontang
+        hh(8, "", "", "", "Sidrap", "2", ""),                             # unknown kelurahan
+    ]
+    rejects_rt[1][0] = "647401000900008"
+    dup = list(rt[0])
+    dup[6] = "  bontang   KUALA "                                            # exact duplicate after normalisation
+    ids = [r[0] for r in rt]
+
+    def m(h, n, name, jk, tgl, nik, kk, hub, nuk):
+        return [ids[h - 1], f"{ids[h - 1]}{n:02d}", "64", "74", name, jk, tgl, nik, kk, hub, nuk, hub, "40", MARK]
+    art = [
+        m(1, 1, "AMIR", "1", "07/08/1975", "6474010708750001", "6474010101150001", "1", "1"),
+        m(1, 2, "SITI", "2", "7 Agustus 1980", "6474014708800002", "6474010101150001", "2", "1"),   # female +40
+        m(2, 1, "BUDI", "1", "1980-02-29", "6474022902800003", "6474020101150002", "1", "1"),   # 29 Feb 1980
+        m(2, 2, "ANI", "2", "01/01/2010", "6.47402E+15", "6474020101150002", "3", "1"),        # damaged NIK: kept
+        m(3, 1, "CICI", "2", "03/03/1970", "6474034303700004", "6474030101150003", "1", "1"),
+        m(3, 2, "DODI", "1", "04/04/1995", "6474030404950005", "6474030101150004", "3", "2"),   # 2nd keluarga
+        m(4, 1, "EKO", "1", "05/05/1965", "\u00a06474020505650006\u200b", "6474020101150005", "1", "1"),
+        m(5, 1, "FIFI", "2", "06/06/1966", "6474034606660007.0", "6474030101150006", "1", "1"),
+        m(6, 1, "GUGU", "1", "08/08/1988", "6474010808880008", "6474010101150007", "1", "1"),
+    ]
+    art_rejects = [
+        [rejects_rt[0][0], rejects_rt[0][0] + "01", "64", "72", "HANS", "1", "01/01/1970", "6472010101700001",
+         "6472010101150001", "1", "1", "1", "45", MARK],                     # its household was rejected
+        ["647401000199999", "64740100019999901", "64", "74", "YATIM", "1", "01/01/1970", "6474010101700009",
+         "6474010101150009", "1", "1", "1", "45", MARK],                     # household not in the file
+    ]
+    art_dup = list(art[0])
+    kks = [
+        [1, 6474010708750001, "AMIR", 6474010101150001, "Jl", "Bontang Utara", "Bontang Kuala", "TERSALUR",
+         dt.datetime(2017, 3, 1)],                                           # by No. KK (Excel numbers)
+        [2, "6474022902800003", "BUDI", "6.47402E+15", "Jl", "Bontang Selatan", "TANJUNG LAUT", "Tersalur",
+         "15/03/2017"],                                                      # KK damaged → by NIK
+        [3, "6474030404950005", "DODI", "6474030101150004", "Jl", "Bontang Barat", "Belimbing", "BELUM TERSALUR",
+         "15 Maret 2017"],
+        [4, "6474010101900011", "ZED", "6474010101150099", "Jl", "Bontang Utara", "Guntung", "TERSALUR", ""],
+        [5, "", "NN", "", "Jl", "Antah", "Berantah", "TERSALUR", ""],        # cannot be placed → rejected
+    ]
+    kks_dup = list(kks[0])
+    kks_dup[0] = 6
+    mpm = {
+        "LOKTUAN": [[1, "15/01/2018", "6474010808880008", "6474010101150007", "GUGU", "Jl", "RT 006", ids[5],
+                     "Sudah terdaftar", 1, "15 Februari 2018", 1, 0, 0, 0],
+                    [2, dt.date(2018, 1, 20), "6474010101900011", "", "BARU", "Jl", "RT 007", "", "Belum terdaftar",
+                     "", "", 3, 0, 0, 1]],
+        "Kanaan": [],
+        "Kelurahan Antah": [[1, "15/01/2018", "", "", "X", "Jl", "RT 1", "", "Belum terdaftar", "", "", 1, 0, 0, 0]],
+    }
+    pen = [["64.74.01.1001", "Bontang Utara", "Bontang Kuala", "11800", "3000", "3100", "2017", "Disdukcapil", MARK],
+           ["64.74.03.1003", "Bontang Barat", "Kanaan", "7.100", "1800", "1900", "2017", "Disdukcapil", MARK]]
+    return {"rt": rt + rejects_rt + [dup], "art": art + art_rejects + [art_dup], "kks": kks + [kks_dup],
+            "mpm": mpm, "pen": pen}
+
+
+def write_raw(d: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [";".join(RT_COLS)] + [";".join(r) for r in d["rt"]]
+    (folder / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    lines = [",".join(ART_COLS)] + [",".join(r) for r in d["art"]]
+    (folder / "SINTETIS_BDT2015_ART_6474.csv").write_bytes(("\n".join(lines) + "\n").encode("utf-8-sig"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DAFTAR KKS"
+    ws.append(["DAFTAR DISTRIBUSI KKS"])
+    ws.append(["KOTA BONTANG 2017"])
+    ws.append(["No", "NIK Pengurus", "Nama Pengurus", "No. KK", "Alamat", "Kecamatan", "Kelurahan", "Status Kartu",
+               "Tanggal Distribusi"])
+    for r in d["kks"]:
+        ws.append(r)
+    wb.create_sheet("KETERANGAN").append([MARK])
+    wb.save(folder / "SINTETIS_KKS_Distribusi_2017.xlsx")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in d["mpm"].items():
+        ws = wb.create_sheet(name)
+        ws.append(["No", "Tanggal Pendaftaran", "NIK", "No KK", "Nama Kepala Rumah Tangga", "Alamat", "RT", "IDBDT",
+                   "Status Identifikasi", "Hasil Verifikasi", "Tanggal Verifikasi", "Jumlah ART", "ART Meninggal",
+                   "ART Pindah", "ART Baru"])
+        for r in rows:
+            ws.append(r)
+    wb.create_sheet("KETERANGAN").append([MARK])
+    wb.save(folder / "SINTETIS_MPM_2018.xlsx")
+    lines = ["\t".join(["Kode Wilayah", "Kecamatan", "Kelurahan", "Jumlah Penduduk", "Jumlah Rumah Tangga", "Jumlah KK",
+                        "Tahun", "Sumber", "KETERANGAN"])] + ["\t".join(r) for r in d["pen"]]
+    (folder / "SINTETIS_Penduduk_Kelurahan_2017.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cleaned(tmp_path_factory):
+    raw = write_raw(base_data(), tmp_path_factory.mktemp("raw"))
+    out = tmp_path_factory.mktemp("proc") / "2018-05"
+    return C.clean(raw, out, verbose=False), raw, out
+
+
+def _rules(t: pd.DataFrame) -> dict[str, int]:
+    return t.groupby("aturan", observed=True).size().to_dict()
+
+
+def test_reconciliation_balances(cleaned):
+    res, _, out = cleaned
+    rek = res.rekonsiliasi.set_index(["file", "sheet"])
+    assert rek["seimbang"].all()
+    r = rek.loc[("SINTETIS_BDT2015_RT_6474.csv", "")]
+    assert (r.dibaca, r.disimpan, r.ditolak, r.digabung) == (9, 6, 2, 1)
+    a = rek.loc[("SINTETIS_BDT2015_ART_6474.csv", "")]
+    assert (a.dibaca, a.disimpan, a.ditolak, a.digabung) == (12, 9, 2, 1)
+    k = rek.loc[("SINTETIS_KKS_Distribusi_2017.xlsx", "DAFTAR KKS")]
+    assert (k.dibaca, k.disimpan, k.ditolak, k.digabung) == (6, 4, 1, 1)
+    assert rek.loc[("SINTETIS_MPM_2018.xlsx", "Kanaan")].dibaca == 0
+    assert rek.loc[("SINTETIS_MPM_2018.xlsx", "Kelurahan Antah")].ditolak == 1
+    for name in C.OUTPUT_TABLES:
+        assert (out / f"{name}.parquet").exists()
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["sintetis"] is True and len(meta["files"]) == 5
+
+
+def test_rules_fired(cleaned):
+    res, _, _ = cleaned
+    t = res.temuan
+    got = _rules(t)
+    for rule in ["RT_LUAR_BONTANG", "WILAYAH_TIDAK_DIKENAL", "DUPLIKAT_PERSIS", "ART_RUTA_DITOLAK", "ART_TANPA_RUTA",
+                 "WILAYAH_FUZZY", "NIK_EXCEL_SCI", "NIK_TRAILING_DOT0", "ID_EXCEL_NUMBER", "KK_EXCEL_SCI",
+                 "KKS_TIDAK_DAPAT_DITEMPATKAN", "KKS_TIDAK_DITEMUKAN"]:
+        assert got.get(rule, 0) >= 1, rule
+    assert set(t["tindakan"].astype(str)) <= {"tolak", "tandai", "gabung"}
+    assert (t["tindakan"].astype(str) == t["aturan"].astype(str).map(lambda a: C.RULES[a].tindakan)).all()
+    why = t[t["aturan"] == "ART_RUTA_DITOLAK"]["pesan"].iloc[0]
+    assert "RT_LUAR_BONTANG" in why
+    fuzzy = t[t["aturan"] == "WILAYAH_FUZZY"]
+    assert fuzzy["kode_kelurahan"].iloc[0] == "64.74.03.1002"
+
+
+def test_tables(cleaned):
+    res, _, _ = cleaned
+    rt, art, kel, kks = (res.tables[k] for k in ("rumah_tangga", "anggota", "keluarga", "kks"))
+    assert rt["kode_kelurahan"].tolist() == ["64.74.01.1001", "64.74.02.1001", "64.74.03.1001", "64.74.02.1002",
+                                             "64.74.03.1002", "64.74.01.1003"]
+    assert rt["kelompok_desil"].astype(str).tolist() == ["1", "2", "4", "3", "1", "4+"]
+    assert rt["rt"].tolist() == ["001", "002", "003", "004", "005", "006"]
+    assert rt["ada_tabung_gas"].tolist() == [True] * 6 and rt["ada_lemari_es"].tolist() == [False] * 6
+    assert rt["sta_kip"].tolist() == [True] * 6
+    assert len(art) == 9
+    damaged = art.set_index("idartbdt").loc["64740100020000502" if False else art["idartbdt"].iloc[3]]
+    assert pd.isna(damaged["nik"]) and damaged["nik_status"] == "rusak_excel"      # kept, flagged
+    assert art["nik"].iloc[6] == "6474020505650006" and art["nik"].iloc[7] == "6474034606660007"
+    assert art["jenis_kelamin"].astype(str).tolist()[:2] == ["L", "P"]
+    assert art["tanggal_lahir"].iloc[2] == pd.Timestamp("1980-02-29")
+    assert len(kel) == 7
+    assert int(kel["desil"].between(1, 4).fillna(False).sum()) == 6
+    assert int((kel["kks"] & kel["desil"].between(1, 4).fillna(False)).sum()) == 2
+    assert kel.set_index(["idbdt", "nuk"])["kks_status"].astype(str).value_counts().to_dict() == \
+        {"tidak_ada": 4, "tersalur": 2, "belum_tersalur": 1}
+    assert kks["cocok_lewat"].astype(str).tolist() == ["no_kk", "nik", "no_kk", "tidak_ditemukan"]
+    assert res.tables["mpm_laporan"]["melapor"].sum() == 1
+    pen = res.tables["penduduk"]
+    assert pen["jumlah_penduduk"].tolist() == [11800, 7100]
+
+
+def test_no_full_identifier_or_name_in_findings(cleaned):
+    res, raw, out = cleaned
+    t = pd.read_parquet(out / "temuan.parquet")
+    text = " ".join(t.astype("str").fillna("").to_numpy().ravel())
+    assert not __import__("re").search(r"\d{15,}", text)
+    for name in ("AMIR", "SITI", "YATIM", "HANS"):
+        assert name not in text
+
+
+def test_schemas_and_dictionary(cleaned, tmp_path):
+    from kemiskinan import schemas
+    res, _, _ = cleaned
+    schemas.validate(res.tables)
+    p = schemas.write_data_dictionary(tmp_path / "dd.md")
+    text = p.read_text()
+    for name in C.OUTPUT_TABLES:
+        assert f"`{name}.parquet`" in text
+    rules = schemas.write_cleaning_rules(tmp_path / "r.md").read_text()
+    assert all(f"`{r}`" in rules for r in C.RULES)
+
+
+def test_quality_report(cleaned, tmp_path):
+    from kemiskinan.quality import write_quality_report
+    res, raw, out = cleaned
+    p = write_quality_report(out, tmp_path / "kualitas_data.html")
+    html = p.read_text()
+    assert "Rekonsiliasi" in html and "WILAYAH_FUZZY" in html and "Lok Tuan" in html
+    assert not __import__("re").search(r"\d{15,}", html)
+
+
+def test_rerun_keeps_previous_and_diff(tmp_path):
+    from kemiskinan.quality import render_quality_report
+    d = base_data()
+    raw = write_raw(d, tmp_path / "raw")
+    out = tmp_path / "proc"
+    C.clean(raw, out, verbose=False, validate=False, pii_terms=False)
+    d["art"].append(list(d["art"][0]))          # one more exact duplicate
+    write_raw(d, raw)
+    with pytest.raises(provenance.ProvenanceError, match="berubah: SINTETIS_BDT2015_ART_6474.csv"):
+        C.clean(raw, out, verbose=False)
+    C.clean(raw, out, verbose=False, accept_changes=True, validate=False, pii_terms=False)
+    assert (out / "sebelumnya" / "temuan.parquet").exists()
+    html = render_quality_report(out)
+    assert "berubah: SINTETIS_BDT2015_ART_6474.csv" in html
+
+
+def test_provenance_missing_and_new(tmp_path):
+    raw = write_raw(base_data(), tmp_path / "raw")
+    provenance.create(raw)
+    (raw / "SINTETIS_Penduduk_Kelurahan_2017.csv").rename(raw / "penduduk_baru.csv")
+    res = provenance.check(raw)
+    assert res.missing == ["SINTETIS_Penduduk_Kelurahan_2017.csv"] and res.new == ["penduduk_baru.csv"]
+    assert not res.ok
+
+
+def test_failure_leaves_previous_output_untouched(tmp_path, monkeypatch):
+    raw = write_raw(base_data(), tmp_path / "raw")
+    out = tmp_path / "proc"
+    C.clean(raw, out, verbose=False, validate=False, pii_terms=False)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+
+    def broken(*a, **k):
+        raise ReconciliationError("simulasi", file="x.csv")
+    monkeypatch.setattr(C, "check_reconciliation", broken)
+    with pytest.raises(ReconciliationError):
+        C.clean(raw, out, verbose=False, validate=False, pii_terms=False)
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".proc")]
+
+
+def test_unbalanced_reconciliation_is_detected():
+    rek = pd.DataFrame({"file": ["a.csv"], "sheet": [""], "jenis": ["rt"], "dibaca": [3], "disimpan": [1],
+                        "ditolak": [1], "digabung": [0], "seimbang": [False]})
+    with pytest.raises(ReconciliationError, match="a.csv"):
+        C.check_reconciliation(rek)
+
+
+def test_out_dir_with_foreign_files_refused(tmp_path):
+    raw = write_raw(base_data(), tmp_path / "raw")
+    out = tmp_path / "processed"
+    (out / "2017-12").mkdir(parents=True)
+    with pytest.raises(InputError, match="folder keluaran berisi file lain"):
+        C.clean(raw, out, verbose=False)
+
+
+@pytest.mark.parametrize("breakage, match", [
+    ("empty", "kosong"),
+    ("header_only", "hanya header"),
+    ("garbage_xlsx", "bukan workbook"),
+    ("unknown_table", "jenis tabel tidak dikenali"),
+])
+def test_cli_broken_inputs_exit_2_and_write_nothing(tmp_path, breakage, match):
+    raw = write_raw(base_data(), tmp_path / "raw")
+    if breakage == "empty":
+        (raw / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(b"")
+    elif breakage == "header_only":
+        (raw / "SINTETIS_BDT2015_ART_6474.csv").write_text(",".join(ART_COLS) + "\n", encoding="utf-8")
+    elif breakage == "garbage_xlsx":
+        (raw / "SINTETIS_MPM_2018.xlsx").write_bytes(b"\x00\x01garbage" * 100)
+    else:
+        (raw / "lain.csv").write_text("Tahun;Bulan;Jumlah;Catatan\n2018;1;2;x\n", encoding="utf-8")
+        (raw / "lain.csv").write_text("NIK;Nama;Alamat;Umur\n1;2;3;4\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = C.main_clean(["--raw", str(raw), "--out", str(out), "--no-pii-terms"])
+    assert code == 2
+    assert not out.exists()
+
+
+def test_cli_message_names_file(tmp_path, capsys):
+    raw = write_raw(base_data(), tmp_path / "raw")
+    (raw / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(b"")
+    assert C.main_clean(["--raw", str(raw), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "SINTETIS_BDT2015_RT_6474.csv" in err and "Traceback" not in err
+
+
+# ----------------------------------------------------------------------------------- property test
+DIRT = st.lists(st.tuples(st.sampled_from(["dup_rt", "dup_art", "dup_kks", "spaces", "nbsp", "case",
+                                           "unknown_kel", "orphan", "damage_nik", "outside"]),
+                          st.integers(min_value=0, max_value=10_000)), min_size=1, max_size=12)
+
+
+def _inject(d: dict, ops) -> dict:
+    d = json.loads(json.dumps(d, default=str))
+    n_rt, n_art = 6, 9            # the good rows come first
+    for op, k in ops:
+        if op == "dup_rt":
+            d["rt"].append(list(d["rt"][k % n_rt]))
+        elif op == "dup_art":
+            d["art"].append(list(d["art"][k % n_art]))
+        elif op == "dup_kks":
+            d["kks"].append(list(d["kks"][k % 3]))
+        elif op in ("spaces", "nbsp", "case"):
+            row = d["rt"][k % n_rt]
+            c = 6 if k % 2 else 9                          # NMKEL or Nama_KRT
+            row[c] = {"spaces": f"  {row[c]}  ", "nbsp": f"\u00a0{row[c]}\u00a0",
+                      "case": row[c].swapcase()}[op]
+        elif op == "unknown_kel":
+            r = list(d["rt"][0])
+            r[0] = f"6474010{k % 900 + 100:03d}{k:05d}"[:15]
+            r[3], r[4], r[6] = "", "", f"Kampung Baru {k}"
+            d["rt"].append(r)
+        elif op == "orphan":
+            d["art"].append(["647401000188888", f"64740100018888{k % 10}01"[:17], "64", "74", "X", "1", "", "",
+                             "", "1", "1", "1", "1", MARK])
+        elif op == "damage_nik":
+            row = d["art"][[3, 5][k % 2]]                   # non-head members
+            row[7] = ["6.47402E+15", "647402010110001", "", "6474021301100001"][k % 4]
+        elif op == "outside":
+            r = list(d["rt"][1])
+            r[0] = f"6472010{k % 1000:03d}{k % 100000:05d}"[:15]
+            r[2] = "72"
+            d["rt"].append(r)
+    return d
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=DIRT)
+def test_property_random_dirt_balances_and_loses_nothing(tmp_path_factory, ops):
+    base = base_data()
+    d = _inject(base, ops)
+    raw = write_raw(d, tmp_path_factory.mktemp("raw"))
+    res = C.clean(raw, tmp_path_factory.mktemp("o") / "p", verbose=False, validate=False, pii_terms=False,
+                  check_provenance=False)
+    assert res.rekonsiliasi["seimbang"].all()
+    rek = res.rekonsiliasi.groupby("jenis")[["dibaca", "disimpan", "ditolak", "digabung"]].sum()
+    assert (rek["dibaca"] == rek["disimpan"] + rek["ditolak"] + rek["digabung"]).all()
+    good_hh = {r[0] for r in base["rt"][:6]}
+    assert good_hh <= set(res.tables["rumah_tangga"]["idbdt"])
+    assert {r[1] for r in base["art"][:9]} <= set(res.tables["anggota"]["idartbdt"])
+    kel = res.tables["keluarga"]
+    d14 = kel["desil"].between(1, 4).fillna(False)
+    assert int(d14.sum()) == 6 and int((d14 & kel["kks"]).sum()) == 2
+
+
+# ----------------------------------------------------------------------------------- the sample
+def test_calibrated_sample(sample_raw, tmp_path):
+    """contracts §1.7: 5,527 keluarga in desil 1–4, of which 4,429 hold KKS; every file balances."""
+    raw = tmp_path / "raw"
+    shutil.copytree(sample_raw, raw, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+    res = C.clean(raw, tmp_path / "out", verbose=False)
+    kel = res.tables["keluarga"]
+    d14 = kel["desil"].between(1, 4).fillna(False)
+    assert int(d14.sum()) == 5527
+    assert int((d14 & kel["kks"]).sum()) == 4429
+    assert res.rekonsiliasi["seimbang"].all()
+    assert res.meta["sintetis"] is True
+    assert res.seconds < 30
+
+
+def test_module_cli(tmp_path):
+    raw = write_raw(base_data(), tmp_path / "raw")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "kemiskinan", "clean", "--raw", str(raw), "--out", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (out / "rekonsiliasi.parquet").exists() and (raw / "manifest.json").exists()

@@ -1,0 +1,114 @@
+"""NIK / No. KK validation: hand-made cases per rule, scalar vs vectorised agreement, masking."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kemiskinan import nik
+
+
+@pytest.mark.parametrize("value, status, rule, sex, birth", [
+    ("6474010708800001", "valid", None, "L", dt.date(1980, 8, 7)),
+    ("6474014708800001", "valid", None, "P", dt.date(1980, 8, 7)),           # female: day + 40
+    ("6474016902000001", "valid", None, "P", dt.date(2000, 2, 29)),          # female 29 Feb of a leap year
+    ("6474012902000001", "valid", None, "L", dt.date(2000, 2, 29)),
+    ("6474012902010001", "tidak_valid", "NIK_TANGGAL_TIDAK_VALID", None, None),   # 2001 not a leap year
+    ("6474017102800001", "tidak_valid", "NIK_TANGGAL_TIDAK_VALID", None, None),   # 31 Feb (female)
+    ("6474011013800001", "tidak_valid", "NIK_TANGGAL_TIDAK_VALID", None, None),   # month 13
+    ("6474010008800001", "tidak_valid", "NIK_TANGGAL_TIDAK_VALID", None, None),   # day 00
+    ("6474014008800001", "tidak_valid", "NIK_TANGGAL_TIDAK_VALID", None, None),   # female day 00 (40)
+    ("6474000708800001", "tidak_valid", "NIK_KEC_00", None, None),
+    ("6400010708800001", "tidak_valid", "NIK_KABKOTA_00", None, None),
+    ("9974010708800001", "tidak_valid", "NIK_PROV_TIDAK_DIKENAL", None, None),
+    ("6474010708800000", "tidak_valid", "NIK_SERIAL_0000", None, None),
+    ("647401070880001", "tidak_valid", "NIK_PANJANG_SALAH", None, None),      # 15 digits
+    ("64740107088000011", "tidak_valid", "NIK_PANJANG_SALAH", None, None),    # 17 digits
+    ("6.47401E+15", "rusak_excel", "NIK_EXCEL_SCI", None, None),
+    ("6,47401E+15", "rusak_excel", "NIK_EXCEL_SCI", None, None),
+    ("6.474010708800001e15", "rusak_excel", "NIK_EXCEL_SCI", None, None),
+    ("647401070880001.0", "rusak_excel", "NIK_EXCEL_DESIMAL", None, None),
+    ("6474010708800001.0", "valid", "NIK_TRAILING_DOT0", "L", dt.date(1980, 8, 7)),
+    ("\u00a06474010708800001\u00a0", "valid", None, "L", dt.date(1980, 8, 7)),   # NBSP at the ends
+    ("\u200b6474010708800001\u200d", "valid", None, "L", dt.date(1980, 8, 7)),  # zero-width characters
+    ("  6474010708800001\t", "valid", None, "L", dt.date(1980, 8, 7)),
+    ("'6474010708800001", "valid", None, "L", dt.date(1980, 8, 7)),          # Excel text apostrophe
+    ("6474 0107 0880 0001", "tidak_valid", "NIK_BUKAN_ANGKA", None, None),    # inner spaces are not trimmed
+    ("64740107088O0001", "tidak_valid", "NIK_BUKAN_ANGKA", None, None),       # letter O
+    ("", "kosong", "NIK_KOSONG", None, None),
+    ("-", "kosong", "NIK_KOSONG", None, None),
+    (None, "kosong", "NIK_KOSONG", None, None),
+    ("3573011505170001", "valid", None, "L", dt.date(2017, 5, 15)),           # migrant prefix, born 2017
+    ("3573011505190001", "valid", None, "L", dt.date(1919, 5, 15)),           # YY after 2018 → 1900s
+])
+def test_parse_cases(value, status, rule, sex, birth):
+    r = nik.parse(value)
+    assert r.status == status
+    assert (r.problems[0] if r.problems else None) == rule
+    assert r.sex == sex
+    assert r.birth_date == birth
+    assert r.valid == (status == "valid")
+    if status == "valid":
+        assert r.value and len(r.value) == 16 and r.value.isdigit()
+        assert r.wilayah == f"{r.value[:2]}.{r.value[2:4]}.{r.value[4:6]}"
+        assert r.prov == r.value[:2] and r.kabkota == r.value[:4] and r.kecamatan == r.value[:6]
+    else:
+        assert r.value is None
+
+
+def test_excel_numbers():
+    r = nik.parse(6474010708800001.0)
+    assert r.valid and r.value == "6474010708800001" and "ID_EXCEL_NUMBER" in r.problems
+    r = nik.parse(9474010708800001.0)   # ≥ 2**53: digits may be lost
+    assert not r.valid and r.status == "rusak_excel" and r.problems == ("NIK_EXCEL_PRESISI",)
+    assert nik.cell_to_text(6474010708800001.0) == ("6474010708800001", "ID_EXCEL_NUMBER")
+    assert nik.cell_to_text(2.0**53 + 2)[1] == "NIK_EXCEL_PRESISI"
+
+
+def test_cross_checks_with_member_columns():
+    ok = nik.parse("6474014708800001", sex="2", birth_date="07/08/1980")
+    assert ok.valid and ok.problems == ()
+    bad_sex = nik.parse("6474014708800001", sex="1")
+    assert not bad_sex.valid and bad_sex.status == "valid" and "NIK_JK_BEDA" in bad_sex.problems
+    bad_birth = nik.parse("6474014708800001", birth_date=dt.date(1980, 8, 8))
+    assert "NIK_TGL_BEDA" in bad_birth.problems
+    assert nik.parse("6474014708800001", sex="P", birth_date="7 Agustus 1980").valid
+
+
+def test_vectorised_agrees_with_scalar():
+    values = ["6474014708800001", "6.47401E+15", "", "6474010708800001.0", "6474011308800001",
+              "6474010008800001", "\u00a06474016902000001", "12345", None, "6474000708800001"]
+    s = pd.Series(values, index=[10 * i for i in range(len(values))], dtype="object")
+    df = nik.validate_series(s)
+    assert list(df.index) == list(s.index)
+    for v, (_, row) in zip(values, df.iterrows()):
+        r = nik.parse(v)
+        assert str(row["status"]) == r.status
+        assert (row["nik"] if isinstance(row["nik"], str) else None) == r.value
+        assert (row["jenis_kelamin"] if isinstance(row["jenis_kelamin"], str) else None) == r.sex
+
+
+def test_vectorised_cross_check_columns():
+    s = pd.Series(["6474014708800001", "6474010708800001", "6474010708800001"])
+    sex = pd.Series(["2", "2", ""])
+    birth = pd.Series(pd.to_datetime(["1980-08-07", "1980-08-07", "1981-01-01"]))
+    df = nik.validate_series(s, sex=sex, birth=birth)
+    assert df["aturan_jk"].isna().tolist() == [True, False, True]
+    assert df["aturan_tgl"].isna().tolist() == [True, True, False]
+
+
+def test_no_kk():
+    df = nik.validate_kk_series(pd.Series(["6474010101150001", "6.47401E+15", "6474000101150001", "",
+                                           "6474010101150001.0", "1234"]))
+    assert df["status"].astype(str).tolist() == ["valid", "rusak_excel", "tidak_valid", "kosong", "valid",
+                                                 "tidak_valid"]
+    assert df["aturan"].tolist()[1:5] == ["KK_EXCEL_SCI", "KK_KEC_00", "KK_KOSONG", "KK_TRAILING_DOT0"]
+
+
+def test_masking_never_shows_full_value():
+    assert nik.mask_id("6474014708800001") == "6474********01"
+    assert nik.mask_id("12") == "**"
+    m = nik.mask_ids(pd.Series(["6474014708800001", "123", None, "647401470880000101"]))
+    assert m.tolist() == ["6474********01", "***", "", "6474********01"]
+    assert nik.parse("6474014708800001").masked == "6474********01"
