@@ -138,6 +138,16 @@ def tables():
     return fake_tables()
 
 
+@pytest.fixture(scope="module")
+def rendered(tables):
+    """Every section for the three levels (and English for a kelurahan), rendered once for all tests."""
+    out = {}
+    for kode, lang in ((KOTA, "id"), (BONTANG_UTARA, "id"), (LOK_TUAN, "id"), (LOK_TUAN, "en")):
+        out[(kode, lang)] = "".join(briefing.all_sections(tables, kode, lang, meta={"sintetis": True},
+                                                          run_info={"run_id": "r1"}))
+    return out
+
+
 def _text(html: str) -> str:
     """Visible text: tags and base64 images removed, whitespace collapsed."""
     html = re.sub(r'src="data:[^"]+"', "", html)
@@ -158,10 +168,9 @@ def test_headline_kelurahan_compares_with_city(tables):
     assert "802" in txt and "Kota: 5.527" in txt and "Kota: 80,1 %" in txt
 
 
-def test_every_section_renders_for_each_level(tables):
+def test_every_section_renders_for_each_level(rendered):
     for kode in (KOTA, BONTANG_UTARA, LOK_TUAN):
-        secs = briefing.all_sections(tables, kode, "id", meta={"sintetis": True}, run_info={"run_id": "r1"})
-        html = "".join(secs)
+        html = rendered[(kode, "id")]
         for title in ("Ringkasan eksekutif", "Kemiskinan makro (BPS)", "Sebaran Data Terpadu", "Profil rumah tangga miskin",
                       "Cakupan program dan ketepatan sasaran", "Prioritas wilayah", "Pemutakhiran data (MPM)",
                       "Rekomendasi", "Catatan metodologi"):
@@ -170,8 +179,8 @@ def test_every_section_renders_for_each_level(tables):
         assert "tidak ada data" not in _text(html).lower().replace("– = tidak ada data", ""), kode
 
 
-def test_tables_are_narrow_and_numbers_right_aligned(tables):
-    html = "".join(briefing.all_sections(tables, BONTANG_UTARA, "id"))
+def test_tables_are_narrow_and_numbers_right_aligned(rendered):
+    html = rendered[(BONTANG_UTARA, "id")]
     for tab in re.findall(r"<table.*?</table>", html, flags=re.S):
         head = re.search(r"<tr>(.*?)</tr>", tab, flags=re.S)
         if head:
@@ -184,15 +193,14 @@ def test_tables_are_narrow_and_numbers_right_aligned(tables):
 def test_kelurahan_name_is_escaped():
     evil = '<script>alert("x")</script>'
     tabs = fake_tables(evil_name=evil)
-    html = "".join([briefing.headline(tabs, KOTA, "id"), briefing.section_sebaran(tabs, BONTANG_UTARA, "id"),
-                    briefing.section_sebaran(tabs, "64.74.02", "id"), briefing.section_prioritas(tabs, KOTA, "id"),
+    html = "".join([briefing.headline(tabs, KOTA, "id"), briefing.section_sebaran(tabs, "64.74.02", "id"),
                     briefing.section_mpm(tabs, "64.74.02", "id"), briefing.recommendations(tabs, KOTA, "id"),
                     briefing.banner({"wilayah": SATIMPO, "nama_wilayah": evil, "sintetis": True})])
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
-def test_suppressed_shown_as_dash_not_zero(tables):
+def test_suppressed_shown_as_dash_not_zero(tables, rendered):
     html = briefing.section_sebaran(tables, SATIMPO, "id")
     txt = _text(html)
     assert NA + SUPPRESSED_MARK in txt and "ditekan" in txt
@@ -200,15 +208,15 @@ def test_suppressed_shown_as_dash_not_zero(tables):
     row = re.search(r"<tr><th scope=\"row\">Desil 1</th>(.*?)</tr>", html, flags=re.S).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert NA + SUPPRESSED_MARK in cells and "0" not in cells
-    prof = _text(briefing.section_profil(tables, LOK_TUAN, "id"))
+    lt = rendered[(LOK_TUAN, "id")]
+    prof = _text(lt[lt.index('id="profil"'):lt.index('id="cakupan"')])
     assert NA + SUPPRESSED_MARK in prof
-    rt = _text(briefing.section_sebaran(tables, LOK_TUAN, "id"))
+    rt = _text(lt[lt.index('id="sebaran"'):lt.index('id="profil"')])
     assert "RT 007" in rt and NA + SUPPRESSED_MARK in rt
 
 
-def test_english_strings(tables):
-    html = "".join(briefing.all_sections(tables, LOK_TUAN, "en", meta={"sintetis": True}))
-    txt = _text(html)
+def test_english_strings(rendered):
+    txt = _text(rendered[(LOK_TUAN, "en")])
     for s in ("Executive summary", "Programme coverage and targeting", "Recommendations", "SYNTHETIC DATA",
               "Poor families (deciles 1–4)", "City: 5,527", "City: 80.1 %"):
         assert s in txt, s
@@ -226,10 +234,10 @@ def test_recommendations_are_generated_from_numbers(tables):
     assert any("205 keluarga miskin di Lok Tuan" in r["teks"] for r in kel)
 
 
-def test_makro_notes_p1_p2_rise(tables):
-    txt = _text(briefing.section_makro(tables, KOTA, "id"))
+def test_makro_notes_p1_p2_rise(rendered):
+    txt = _text(rendered[(KOTA, "id")])
     assert "5,06 %" in txt and "542.985" in txt and "Dari 2016 ke 2017" in txt
-    assert "hanya tersedia untuk tingkat kota" in _text(briefing.section_makro(tables, LOK_TUAN, "id"))
+    assert "hanya tersedia untuk tingkat kota" in _text(rendered[(LOK_TUAN, "id")])
 
 
 def test_methodology_lists_run_and_files():

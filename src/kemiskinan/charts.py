@@ -182,11 +182,27 @@ def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lan
     return fig
 
 
+PNG_COLOURS = 96
+
+
 def to_png(fig: Figure) -> bytes:
-    """PNG bytes at the fixed DPI, without the Software/date metadata, so equal data → equal bytes."""
-    buf = io.BytesIO()
+    """PNG bytes at the fixed DPI, palette-quantised, without Software/date metadata: equal data → equal bytes.
+
+    Flat-colour charts survive 96-colour median-cut quantisation unchanged to the eye while the file
+    shrinks ~3×, which matters because every chart is inlined as base64 in the briefing HTML.
+    """
+    from PIL import Image
+
     with style():
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        if not hasattr(fig.canvas, "buffer_rgba"):
+            FigureCanvasAgg(fig)
+        fig.set_dpi(DPI)
+        fig.canvas.draw()
+        w, h = fig.canvas.get_width_height(physical=True)
+        rgb = Image.frombuffer("RGBA", (w, h), bytes(fig.canvas.buffer_rgba())).convert("RGB")
+    img = rgb.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", dpi=(DPI, DPI), optimize=False)
     return buf.getvalue()
 
 

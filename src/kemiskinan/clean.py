@@ -1172,7 +1172,11 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
                     cols = [c for c in b.df.columns if c in {"nama", "nama_krt", "namagadis_ibukandung",
                                                              "nama_pengurus", "nama_kepala_rumah_tangga",
                                                              "alamat", "idbdt", "idartbdt"}]
-                    frames[kind] = b.df[cols]
+                    # unique values only: the guard needs the set of terms, not every row
+                    uniq = {c: b.df[c].unique() for c in cols}
+                    n = max((len(u) for u in uniq.values()), default=0)
+                    frames[kind] = pd.DataFrame({c: pd.Series(u, dtype="str").reindex(range(n))
+                                                 for c, u in uniq.items()})
             pii.write_terms(frames, tmp)
 
     _atomic_write(out_dir, write)

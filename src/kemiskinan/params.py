@@ -23,8 +23,9 @@ from kemiskinan.config import NOTEBOOKS_DIR, PROJ_ROOT
 from kemiskinan.errors import ParameterError
 
 NOTEBOOKS = ("01_bersihkan_data.ipynb", "02_hitung_indikator.ipynb", "03_briefing.ipynb")
-# Set per briefing by the runner from the YAML's `wilayah` list (or --wilayah), never passed through.
-PER_BRIEFING = {"wilayah"}
+# Set per briefing by the runner: `wilayah` from the YAML's list (or --wilayah); `run_id` and `git_sha`
+# of the build that makes it (shown in the briefing, not part of its rebuild key).
+PER_BRIEFING = {"wilayah", "run_id", "git_sha"}
 # Keys only the runner reads.
 RUNNER_KEYS = {"formats"}
 LANGS = ("id", "en")

@@ -58,10 +58,10 @@ FILE_KKS_CSV = "SINTETIS_KKS_Distribusi_2017.csv"
 FILE_MPM = "SINTETIS_MPM_2018.xlsx"
 FILE_PENDUDUK = "SINTETIS_Penduduk_Kelurahan_2017.csv"
 FILE_README = "README.md"
-# openpyxl writes ~8k rows/s, so big xlsx files would dominate the run time: above this the KKS list is
-# written as `;` CSV (the brief allowed 200k; 50k keeps a 300k-household run under a minute too).
-KKS_XLSX_MAX_ROWS = 50_000
-MPM_MAX_ROWS = 5_000            # the MPM workbook is capped for the same reason (600 rows when calibrated)
+# openpyxl writes only ~2k rows/s, so big xlsx files would dominate the run time: above this the KKS list is
+# written as `;` CSV (the brief allowed 200k; 20k keeps any size fast: openpyxl is the bottleneck).
+KKS_XLSX_MAX_ROWS = 20_000
+MPM_MAX_ROWS = 2_000            # the MPM workbook is capped for the same reason (600 rows when calibrated)
 
 # Calibration (contracts §1.7). Target keluarga per kelurahan (sum 5,527): Lok Tuan largest, then Berbas
 # Tengah, then Tanjung Laut (domain.md §5.5). KKS coverage per kelurahan varies so the priority quadrant
@@ -772,7 +772,7 @@ def _simulate(rng, reg: pd.DataFrame, plan: Plan) -> Sim:
     kf["pengurus"] = kf["first_person"] + np.where(has_spouse & ~head_female, 1, 0)
 
     p = dict(kf=p_kf, hh=p_hh, nuk=p_nuk, pos=pos, member_no=member_no, hubkel=hubkel, hub_krt=hub_krt,
-             female=female, umur=umur, birth=birth, by=by, bm=bm, bd=bd, nik=nik, kawin=kawin, akta_nikah=akta_nikah,
+             female=female, umur=umur, by=by, bm=bm, bd=bd, nik=nik, kawin=kawin, akta_nikah=akta_nikah,
              di_kk=di_kk, ident=ident, hamil=hamil, hamil_asked=hamil_asked, cacat=cacat, kronis=kronis,
              part_school=part_school, pend=pend_code, has_pend=has_pend, kelas=kelas, ijazah=ijazah,
              works=works, work_asked=work_asked, jam=jam, lap=lap, stat_kerja=stat_kerja,
@@ -895,11 +895,19 @@ def _dirty_names(names: pa.Array, n_total: int, idx: np.ndarray, dirt_sets: dict
     return names
 
 
-def _date_strings(birth, by, bm, bd, fmt) -> pa.Array:
+def _dmy(y, m, d, sep: str = "/") -> pa.Array:
+    """dd/mm/yyyy from integer parts (pc.strftime is ~10x slower at millions of rows)."""
+    v = pc.utf8_lpad(_s(np.asarray(d, np.int64) * 1_000_000 + np.asarray(m, np.int64) * 10_000
+                        + np.asarray(y, np.int64)), width=8, padding="0")
+    return _join(pc.utf8_slice_codeunits(v, 0, 2), sep, pc.utf8_slice_codeunits(v, 2, 4), sep,
+                 pc.utf8_slice_codeunits(v, 4, 8))
+
+
+def _date_strings(by, bm, bd, fmt) -> pa.Array:
     """TglLahir as written by different operators: dd/mm/yyyy mostly, some `12 Agustus 1980`, some ISO."""
-    dates = pa.array(birth).cast(pa.timestamp("s"))
-    dmy = pc.strftime(dates, format="%d/%m/%Y")
-    iso = pc.strftime(dates, format="%Y-%m-%d")
+    dmy = _dmy(by, bm, bd)
+    iso = _join(_s(by), "-", pc.utf8_lpad(_s(bm), width=2, padding="0"), "-",
+                pc.utf8_lpad(_s(bd), width=2, padding="0"))
     long = pc.binary_join_element_wise(_s(bd), _take(_BULAN, bm - 1), _s(by), " ")
     return pc.if_else(pa.array(fmt == 1), long, pc.if_else(pa.array(fmt == 2), iso, dmy))
 
@@ -1001,7 +1009,7 @@ def _art_table(sim: Sim, dirt: Dirt, rows: np.ndarray, orphan_override: dict | N
         "KDKEC": _take(reg.kdkec.tolist(), region), "KDDESA": _take(reg.kddesa.tolist(), region),
         "NoPesertaPKH": _nullable(pkh_no, pkh_valid), "Nama": names,
         "JnsKel": pa.array(np.where(female, 2, 1).astype(np.int8)), "TmpLahir": tmp,
-        "TglLahir": _date_strings(p["birth"][rows], p["by"][rows], p["bm"][rows], p["bd"][rows], p["date_fmt"][rows]),
+        "TglLahir": _date_strings(p["by"][rows], p["bm"][rows], p["bd"][rows], p["date_fmt"][rows]),
         "NIK": _nik_strings(p, rows, dirt), "NoKK": _s(kf["kk"][p["kf"][rows]]),
         "Hub_KRT": pa.array(p["hub_krt"][rows]), "NUK": pa.array(p["nuk"][rows]),
         "Hubkel": pa.array(p["hubkel"][rows]), "Umur": pa.array(ages),
@@ -1239,7 +1247,13 @@ def _write_kks(path_dir: Path, sim: Sim, df: pd.DataFrame, seed: int) -> str:
         kk = _with_mask(_s(df.kk.to_numpy()), np.flatnonzero((df.kk_form == "sci").to_numpy()), sci)
         nama = pc.utf8_title(pa.array(df.nama, pa.string()))
         nama = _with_mask(nama, np.flatnonzero(df.nama_spasi.to_numpy()), lambda x: _join(x, "  "))
-        tanggal = pa.array(df.tanggal.to_numpy().astype("datetime64[s]"), from_pandas=True)
+        tg = df.tanggal.to_numpy().astype("datetime64[D]")
+        tg_ok = ~np.isnat(tg)
+        tg = np.where(tg_ok, tg, np.datetime64("2017-01-01"))
+        tanggal = _dmy(tg.astype("datetime64[Y]").astype(np.int64) + 1970,
+                       tg.astype("datetime64[M]").astype(np.int64) % 12 + 1,
+                       (tg - tg.astype("datetime64[M]")).astype(np.int64) + 1)
+        tanggal = pc.if_else(pa.array(tg_ok), tanggal, pa.scalar(None, pa.string()))
         table = pa.table({
             "No": pa.array(df.No.to_numpy()), "NIK Pengurus": nik, "Nama Pengurus": nama, "No. KK": kk,
             "Alamat": _join("JL. ", _take(_STREETS, df.street.to_numpy()), " NO. ", _s(df.no_rumah.to_numpy()),
@@ -1247,7 +1261,7 @@ def _write_kks(path_dir: Path, sim: Sim, df: pd.DataFrame, seed: int) -> str:
             "Kecamatan": pa.array(df.kode.map({r.kode: _kec_name(r) for r in reg.itertuples()})),
             "Kelurahan": pa.array(kel, pa.string()),
             "Status Kartu": _take(_STATUS_KARTU, df.status.to_numpy()),
-            "Tanggal Distribusi": pc.strftime(tanggal, format="%d/%m/%Y"),
+            "Tanggal Distribusi": tanggal,
             "KETERANGAN": pa.array([SYNTHETIC_MARK] * len(df)),
         })
         _write_csv_chunks(path_dir / FILE_KKS_CSV, lambda a, b: table.slice(a, b - a), len(df),
@@ -1283,7 +1297,9 @@ def _mpm(rng, sim: Sim, calibrated: bool, out_dir: Path) -> tuple[int, dict, dic
     region = sim.plan.hh_region
     cand = np.isin(region, reporting) & (hh["kind"] == 0) & (hh["grp"] <= G_4PLUS)
     w = np.where(hh["grp"] <= 3, 3.0, 1.0) * cand
-    picked = np.sort(rng.choice(len(region), size=n_reg, replace=False, p=w / w.sum()))
+    # Weighted sampling without replacement via keys u^(1/w) (Generator.choice with p is slow at 1M).
+    key = np.where(w > 0, rng.random(len(w)) ** (1.0 / np.maximum(w, 1e-12)), -1.0)
+    picked = np.sort(np.argpartition(-key, n_reg)[:n_reg])
     rw = np.array([(region == j).sum() for j in reporting], dtype=float)
     new_region = np.array(reporting)[_pick(rng, np.zeros(n_new, np.int8), rw)]
     rows = []
