@@ -160,12 +160,17 @@ def _fig(fig) -> Markup:
     return Markup(charts.to_html(fig))
 
 
+# The heading, its sentences and the first table/chart sit in one unbreakable block, so a printed
+# page never ends with a stranded section title (Chromium ignores `break-after: avoid` across blocks).
 _SECTION = """
 <section class="bagian" id="{{ sid }}">
+<div class="bagian-awal">
 <h2>{{ title }}</h2>
 {% for p in paras %}<p class="lead">{{ p }}</p>
 {% endfor %}
-{% for b in blocks %}{{ b }}
+{% if blocks %}{{ blocks[0] }}{% endif %}
+</div>
+{% for b in blocks[1:] %}{{ b }}
 {% endfor %}
 </section>
 """

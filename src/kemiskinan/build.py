@@ -55,18 +55,6 @@ _plt.close("all")
 _mpl.rcParams.update(getattr(_mpl, "_kemiskinan_rc0", {}))
 del _ip, _k, _mpl, _plt
 """
-WARM_SOURCE = """\
-import importlib
-import matplotlib as _mpl
-import matplotlib.pyplot  # selects the inline backend, as in a fresh kernel
-_mpl._kemiskinan_rc0 = _mpl.rcParams.copy()  # restored by every reset, so styles cannot leak
-for _m in ("pandas", "numpy", "pyarrow.parquet", "matplotlib.pyplot", "kemiskinan.indicators",
-           "kemiskinan.briefing", "kemiskinan.charts", "kemiskinan.maps", "kemiskinan.fmt", "kemiskinan.clean"):
-    try:
-        importlib.import_module(_m)
-    except ImportError:
-        pass
-"""
 
 
 def _now() -> str:
@@ -117,8 +105,10 @@ class WarmKernel:
 
     def start(self) -> None:
         self.km = self._km_cls(kernel_name=config.KERNEL_NAME)
-        # The kernel's working directory is the project root, whatever the caller's cwd.
-        self.km.start_kernel(cwd=str(config.PROJ_ROOT))
+        # The kernel's working directory is the project root, whatever the caller's cwd; it imports the
+        # heavy modules while it boots (kemiskinan/_warm.py), in parallel with whatever else runs.
+        self.km.start_kernel(cwd=str(config.PROJ_ROOT),
+                             extra_arguments=["--IPKernelApp.exec_lines=import kemiskinan._warm"])
 
     def alive(self) -> bool:
         return self.km is not None and self.km.is_alive()
@@ -141,12 +131,11 @@ class KernelPool:
         self.free: queue.Queue[WarmKernel] = queue.Queue()
         self._started: list[threading.Thread] = []
 
-    def start(self, warm) -> None:
-        """Start (and warm) every kernel in the background; each becomes free when ready."""
+    def start(self) -> None:
+        """Start every kernel in the background; each becomes free once started."""
         def boot(k: WarmKernel):
             try:
                 k.start()
-                warm(k)
             except Exception as e:  # a kernel that cannot start is reported when a job needs it
                 _log(f"Peringatan: kernel {k.name} gagal dipanaskan: {e}")
             self.free.put(k)
@@ -284,14 +273,6 @@ class Builder:
         if name not in self._nb_cache:
             self._nb_cache[name] = nbformat.read(config.NOTEBOOKS_DIR / name, as_version=4)
         return self._nb_cache[name]
-
-    def _warm(self, k: WarmKernel) -> None:
-        import nbformat
-
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_SOURCE)])
-        nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "kemiskinan", "language": "python"}
-        self.pm.execute_notebook(nb, None, km=k.km, kernel_name=config.KERNEL_NAME, progress_bar=False,
-                                 execution_timeout=self.cell_timeout)
 
     def execute(self, k: WarmKernel, nb_name: str, parameters: dict, label: str, meta: dict):
         """Run one notebook in a warm kernel; returns the executed NotebookNode (reset cell removed)."""
@@ -587,9 +568,9 @@ class Builder:
         return (self.out_root / "index.html").exists()
 
     def _run_pipeline(self, inputs: dict, targets) -> list[BriefingResult]:
-        _ = self.pm  # import papermill once, in this process
         self.pool = KernelPool(self.jobs)
-        self.pool.start(self._warm)
+        self.pool.start()  # kernels boot and import while papermill is imported here
+        _ = self.pm
         self.staging.mkdir(parents=True, exist_ok=True)
         try:
             self.run_clean(inputs)

@@ -238,18 +238,26 @@ def _regions(kabkota: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 def _pick(rng, group, probs, codes=None) -> np.ndarray:
-    """Row i draws a category from probs[group[i]] (inverse CDF; loops over groups, never rows)."""
+    """Row i draws a category from probs[group[i]] — inverse CDF, one searchsorted for all groups.
+
+    The per-group CDFs are laid end to end as g + cdf_g (non-decreasing), so `group + u` finds its
+    category inside its own group's block without any loop over groups or rows.
+    """
     probs = np.asarray(probs, dtype=float)
+    n = len(group)
     if probs.ndim == 1:
         probs = probs[None, :]
-        group = np.zeros(len(group), dtype=np.int8)
+    k = probs.shape[1]
     cum = np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
-    u = rng.random(len(group))
-    out = np.zeros(len(group), dtype=np.int16)
-    for g in range(len(probs)):
-        m = group == g
-        if m.any():
-            out[m] = np.minimum(np.searchsorted(cum[g], u[m], side="right"), probs.shape[1] - 1)
+    cum[:, -1] = 1.0
+    u = rng.random(n)
+    if len(probs) == 1:
+        out = np.searchsorted(cum[0], u, side="right")
+    else:
+        g = np.asarray(group, dtype=np.int64)
+        flat = (np.arange(len(probs))[:, None] + cum).ravel()
+        out = np.searchsorted(flat, g + u, side="right") - g * k
+    out = np.minimum(out, k - 1).astype(np.int16)
     return np.asarray(codes)[out] if codes is not None else out
 
 
@@ -1623,8 +1631,11 @@ def generate(out_dir: Path, seed: int = 2018, households: int | None = None, kab
             "tgllahir_teks_bulan_panjang": int((sim.p["date_fmt"] == 1).sum()),
             "tgllahir_iso_yyyy-mm-dd": int((sim.p["date_fmt"] == 2).sum()),
         }
-        if kks_name == FILE_KKS_CSV:
-            dirt.counts[FILE_KKS_CSV] = dirt.counts.pop(FILE_KKS_XLSX)
+        if kks_name == FILE_KKS_CSV:   # a CSV has no numeric cells: those two kinds do not exist there
+            kks_dirt = dirt.counts.pop(FILE_KKS_XLSX)
+            kks_dirt.pop("nik_sel_angka_excel")
+            kks_dirt.pop("no_kk_sel_angka_excel")
+            dirt.counts[FILE_KKS_CSV] = kks_dirt
         dirt.counts[FILE_MPM] = mpm_dirt
         dirt.counts[FILE_PENDUDUK] = {"tidak_ada": 0}
         valid_truth = truth

@@ -1,0 +1,16 @@
+"""Imported once when a build's kernel starts (IPKernelApp.exec_lines), while step 01 still runs.
+
+It pays the heavy imports ahead of time so the first briefing in each kernel is as fast as the rest, and
+records matplotlib's settings so the reset between briefings can restore them (no style leaks).
+"""
+import importlib
+
+import matplotlib
+import matplotlib.pyplot  # noqa: F401  (selects the inline backend, as in a fresh kernel)
+
+for _m in ("pandas", "numpy", "pyarrow.parquet", "kemiskinan.indicators", "kemiskinan.briefing",
+           "kemiskinan.charts", "kemiskinan.maps", "kemiskinan.fmt", "kemiskinan.briefing_data",
+           "kemiskinan.clean"):
+    importlib.import_module(_m)
+
+matplotlib._kemiskinan_rc0 = matplotlib.rcParams.copy()
