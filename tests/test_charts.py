@@ -122,5 +122,7 @@ def test_to_html_embeds_base64_with_alt(figs):
 
 def test_kombinasi_parsing():
     assert charts.parse_kombinasi("kks+pkh") == ("kks", "pkh")
-    assert charts.parse_kombinasi("KKS|PKH") == ("kks", "pkh")
-    assert charts.parse_kombinasi("") == () and charts.parse_kombinasi(None) == ()
+    assert charts.parse_kombinasi("KKS|PKH") == ("KKS", "PKH")
+    assert charts.parse_kombinasi("KIS/PBI+Rastra/BPNT") == ("KIS/PBI", "Rastra/BPNT")
+    assert charts.parse_kombinasi("") == () and charts.parse_kombinasi("tidak_ada") == ()
+    assert charts.parse_kombinasi(None) == ()

@@ -105,6 +105,22 @@ def _names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     return names
 
 
+def _target(tables: Mapping[str, pd.DataFrame], kode: str, df: pd.DataFrame, col: str = "target") -> pd.DataFrame:
+    """Rows of `df` for the briefing's main target group (the `target` of `ringkasan`, e.g. `D1-D4`).
+
+    The indicator tables also carry extra targets (`D1`, `D1-D2`) and, in `tumpang_tindih`, extra
+    groups; summing over them would count a household two or three times.
+    """
+    if df.empty or col not in df:
+        return df
+    main = _row(_tbl(tables, "ringkasan"), kode).get("target")
+    if fmt.is_na(main) or not main:
+        main = _row(_tbl(tables, "ringkasan"), KOTA).get("target")
+    values = list(dict.fromkeys(df[col].astype(str)))
+    pick = str(main) if not fmt.is_na(main) and str(main) in values else ("D1-D4" if "D1-D4" in values else values[0])
+    return df[df[col].astype(str) == pick]
+
+
 def _num(v: Any) -> float | None:
     if fmt.is_na(v):
         return None
@@ -246,7 +262,8 @@ def _bps_long(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["tahun", "seri", "nama", "indikator", "nilai"])
     ncol = next((c for c in ("nama_wilayah", "wilayah", "nama", "kode_wilayah", "kode") if c in d), None)
     kcol = next((c for c in ("kode_wilayah", "kode") if c in d), None)
-    alias = {"persen_miskin": "p0", "p0_persen": "p0", "garis_kemiskinan": "gk", "jumlah_penduduk_miskin":
+    alias = {"persen_miskin": "p0", "p0_persen": "p0", "garis_kemiskinan": "gk", "garis_kemiskinan_rp": "gk",
+             "gk_rp": "gk", "jumlah_penduduk_miskin":
              "penduduk_miskin", "penduduk_miskin_jiwa": "penduduk_miskin", "jumlah_miskin": "penduduk_miskin"}
     if {"indikator", "nilai"} <= set(d.columns):
         long = d.assign(indikator=d["indikator"].astype(str).str.strip().str.lower().replace(alias))
@@ -315,7 +332,9 @@ def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", me
         if isinstance(melapor, (bool,)) or (hasattr(melapor, "dtype") and str(getattr(melapor, "dtype", "")) == "bool"):
             ban = f"{t('melapor', lang)}: {t('ya' if melapor else 'tidak', lang)}"
         elif _num(melapor) is not None and _tingkat(kode) != "kelurahan":
-            ban = t("kartu_mpm_melapor", lang, n=fmt.angka(melapor, lang), total=fmt.angka(len(_kelurahan_in(kode)), lang))
+            total = r.get("mpm_kelurahan")
+            total = len(_kelurahan_in(kode)) if fmt.is_na(total) or total is None else total
+            ban = t("kartu_mpm_melapor", lang, n=fmt.angka(melapor, lang), total=fmt.angka(total, lang))
         elif _num(melapor) is not None:
             ban = f"{t('melapor', lang)}: {t('ya' if _num(melapor) else 'tidak', lang)}"
         else:
@@ -346,6 +365,16 @@ def _card_source(meta: Mapping | None, key: str, lang: str) -> str:
     src = t(f"sumber_{key}", lang)
     v = ((meta or {}).get("vintage") or {}).get(key)
     return f"{v} · {src}" if v and str(v) not in src else src
+
+
+def _batas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str) -> str:
+    """The MPM reporting deadline from the `mpm` table (`batas_lapor`), else May 2018 (domain.md §5.5)."""
+    b = _row(_tbl(tables, "mpm"), kode).get("batas_lapor")
+    if fmt.is_na(b) or b is None:
+        mpm = _tbl(tables, "mpm")
+        if "batas_lapor" in mpm and mpm["batas_lapor"].notna().any():
+            b = mpm["batas_lapor"].dropna().iloc[0]
+    return fmt.tanggal(b, lang) if not fmt.is_na(b) and b is not None else t("mei_2018", lang)
 
 
 def _gap_by_kelurahan(tables, kode) -> list[tuple[str, float]]:
@@ -395,9 +424,13 @@ def section_makro(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id
         t0, t1 = int(s.index[0]), int(s.index[-1])
         arah = "turun" if s.iloc[-1] < s.iloc[0] else "naik" if s.iloc[-1] > s.iloc[0] else "tetap"
         kal = series.get("Kalimantan Timur")
-        vk = fmt.persen(kal.get(t1), lang, desimal=2, rasio=False) if kal is not None else fmt.NA
+        kal = kal.dropna().sort_index() if kal is not None else None
+        if kal is not None and len(kal):
+            vk, tk = fmt.persen(kal.iloc[-1], lang, desimal=2, rasio=False), int(kal.index[-1])
+        else:
+            vk, tk = fmt.NA, t1
         paras.append(t("catatan_p0_arah", lang, arah=t(arah, lang), v0=fmt.persen(s.iloc[0], lang, desimal=2, rasio=False),
-                       t0=t0, v1=fmt.persen(s.iloc[-1], lang, desimal=2, rasio=False), t1=t1, vk=vk))
+                       t0=t0, v1=fmt.persen(s.iloc[-1], lang, desimal=2, rasio=False), t1=t1, vk=vk, tk=tk))
     if {"p0", "p1", "p2"} <= set(bon.columns):
         b = bon.sort_index()
         for y0, y1 in zip(b.index[:-1], b.index[1:]):
@@ -468,8 +501,11 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
         tot = [t("jumlah", lang) + " 1–4"]
         for u in units:
             v, s = piv[u]
-            tot.append(_sum_cell([v.iloc[0].get(d) if d in v.columns else None for d in desil],
-                                 [s.iloc[0].get(d, False) if d in s.columns else False for d in desil], lang))
+            if "1-4" in v.columns:  # the table's own total, suppressed by the indicator rules
+                tot.append(_cell(v.iloc[0].get("1-4"), bool(s.iloc[0].get("1-4", False)), lang))
+            else:
+                tot.append(_sum_cell([v.iloc[0].get(d) if d in v.columns else None for d in desil],
+                                     [s.iloc[0].get(d, False) if d in s.columns else False for d in desil], lang))
         rows.append(tot)
         blocks.append(table_html([t("kelompok_desil", lang)] + [t(f"satuan_{u}", lang).capitalize() for u in units],
                                  rows, caption=t("sebaran_diri", lang, nama=nama), strong=[len(rows) - 1]))
@@ -488,9 +524,11 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     if not sub.empty:
         v, s = _sebaran_wide(sub, satuan)
         if not v.empty:
+            tot_v = v["1-4"] if "1-4" in v.columns else None
+            tot_s = s["1-4"].reindex(v.index).fillna(False) if "1-4" in s.columns else None
             v = v.reindex(columns=desil)
             s = s.reindex(index=v.index, columns=desil).fillna(False)
-            totals = v.sum(axis=1, min_count=1)
+            totals = tot_v if tot_v is not None else v.sum(axis=1, min_count=1)
             order = list(v.index) if tk != "kelurahan" else list(totals.fillna(-1).sort_values(ascending=False,
                                                                                                   kind="mergesort").index)
             order = [c for c in sub_codes if c in v.index] if tk != "kelurahan" else order[:max_rt]
@@ -499,22 +537,31 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
                 label = names.get(c) or (_rt_label(c, kode))
                 cells = [_cell(v.loc[c, d], s.loc[c, d], lang) for d in desil]
                 any_sup |= bool(s.loc[c].any())
-                rows.append([label] + cells + [_sum_cell(list(v.loc[c]), list(s.loc[c]), lang)])
+                total = (_cell(tot_v.loc[c], bool(tot_s.loc[c]), lang) if tot_v is not None
+                         else _sum_cell(list(v.loc[c]), list(s.loc[c]), lang))
+                rows.append([label] + cells + [total])
             cap = t("sebaran_anak", lang, tingkat=sub_label if tk == "kelurahan" else sub_label.lower()) + \
                 f" ({t(f'satuan_{satuan}', lang)})"
             blocks.append(table_html([sub_label] + [f"D{d}" for d in desil] + [t("jumlah", lang)], rows, caption=cap))
 
-    # 3. chart of kelurahan (peers for a kelurahan briefing, highlighted)
-    peers = _peers(kode)
-    pseb = _rows(seb, peers)
-    if not pseb.empty:
-        fig = charts.desil_bars(pseb, names, lang, satuan=satuan, tingkat_label=t("kelurahan", lang), period=period,
-                                source=src, highlight=kode if kode != KOTA else None)
+    # 3. chart: kelurahan of the scope; for a kelurahan its RTs (largest first) — or its sibling
+    #    kelurahan when no RT rows exist and the siblings are in the tables handed over
+    if tk == "kelurahan" and sub_codes:
+        rt_totals = _sebaran_wide(_rows(seb, sub_codes), satuan)[0].reindex(columns=desil).sum(axis=1, min_count=1)
+        top_rt = list(rt_totals.fillna(-1).sort_values(ascending=False, kind="mergesort").index[:max_rt])
+        chart_rows, chart_label = _rows(seb, top_rt), t("rt", lang)
+        chart_names, chart_hl = {c: _rt_label(c, kode) for c in top_rt}, None
+    else:
+        chart_rows, chart_label, chart_names = _rows(seb, _peers(kode)), t("kelurahan", lang).lower(), names
+        chart_hl = kode if tk == "kelurahan" else None
+    if chart_rows["kode_wilayah"].nunique() > 1 if not chart_rows.empty else False:
+        fig = charts.desil_bars(chart_rows, chart_names, lang, satuan=satuan, tingkat_label=chart_label, period=period,
+                                source=src, highlight=chart_hl)
         blocks.append(_fig(fig))
 
     # 4. map: share of population in the BDT per kelurahan
     kel = _rows(ring, [w.kode for w in wilayah.kelurahan()])
-    if not kel.empty and "persen_penduduk_bdt" in kel:
+    if len(kel) > 1 and "persen_penduduk_bdt" in kel:  # one lone value is not a map
         values = {k: _num(v) for k, v in zip(kel["kode_wilayah"].astype(str), kel["persen_penduduk_bdt"])}
         fig = maps.kelurahan_map(values, geojson, highlight=kode if kode != KOTA else None, lang=lang,
                                  unit=t("satuan_persen_penduduk", lang), period=period,
@@ -553,7 +600,16 @@ def _indicator_meta() -> dict:
 
 
 def indikator_label(key: str, lang: str = "id") -> str:
-    """Display name of a profil indicator: i18n table, then indicators_meta.yml, then the tidied key."""
+    """Display name of a profil indicator: `kemiskinan.indicators.meta` (indicators_meta.yml, the one
+    source of titles), then the i18n table, then the tidied key."""
+    try:
+        from kemiskinan.indicators import meta as _meta
+
+        judul = _meta(key, lang).get("judul")
+        if judul:
+            return str(judul)
+    except Exception:  # unknown id or indicators package unavailable: fall back, never fail a briefing
+        pass
     if key in INDIKATOR:
         return INDIKATOR[key][lang]
     meta = _indicator_meta()
@@ -574,8 +630,13 @@ def section_profil(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "i
     if prof.empty:
         return _section("profil", title, [], [_empty(lang)])
     labels = {k: indikator_label(k, lang) for k in prof["indikator"].astype(str).unique()}
-    fig = charts.deprivation_bars(prof, labels, lang, top=top, period=_vintage(meta, "bdt", lang),
-                                  source=t("sumber_bdt", lang))
+    # The chart is in % of households; person-level indicators (satuan jiwa) stay in the table, labelled.
+    rt_only = prof[prof["satuan"].astype(str) == "rumah_tangga"] if "satuan" in prof else prof
+    fig = charts.deprivation_bars(rt_only if not rt_only.empty else prof, labels, lang, top=top,
+                                  period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))
+    if "satuan" in prof:
+        for k in prof.loc[prof["satuan"].astype(str) == "jiwa", "indikator"].astype(str).unique():
+            labels[k] = f"{labels[k]} ({t('satuan_jiwa', lang)})"
     sup = prof["ditekan"].fillna(False).astype(bool) if "ditekan" in prof else pd.Series(False, index=prof.index)
     p = prof.assign(v=pd.to_numeric(prof["persen"], errors="coerce").where(~sup), s=sup)
     groups = ["D1-D2", "D3-D4", "semua"]
@@ -602,7 +663,7 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     desil 1–4 households without any programme by kelurahan."""
     names = _names(tables)
     cak = _tbl(tables, "cakupan")
-    w, k = _rows(cak, kode), _rows(cak, KOTA)
+    w, k = _target(tables, kode, _rows(cak, kode)), _target(tables, KOTA, _rows(cak, KOTA))
     title = t("bagian_cakupan", lang)
     nama = names.get(kode, kode)
     period = f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}"
@@ -634,7 +695,7 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     leak = _rows(_tbl(tables, "kebocoran"), kode)
     if not leak.empty:
         blocks.append(_fig(charts.leakage_bars(leak, lang, period=period, source=src)))
-    tt = _tbl(tables, "tumpang_tindih")
+    tt = _target(tables, kode, _tbl(tables, "tumpang_tindih"), col="kelompok")
     own_tt = _rows(tt, kode)
     if not own_tt.empty:
         blocks.append(_fig(charts.overlap_chart(own_tt, lang, period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))))
@@ -668,9 +729,14 @@ def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str =
     mine["_p"] = pd.to_numeric(mine["prioritas"], errors="coerce")
     mine["_x"] = pd.to_numeric(mine["x_persen_d1_d2"], errors="coerce")
     mine = mine.sort_values(["_p", "_x"], ascending=[True, False], kind="mergesort")
-    rows = [[str(i), names.get(str(rr["kode_wilayah"]), rr.get("nama")), fmt.persen(rr["x_persen_d1_d2"], lang),
+    if "peringkat" in mine and mine["peringkat"].notna().all():
+        mine = mine.assign(_r=pd.to_numeric(mine["peringkat"], errors="coerce")).sort_values("_r", kind="mergesort")
+        ranks = [fmt.angka(v, lang) for v in mine["_r"]]  # the city-wide rank from the indicator table
+    else:
+        ranks = [str(i) for i in range(1, len(mine) + 1)]
+    rows = [[rk, names.get(str(rr["kode_wilayah"]), rr.get("nama")), fmt.persen(rr["x_persen_d1_d2"], lang),
              fmt.persen(rr["y_cakupan_kks"], lang), fmt.angka(rr["prioritas"], lang)]
-            for i, (_, rr) in enumerate(mine.iterrows(), start=1)]
+            for rk, (_, rr) in zip(ranks, mine.iterrows())]
     strong = [i for i, (_, rr) in enumerate(mine.iterrows()) if str(rr["kode_wilayah"]) == kode]
     tab = table_html([t("peringkat", lang), t("kelurahan", lang), t("persen_d1_d2", lang), t("cakupan_kks", lang),
                       t("prioritas", lang)], rows, numeric=[True, False, True, True, True], strong=strong)
@@ -728,11 +794,15 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
                                  numeric=[False, True, True, True, True, False]))
     paras = []
     if r:
-        n_mel = sum(_is_true(_row(kel, c).get("melapor")) for c in scope)
+        n_mel, n_tot = r.get("kelurahan_melapor"), r.get("kelurahan_jumlah")
+        if fmt.is_na(n_mel) or n_mel is None:
+            n_mel = sum(_is_true(_row(kel, c).get("melapor")) for c in scope)
+        if fmt.is_na(n_tot) or n_tot is None:
+            n_tot = len(scope)
         paras.append(t("mpm_kalimat", lang, pendaftar=fmt.angka(r.get("pendaftar"), lang), diverifikasi=fmt.angka(verified(r), lang),
                        belum=fmt.angka(r.get("belum_diverifikasi"), lang), melapor=fmt.angka(n_mel, lang),
-                       total=fmt.angka(len(scope), lang)))
-    paras.append(t("mpm_tenggat", lang))
+                       total=fmt.angka(n_tot, lang)))
+    paras.append(t("mpm_tenggat", lang, batas=_batas(tables, kode, lang)))
     return _section("mpm", title, paras, blocks or [_empty(lang)])
 
 
@@ -765,10 +835,12 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
         pairs = _gap_by_kelurahan(tables, kode)
         rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
         out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_kks", lang, n=fmt.angka(gap, lang), nama=nama, rincian=rinci)})
-    biaya = _rows(_tbl(tables, "biaya"), kode)
+    biaya = _target(tables, kode, _rows(_tbl(tables, "biaya"), kode))
     if not biaya.empty:
-        b = biaya.assign(_n=pd.to_numeric(biaya["n_keluarga_dikecualikan"], errors="coerce"))
-        for _, br in b[b["_n"] > 0].sort_values(["_n", "program"], ascending=[False, True], kind="mergesort").iterrows():
+        b = biaya.assign(_n=pd.to_numeric(biaya["n_keluarga_dikecualikan"], errors="coerce"),
+                         _b=pd.to_numeric(biaya.get("biaya_per_tahun"), errors="coerce"))
+        b = b[(b["_n"] > 0) & b["_b"].notna()]  # a programme without a known benefit has no cost to state
+        for _, br in b.sort_values(["_n", "program"], ascending=[False, True], kind="mergesort").iterrows():
             out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_biaya", lang, n=fmt.angka(br["_n"], lang),
                         program=program_name(br["program"]), biaya=fmt.rupiah(br.get("biaya_per_tahun"), lang),
                         manfaat=fmt.rupiah(br.get("manfaat_per_bulan"), lang))})
@@ -781,7 +853,7 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
                                                                                   kind="mergesort")["kode_wilayah"])
             out.append({"opd": t("opd_bapelitbang", lang), "teks": t("rek_prioritas", lang, daftar=daftar)})
     # 3. desil 1–4 households receiving nothing
-    tt = _tbl(tables, "tumpang_tindih")
+    tt = _target(tables, kode, _tbl(tables, "tumpang_tindih"), col="kelompok")
     if not tt.empty and "jumlah_program" in tt:
         none = _rows(tt, kode)
         none = none[pd.to_numeric(none["jumlah_program"], errors="coerce") == 0]
@@ -794,7 +866,7 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
             rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
             out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_tanpa_program", lang, n=fmt.angka(n_none, lang), rincian=rinci)})
     # 4. targeting: recipients outside the target, recipients not in the BDT
-    cak = _rows(_tbl(tables, "cakupan"), kode)
+    cak = _target(tables, kode, _rows(_tbl(tables, "cakupan"), kode))
     inc, nobdt = [], []
     for _, cr in cak.iterrows():
         n_out, n_nb = _num(cr.get("n_penerima_luar_target")), _num(cr.get("n_penerima_tidak_di_bdt"))
@@ -814,7 +886,7 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
         silent = [str(c) for c, m in zip(kel["kode_wilayah"], kel["melapor"]) if not _is_true(m)]
         if silent:
             out.append({"opd": t("opd_kelurahan", lang), "teks": t("rek_mpm_lapor", lang,
-                        daftar=", ".join(names.get(c, c) for c in silent))})
+                        daftar=", ".join(names.get(c, c) for c in silent), batas=_batas(tables, kode, lang))})
     mr = _row(mpm, kode)
     belum = _num(mr.get("belum_diverifikasi")) if mr else None
     if belum and belum > 0:

@@ -276,7 +276,7 @@ def desil_bars(sebaran: pd.DataFrame, names: Mapping[str, str], lang: str = "id"
     df = df[df["kelompok_desil"].isin(desil)]
     kind = "barh_s" if df["kode_wilayah"].nunique() <= 6 else "barh"
     fig, ax = figure(kind)
-    title = title or t("grafik_desil", lang, tingkat=tingkat_label.lower())
+    title = title or t("grafik_desil", lang, tingkat=tingkat_label)
     unit = t(f"satuan_{satuan}", lang) if f"satuan_{satuan}" in STRINGS else satuan
     if df.empty:
         _no_data(ax, lang)
@@ -391,11 +391,14 @@ def leakage_bars(kebocoran: pd.DataFrame, lang: str = "id", *, period: str = "",
 
 
 def parse_kombinasi(k) -> tuple[str, ...]:
-    """Programme codes in a `kombinasi` value: "kks+pkh", "KKS|PKH", "kks, pkh" → ("kks", "pkh"); none → ()."""
+    """Programme names in a `kombinasi` value: "KKS+PKH", "KKS|PKH", "kks, pkh" → their parts; none → ().
+
+    Case is kept ("KIS/PBI" is a display name in the real tables); "tidak_ada" and the like mean none.
+    """
     if fmt.is_na(k):
         return ()
-    s = str(k).strip().lower()
-    if s in {"", "-", "tidak_ada", "tanpa_program", "tanpa program", "none", "tidak ada"}:
+    s = str(k).strip()
+    if s.lower() in {"", "-", "tidak_ada", "tanpa_program", "tanpa program", "none", "tidak ada"}:
         return ()
     for sep in ("|", ",", "&", ";", " dan ", " + "):
         s = s.replace(sep, "+")
@@ -417,8 +420,8 @@ def overlap_chart(tumpang_tindih: pd.DataFrame, lang: str = "id", *, top: int = 
     df["_p"] = df["kombinasi"].map(parse_kombinasi)
     df = df.groupby("_p", sort=False)["n_rumah_tangga"].sum().reset_index()
     df = df.sort_values(["n_rumah_tangga", "_p"], ascending=[False, True], kind="mergesort").head(top)
-    progs = sorted({p for combo in df["_p"] for p in combo}, key=lambda p: (list(PROGRAM_ORDER).index(p)
-                                                                          if p in PROGRAM_ORDER else 99, p))
+    progs = sorted({p for combo in df["_p"] for p in combo},
+                   key=lambda p: (_program_rank(p), p.lower()))
     x = np.arange(len(df))
     colours = [GREY if not combo else WILAYAH_COLOUR for combo in df["_p"]]
     ax.bar(x, df["n_rumah_tangga"].to_numpy(dtype=float), color=colours, width=0.62)
@@ -447,6 +450,12 @@ def overlap_chart(tumpang_tindih: pd.DataFrame, lang: str = "id", *, top: int = 
 
 
 PROGRAM_ORDER = ("kks", "pkh", "kis", "kip", "raskin", "rastra", "bpnt", "kur")
+
+
+def _program_rank(p: str) -> int:
+    """Fixed programme order (KKS, PKH, KIS/PBI, KIP, Rastra/BPNT) whatever the spelling."""
+    key = p.lower().split("/")[0]
+    return PROGRAM_ORDER.index(key) if key in PROGRAM_ORDER else 99
 
 
 @_styled

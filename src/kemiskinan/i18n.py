@@ -127,8 +127,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "From {t0} to {t1} the headcount (P0) fell but the depth (P1) and severity (P2) indices rose: those who stayed poor became poorer.",
     },
     "catatan_p0_arah": {
-        "id": "P0 Kota Bontang {arah} dari {v0} ({t0}) menjadi {v1} ({t1}); Kalimantan Timur {vk} ({t1}).",
-        "en": "Bontang's P0 {arah} from {v0} ({t0}) to {v1} ({t1}); Kalimantan Timur {vk} ({t1}).",
+        "id": "P0 Kota Bontang {arah} dari {v0} ({t0}) menjadi {v1} ({t1}); Kalimantan Timur {vk} ({tk}).",
+        "en": "Bontang's P0 {arah} from {v0} ({t0}) to {v1} ({t1}); Kalimantan Timur {vk} ({tk}).",
     },
     "turun": {"id": "turun", "en": "fell"},
     "naik": {"id": "naik", "en": "rose"},
@@ -173,9 +173,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{pendaftar} MPM registrations; {diverifikasi} verified, {belum} not yet. {melapor} of {total} kelurahan have reported.",
     },
     "mpm_tenggat": {
-        "id": "Hasil pemutakhiran dilaporkan ke provinsi paling lambat Mei 2018.",
-        "en": "Update results are due at the province by May 2018.",
+        "id": "Hasil pemutakhiran dilaporkan ke provinsi paling lambat {batas}.",
+        "en": "Update results are due at the province by {batas}.",
     },
+    "mei_2018": {"id": "Mei 2018", "en": "May 2018"},
     "mpm_funnel_judul": {"id": "Alur pemutakhiran MPM", "en": "MPM update funnel"},
     "mpm_progres_judul": {"id": "Hasil verifikasi MPM per kelurahan", "en": "MPM verification results by kelurahan"},
     # ---- charts ----------------------------------------------------------------------------------
@@ -215,8 +216,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Match recipients not found in the BDT against civil-registry data (NIK/family card): {daftar}.",
     },
     "rek_mpm_lapor": {
-        "id": "Tagih laporan MPM dari kelurahan yang belum melapor: {daftar}; batas lapor ke provinsi Mei 2018.",
-        "en": "Chase the MPM returns of kelurahan that have not reported: {daftar}; due at the province in May 2018.",
+        "id": "Tagih laporan MPM dari kelurahan yang belum melapor: {daftar}; batas lapor ke provinsi {batas}.",
+        "en": "Chase the MPM returns of kelurahan that have not reported: {daftar}; due at the province by {batas}.",
     },
     "rek_mpm_verifikasi": {
         "id": "Selesaikan verifikasi {n} pendaftar MPM yang belum dikunjungi{rincian}.",

@@ -815,14 +815,14 @@ def _choose_dirt(rng, sim: Sim, calibrated: bool) -> Dirt:
     region = sim.plan.hh_region
     has_var = np.isin(sim.reg.kode.to_numpy()[region], list(_NAME_VARIANTS))
     d.rt["nmkel_varian"] = _sample_idx(rng, normal & has_var, _scaled(400, calibrated, H * 1.15))
-    d.rt["nmkel_title"] = _sample_idx(rng, normal, _scaled(650, calibrated, H * 1.15), d_mask(H, d.rt["nmkel_varian"]))
+    d.rt["nmkel_title"] = _sample_idx(rng, normal, _scaled(650, calibrated, H * 1.15), _mask_of(H, d.rt["nmkel_varian"]))
     d.rt["nmkel_spasi"] = _sample_idx(rng, normal, _scaled(120, calibrated, H * 1.15))
     d.rt["nmkel_nbsp"] = _sample_idx(rng, normal, _scaled(10, calibrated, H * 1.15),
-                                     d_mask(H, d.rt["nmkel_spasi"]))
+                                     _mask_of(H, d.rt["nmkel_spasi"]))
     d.rt["idbdt_spasi"] = _sample_idx(rng, normal, _scaled(60, calibrated, H * 1.15))
     d.rt["nama_krt_spasi"] = _sample_idx(rng, normal, _scaled(150, calibrated, H * 1.15))
     d.rt["nama_krt_nbsp"] = _sample_idx(rng, normal, _scaled(12, calibrated, H * 1.15),
-                                        d_mask(H, d.rt["nama_krt_spasi"]))
+                                        _mask_of(H, d.rt["nama_krt_spasi"]))
     d.rt["nama_krt_title"] = _sample_idx(rng, normal, _scaled(200, calibrated, H * 1.15))
     d.rt["duplikat"] = _sample_idx(rng, in_file, _scaled(25, calibrated, H * 1.15, minimum=2))
 
@@ -846,13 +846,13 @@ def _choose_dirt(rng, sim: Sim, calibrated: bool) -> Dirt:
     valid_p = hh["kind"][p["hh"]] == 0
     d.art["nama_title"] = _sample_idx(rng, valid_p, _scaled(400, calibrated, P / 3.9))
     d.art["nama_spasi"] = _sample_idx(rng, valid_p, _scaled(300, calibrated, P / 3.9))
-    d.art["nama_nbsp"] = _sample_idx(rng, valid_p, _scaled(20, calibrated, P / 3.9), d_mask(P, d.art["nama_spasi"]))
-    d.art["nama_zwsp"] = _sample_idx(rng, valid_p, _scaled(10, calibrated, P / 3.9), d_mask(P, d.art["nama_spasi"]))
+    d.art["nama_nbsp"] = _sample_idx(rng, valid_p, _scaled(20, calibrated, P / 3.9), _mask_of(P, d.art["nama_spasi"]))
+    d.art["nama_zwsp"] = _sample_idx(rng, valid_p, _scaled(10, calibrated, P / 3.9), _mask_of(P, d.art["nama_spasi"]))
     d.art["duplikat"] = _sample_idx(rng, valid_p, _scaled(60, calibrated, P / 3.9, minimum=3))
     return d
 
 
-def d_mask(n: int, idx: np.ndarray) -> np.ndarray:
+def _mask_of(n: int, idx: np.ndarray) -> np.ndarray:
     m = np.zeros(n, dtype=bool)
     m[idx] = True
     return m
@@ -878,7 +878,7 @@ def _region_col(sim: Sim, hh_idx: np.ndarray, col: str) -> pa.Array:
 
 def _nik_strings(p: dict, idx: np.ndarray, dirt: Dirt) -> pa.Array:
     s = _s(p["nik"][idx])
-    pos = {k: np.flatnonzero(d_mask(len(p["nik"]), v)[idx]) for k, v in dirt.art.items() if k.startswith("nik_")}
+    pos = {k: np.flatnonzero(_mask_of(len(p["nik"]), v)[idx]) for k, v in dirt.art.items() if k.startswith("nik_")}
     s = _with_mask(s, pos.get("nik_excel_sci", []),
                    lambda x: _join(pc.utf8_slice_codeunits(x, 0, 1), ".", pc.utf8_slice_codeunits(x, 1, 6), "E+15"))
     s = _with_mask(s, pos.get("nik_akhiran_0", []), lambda x: _join(x, ".0"))
@@ -894,7 +894,7 @@ def _nik_strings(p: dict, idx: np.ndarray, dirt: Dirt) -> pa.Array:
 
 def _dirty_names(names: pa.Array, n_total: int, idx: np.ndarray, dirt_sets: dict, prefix: str) -> pa.Array:
     def local(key):
-        return np.flatnonzero(d_mask(n_total, dirt_sets.get(prefix + key, np.zeros(0, np.int64)))[idx])
+        return np.flatnonzero(_mask_of(n_total, dirt_sets.get(prefix + key, np.zeros(0, np.int64)))[idx])
     names = _with_mask(names, local("title"), pc.utf8_title)
     names = _with_mask(names, local("spasi"), lambda x: _join(x, "  "))
     names = _with_mask(names, local("nbsp"), lambda x: pc.replace_substring(x, " ", "\u00a0", max_replacements=1))
@@ -930,7 +930,7 @@ def _rt_table(sim: Sim, dirt: Dirt, rows: np.ndarray) -> pa.Table:
     nrow = len(rows)
 
     def loc(key):
-        return np.flatnonzero(d_mask(n_hh, dirt.rt.get(key, np.zeros(0, np.int64)))[rows])
+        return np.flatnonzero(_mask_of(n_hh, dirt.rt.get(key, np.zeros(0, np.int64)))[rows])
 
     idbdt_int = (reg.kdprop.astype(int).to_numpy() * 10 ** 13 + reg.kdkab.astype(int).to_numpy() * 10 ** 11
                  + reg.kdkec.astype(int).to_numpy() * 10 ** 8 + reg.kddesa.astype(int).to_numpy() * 10 ** 5)
@@ -945,7 +945,7 @@ def _rt_table(sim: Sim, dirt: Dirt, rows: np.ndarray) -> pa.Table:
     if len(var_pos):
         alt = np.array([_NAME_VARIANTS.get(k, (c, c))[i % 2] for k, c, i in
                         zip(kode[var_pos], canon[region[var_pos]], range(len(var_pos)))], dtype=object)
-        nmkel = pc.replace_with_mask(nmkel, pa.array(d_mask(nrow, var_pos)), pa.array(alt, pa.string()))
+        nmkel = pc.replace_with_mask(nmkel, pa.array(_mask_of(nrow, var_pos)), pa.array(alt, pa.string()))
     nmkel = _with_mask(nmkel, loc("nmkel_title"), pc.utf8_title)
     nmkel = _with_mask(nmkel, loc("nmkel_spasi"), lambda x: _join(" ", x, " "))
     nmkel = _with_mask(nmkel, loc("nmkel_nbsp"), lambda x: _join(x, "\u00a0"))
@@ -987,14 +987,14 @@ def _rt_table(sim: Sim, dirt: Dirt, rows: np.ndarray) -> pa.Table:
     return pa.table(cols)
 
 
-def _art_table(sim: Sim, dirt: Dirt, rows: np.ndarray, orphan_override: dict | None = None) -> pa.Table:
+def _art_table(sim: Sim, dirt: Dirt, rows: np.ndarray) -> pa.Table:
     p, hh, kf, reg = sim.p, sim.hh, sim.kf, sim.reg
     P = len(p["hh"])
     ph = p["hh"][rows]
     region = sim.plan.hh_region[ph]
 
     def loc(key):
-        return np.flatnonzero(d_mask(P, dirt.art.get(key, np.zeros(0, np.int64)))[rows])
+        return np.flatnonzero(_mask_of(P, dirt.art.get(key, np.zeros(0, np.int64)))[rows])
 
     idbdt_int = (reg.kdprop.astype(int).to_numpy() * 10 ** 13 + reg.kdkab.astype(int).to_numpy() * 10 ** 11
                  + reg.kdkec.astype(int).to_numpy() * 10 ** 8 + reg.kddesa.astype(int).to_numpy() * 10 ** 5)
@@ -1094,10 +1094,6 @@ def _keterangan_sheet(wb, lines: list[str]) -> None:
         ws.append([line])
 
 
-def _excel_date(d: np.datetime64) -> dt.datetime:
-    return dt.datetime.fromisoformat(str(d))
-
-
 def _fmt_date(d: np.datetime64, style: int):
     """Indonesian date renderings seen in kelurahan spreadsheets; style 0 is a real Excel date cell."""
     x = dt.date.fromisoformat(str(d))
@@ -1179,14 +1175,14 @@ def _kks_rows(rng, sim: Sim, calibrated: bool, dirt: Dirt) -> pd.DataFrame:
     df.loc[kk_sci, "kk_form"] = "sci"
     has_var = df.kode.isin(list(_NAME_VARIANTS)).to_numpy()
     kel_var = _sample_idx(rng, has_var, _scaled(260, calibrated, n, per=5000))
-    kel_upper = _sample_idx(rng, np.ones(n, bool), _scaled(900, calibrated, n, per=5000), d_mask(n, kel_var))
+    kel_upper = _sample_idx(rng, np.ones(n, bool), _scaled(900, calibrated, n, per=5000), _mask_of(n, kel_var))
     kel_nbsp = _sample_idx(rng, np.ones(n, bool), _scaled(15, calibrated, n, per=5000))
     nama_spasi = _sample_idx(rng, np.ones(n, bool), _scaled(90, calibrated, n, per=5000))
     df["kel_style"] = "canon"
     df.loc[kel_upper, "kel_style"] = "upper"
     df.loc[kel_var, "kel_style"] = "varian"
-    df["kel_nbsp"] = d_mask(n, kel_nbsp)
-    df["nama_spasi"] = d_mask(n, nama_spasi)
+    df["kel_nbsp"] = _mask_of(n, kel_nbsp)
+    df["nama_spasi"] = _mask_of(n, nama_spasi)
     dup = _sample_idx(rng, tersalur_bdt, _scaled(15, calibrated, n, per=5000, minimum=2))
     df["No"] = np.arange(1, n + 1)
     df = df.iloc[_with_duplicates(n, dup)].reset_index(drop=True)

@@ -1,0 +1,193 @@
+"""The build under failure: a failing, hung or dying notebook ends only its own briefing, is named and kept
+under reports/_failed/, never replaces the last good briefing, and makes the exit code non-zero; state
+never leaks between briefings that share a warm kernel; a SIGKILLed build leaves the previous reports
+intact and no kernels behind."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from projcopy import add_cell, build, make_copy, run_json
+
+pytestmark = pytest.mark.slow
+
+LOK_TUAN, GUNTUNG, BONTANG_BARU = "64.74.01.1003", "64.74.01.1004", "64.74.01.1002"
+THREE = ["--wilayah", LOK_TUAN, GUNTUNG, BONTANG_BARU, "--formats", "html"]
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def good_copy(tmp_path_factory, sample_raw):
+    """A project copy with one good build of three kelurahan (HTML only, to keep it quick)."""
+    root = make_copy(tmp_path_factory.mktemp("proj"), sample_raw)
+    r = build(root, *THREE)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return root
+
+
+def fresh_copy(tmp_path, good_copy) -> Path:
+    import shutil
+
+    root = tmp_path / "proj"
+    shutil.copytree(good_copy, root, symlinks=True)
+    return root
+
+
+def outputs(root: Path) -> dict[str, str]:
+    d = root / "reports" / "2018-05"
+    return {str(p.relative_to(d)): sha(p) for p in sorted(d.rglob("*"))
+            if p.is_file() and ".staging" not in p.parts and p.name != "run.json" and ".stamps" not in p.parts}
+
+
+def test_failing_cell_is_named_kept_and_others_finish(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    before = sha(root / "reports/2018-05/kelurahan_lok_tuan.html")
+    add_cell(root, f'if wilayah == "{LOK_TUAN}":\n    raise RuntimeError("uji kegagalan")', position=-1)
+    r = build(root, *THREE, "--force")
+    assert r.returncode == 1
+    assert "03_briefing.ipynb" in r.stderr and LOK_TUAN in r.stderr and "uji kegagalan" in r.stderr
+    assert "sel " in r.stderr and "Traceback" not in r.stderr
+    kept = root / "reports/_failed/2018-05" / f"03_briefing__{LOK_TUAN}.ipynb"
+    assert kept.exists() and "uji kegagalan" in kept.read_text()
+    # The last good briefing was not replaced; the other two were rebuilt.
+    assert sha(root / "reports/2018-05/kelurahan_lok_tuan.html") == before
+    status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
+    assert status == {LOK_TUAN: "gagal", GUNTUNG: "dibuat", BONTANG_BARU: "dibuat"}
+
+
+def test_hung_cell_hits_the_cell_timeout(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    add_cell(root, f'if wilayah == "{GUNTUNG}":\n    import time\n    time.sleep(600)', position=-1)
+    t = time.monotonic()
+    r = build(root, *THREE, "--force", "--cell-timeout", "4")
+    assert time.monotonic() - t < 120
+    assert r.returncode == 1
+    assert GUNTUNG in r.stderr and "batas waktu per sel" in r.stderr
+    status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
+    assert status[GUNTUNG] == "gagal" and status[LOK_TUAN] == status[BONTANG_BARU] == "dibuat"
+
+
+def test_hung_notebook_hits_the_notebook_timeout_and_the_kernel_is_replaced(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    add_cell(root, f'if wilayah == "{LOK_TUAN}":\n    import time\n    time.sleep(600)', position=-1)
+    r = build(root, *THREE, "--force", "--jobs", "1", "--notebook-timeout", "15")
+    assert r.returncode == 1
+    assert LOK_TUAN in r.stderr and "batas waktu notebook" in r.stderr
+    # With one worker the next briefings ran in the replacement kernel.
+    status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
+    assert status[LOK_TUAN] == "gagal" and status[GUNTUNG] == status[BONTANG_BARU] == "dibuat"
+    assert (root / "reports/_failed/2018-05" / f"03_briefing__{LOK_TUAN}.ipynb").exists()
+
+
+def test_dead_kernel_is_named_and_replaced(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    add_cell(root, f'if wilayah == "{LOK_TUAN}":\n    import os\n    os._exit(1)', position=-1)
+    r = build(root, *THREE, "--force", "--jobs", "1")
+    assert r.returncode == 1
+    assert LOK_TUAN in r.stderr and "kernel mati" in r.stderr
+    status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
+    assert status[LOK_TUAN] == "gagal" and status[GUNTUNG] == status[BONTANG_BARU] == "dibuat"
+
+
+def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    # First cell after the parameters: nothing from an earlier briefing may be visible.
+    add_cell(root, 'assert "PENANDA_BOCOR" not in globals() and "tabel" not in globals(), "state leaked"\n'
+                   'import matplotlib.pyplot as plt\nassert not plt.get_fignums(), "figures leaked"')
+    add_cell(root, 'PENANDA_BOCOR = wilayah\nimport matplotlib\nmatplotlib.rcParams["axes.facecolor"] = "red"\n'
+                   'plt.figure()', position=-1)
+    r = build(root, *THREE, "--force", "--jobs", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    # And a briefing built after others in one kernel equals the same briefing built alone.
+    after_others = (root / "reports/2018-05/notebooks" / "03_briefing__kelurahan_bontang_baru.ipynb").read_text()
+    r = build(root, "--wilayah", BONTANG_BARU, "--formats", "html", "--force", "--jobs", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    alone = (root / "reports/2018-05/notebooks" / "03_briefing__kelurahan_bontang_baru.ipynb").read_text()
+
+    def outputs_only(text):
+        import json
+
+        nb = json.loads(text)
+        return [c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"
+                and "methodology" not in "".join(c["source"])]  # methodology shows the run id
+
+    assert outputs_only(after_others) == outputs_only(alone)
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                kids.append(int(d.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_sigkill_mid_build_keeps_previous_reports_and_leaves_no_kernels(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    before = outputs(root)
+    # Slow every briefing down so the kill surely lands mid-way.
+    add_cell(root, "import time\ntime.sleep(3)", position=-1)
+    proc = build(root, *THREE, "--force", "--jobs", "2", wait=False)
+    staging = root / "reports/2018-05/.staging"
+    deadline = time.monotonic() + 120
+    kernels: list[int] = []
+    while time.monotonic() < deadline:
+        kernels = [k for k in _children(proc.pid) if "ipykernel" in Path(f"/proc/{k}/cmdline").read_text(errors="ignore")]
+        if len(kernels) >= 2 and staging.exists() and any(staging.rglob("03_briefing__*.ipynb")):
+            break
+        time.sleep(0.2)
+    assert kernels, "no kernel started"
+    os.kill(proc.pid, signal.SIGKILL)
+    for k in kernels:  # "SIGKILL to the runner and its kernels"
+        try:
+            os.kill(k, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait(timeout=30)
+    time.sleep(1)
+    assert not [k for k in kernels if _alive(k)], "stray kernels remain"
+    assert outputs(root) == before, "a killed build changed the previous reports"
+    # The next build completes and clears the dead run's staging folder.
+    r = build(root, *THREE)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert not staging.exists()
+
+
+def test_sigkill_of_the_runner_alone_lets_kernels_exit_by_themselves(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    add_cell(root, "import time\ntime.sleep(3)", position=-1)
+    proc = build(root, *THREE, "--force", wait=False)
+    deadline = time.monotonic() + 120
+    kernels: list[int] = []
+    while time.monotonic() < deadline and len(kernels) < 2:
+        kernels = [k for k in _children(proc.pid) if "ipykernel" in Path(f"/proc/{k}/cmdline").read_text(errors="ignore")]
+        time.sleep(0.2)
+    time.sleep(2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 20  # ipykernel polls its parent and shuts down when it is gone
+    while time.monotonic() < deadline and any(_alive(k) for k in kernels):
+        time.sleep(0.5)
+    assert not [k for k in kernels if _alive(k)], "kernels outlived their killed runner"

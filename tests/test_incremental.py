@@ -1,0 +1,68 @@
+"""Incremental builds: an unchanged step is skipped; a corrected MPM sheet from one kelurahan rebuilds only
+that kelurahan, its kecamatan and the kota (docs/architecture.md, "Incremental builds")."""
+from __future__ import annotations
+
+import pytest
+
+from projcopy import build, make_copy, run_json
+
+pytestmark = pytest.mark.slow
+
+KOTA, BU, LOK_TUAN, GUNTUNG, TANJUNG_LAUT = "64.74", "64.74.01", "64.74.01.1003", "64.74.01.1004", "64.74.02.1001"
+SEL = ["--wilayah", KOTA, BU, LOK_TUAN, GUNTUNG, TANJUNG_LAUT, "--formats", "html"]
+
+
+def statuses(root):
+    return {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
+
+
+def test_one_kelurahan_change_rebuilds_only_what_depends_on_it(tmp_path, sample_raw):
+    import openpyxl
+
+    root = make_copy(tmp_path / "proj", sample_raw)
+    r = build(root, *SEL)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert set(statuses(root).values()) == {"dibuat"}
+
+    r = build(root, *SEL)
+    assert r.returncode == 0
+    assert set(statuses(root).values()) == {"dilewati"}
+    assert run_json(root)["waktu_detik"]["total"] < 5
+
+    # Lok Tuan sends a corrected MPM sheet: one pending registration now has a verification result.
+    wb_path = root / "data/raw/sample/SINTETIS_MPM_2018.xlsx"
+    wb = openpyxl.load_workbook(wb_path)
+    sheet = next(ws for ws in wb.worksheets if ws.title.replace(" ", "").lower() == "loktuan")
+    header = [c.value for c in sheet[1]]
+    col = header.index("Hasil Verifikasi") + 1
+    filled = False
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, col).value in (None, ""):
+            sheet.cell(row, col).value = 1
+            filled = True
+            break
+    if not filled:  # every row verified already: change one outcome instead
+        sheet.cell(2, col).value = 2 if sheet.cell(2, col).value != 2 else 1
+    wb.save(wb_path)
+
+    r = build(root, *SEL)
+    assert r.returncode == 0, r.stderr[-3000:]
+    st = statuses(root)
+    assert st[LOK_TUAN] == st[BU] == st[KOTA] == "dibuat"
+    assert st[GUNTUNG] == st[TANJUNG_LAUT] == "dilewati"
+    steps = run_json(root)["langkah"]
+    assert steps["01 bersihkan data"] == "dijalankan" and steps["02 hitung indikator"] == "dijalankan"
+
+
+def test_changed_parameter_rebuilds_and_force_rebuilds_all(tmp_path, sample_raw):
+    root = make_copy(tmp_path / "proj", sample_raw)
+    args = ["--wilayah", LOK_TUAN, "--formats", "html"]
+    assert build(root, *args).returncode == 0
+    assert build(root, *args, "--force").returncode == 0
+    assert statuses(root)[LOK_TUAN] == "dibuat"
+    assert run_json(root)["langkah"]["01 bersihkan data"] == "dijalankan"
+    p = root / "params/sample.yml"
+    p.write_text(p.read_text().replace("ambang_sel_kecil: 5", "ambang_sel_kecil: 10"))
+    assert build(root, *args).returncode == 0
+    steps = run_json(root)["langkah"]
+    assert steps["01 bersihkan data"] == "dilewati" and steps["02 hitung indikator"] == "dijalankan"
