@@ -676,14 +676,17 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
         rows = []
         for _, rr in w.iterrows():
             kc = kk["cakupan"].get(rr["program"]) if not kk.empty and "cakupan" in kk else None
-            rows.append([program_name(rr["program"]), fmt.angka(rr.get("n_target"), lang), fmt.persen(rr.get("cakupan"), lang),
+            sat = str(rr.get("satuan", "") or "")
+            unit = f" ({t('singkat_' + sat, lang)})" if sat in ("keluarga", "rumah_tangga") else ""
+            rows.append([program_name(rr["program"]) + unit, fmt.angka(rr.get("n_target"), lang), fmt.persen(rr.get("cakupan"), lang),
                          fmt.angka(rr.get("n_tidak_menerima"), lang), fmt.persen(rr.get("inclusion_error"), lang),
                          fmt.persen(kc, lang)])
         heads = [t("program", lang), t("target", lang), t("cakupan", lang), t("tidak_menerima", lang),
                  t("inclusion_error", lang), t("kota", lang)]
         if kode == KOTA:
             heads, rows = heads[:5], [r_[:5] for r_ in rows]
-        blocks.append(table_html(heads, rows, note=t("def_cakupan", lang)))
+        units_note = t("catatan_satuan_program", lang) + " " if "satuan" in w and w["satuan"].nunique() > 1 else ""
+        blocks.append(table_html(heads, rows, note=units_note + t("def_cakupan", lang)))
         blocks.append(_fig(charts.coverage_bars(w, None if kode == KOTA else k, nama, lang, period=period, source=src)))
         kks = w[w["program"].astype(str).str.lower() == "kks"]
         if not kks.empty:
@@ -786,9 +789,11 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
             rr = _row(kel, c)
             if not rr:
                 continue
-            rows.append([names.get(c, c), fmt.angka(rr.get("pendaftar"), lang), fmt.angka(rr.get("baru"), lang),
-                         fmt.angka(verified(rr), lang), fmt.angka(rr.get("belum_diverifikasi"), lang),
-                         t("ya", lang) if _is_true(rr.get("melapor")) else t("belum_melapor", lang)])
+            if _is_true(rr.get("melapor")):
+                rows.append([names.get(c, c), fmt.angka(rr.get("pendaftar"), lang), fmt.angka(rr.get("baru"), lang),
+                             fmt.angka(verified(rr), lang), fmt.angka(rr.get("belum_diverifikasi"), lang), t("ya", lang)])
+            else:  # no return yet: unknown, not zero
+                rows.append([names.get(c, c)] + [fmt.NA] * 4 + [t("belum_melapor", lang)])
         blocks.append(table_html([t("kelurahan", lang), t("pendaftar", lang), t("baru", lang), t("diverifikasi", lang),
                                   t("belum", lang), t("melapor", lang)], rows,
                                  numeric=[False, True, True, True, True, False]))
@@ -871,7 +876,9 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
     for _, cr in cak.iterrows():
         n_out, n_nb = _num(cr.get("n_penerima_luar_target")), _num(cr.get("n_penerima_tidak_di_bdt"))
         if n_out and n_out > 0:
+            sat = str(cr.get("satuan") or "keluarga")
             inc.append(t("rek_inklusi_item", lang, program=program_name(cr["program"]), n=fmt.angka(n_out, lang),
+                         satuan=t(f"satuan_{sat}", lang) if sat in ("keluarga", "rumah_tangga", "jiwa") else sat,
                          persen=fmt.persen(cr.get("inclusion_error"), lang)))
         if n_nb and n_nb > 0:
             nobdt.append(f"{program_name(cr['program'])} {fmt.angka(n_nb, lang)}")

@@ -417,9 +417,13 @@ def overlap_chart(tumpang_tindih: pd.DataFrame, lang: str = "id", *, top: int = 
         _no_data(ax, lang)
         axm.set_axis_off()
         return finish(fig, ax, title, unit, period, source, lang)
-    df["_p"] = df["kombinasi"].map(parse_kombinasi)
-    df = df.groupby("_p", sort=False)["n_rumah_tangga"].sum().reset_index()
-    df = df.sort_values(["n_rumah_tangga", "_p"], ascending=[False, True], kind="mergesort").head(top)
+    # Group on a plain string key with float counts: tuple keys over Arrow-backed integers fail in pandas 3.
+    df["_k"] = df["kombinasi"].map(lambda k: "+".join(parse_kombinasi(k)))
+    df["n_rumah_tangga"] = pd.to_numeric(df["n_rumah_tangga"], errors="coerce").astype(float)
+    df = df.groupby("_k", sort=False)["n_rumah_tangga"].sum(min_count=1).reset_index()
+    df["_p"] = df["_k"].map(lambda k: tuple(p for p in k.split("+") if p))
+    df = df[df["n_rumah_tangga"].fillna(0) > 0]
+    df = df.sort_values(["n_rumah_tangga", "_k"], ascending=[False, True], kind="mergesort").head(top)
     progs = sorted({p for combo in df["_p"] for p in combo},
                    key=lambda p: (_program_rank(p), p.lower()))
     x = np.arange(len(df))

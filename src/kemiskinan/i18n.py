@@ -210,7 +210,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Periksa ulang penerima di luar desil 1–4: {daftar}.",
         "en": "Re-check recipients outside deciles 1–4: {daftar}.",
     },
-    "rek_inklusi_item": {"id": "{program} {n} keluarga ({persen} penerima)", "en": "{program} {n} families ({persen} of recipients)"},
+    "rek_inklusi_item": {"id": "{program} {n} {satuan} ({persen} penerima)", "en": "{program} {n} {satuan} ({persen} of recipients)"},
+    "singkat_keluarga": {"id": "KK", "en": "fam."},
+    "singkat_rumah_tangga": {"id": "RT", "en": "HH"},
+    "catatan_satuan_program": {
+        "id": "KK = keluarga (KKS, daftar distribusi 2017); RT = rumah tangga (program lain, isian Blok V PBDT 2015).",
+        "en": "fam. = families (KKS, 2017 distribution list); HH = households (other programmes, PBDT 2015 Blok V flags).",
+    },
     "rek_tidak_di_bdt": {
         "id": "Padankan penerima yang tidak ditemukan di BDT dengan data kependudukan (NIK/No. KK): {daftar}.",
         "en": "Match recipients not found in the BDT against civil-registry data (NIK/family card): {daftar}.",
