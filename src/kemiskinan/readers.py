@@ -434,6 +434,8 @@ def read_table(path: str | Path) -> list[Table]:
     path = Path(path)
     if not path.exists():
         raise InputError("file tidak ada", file=path.name)
+    from kemiskinan.guards import check_file
+    check_file(path)  # size, zip-bomb, sheet-extent and width limits before any parser runs (guards.py)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)

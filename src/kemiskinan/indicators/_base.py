@@ -55,26 +55,52 @@ def wilayah_universe(levels: Iterable[str] = LEVELS_NO_RT) -> pd.DataFrame:
         {"kode_wilayah": "string", "tingkat": "string", "nama": "string"})
 
 
+def map_small(s: pd.Series, mapping, dtype: str = "string") -> pd.Series:
+    """`s.map(mapping)` computed once per distinct value (codes columns have few of them), same index.
+
+    `mapping` is a dict or a function of one (non-missing) value; missing values map to NA.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    f = mapping.get if isinstance(mapping, dict) else mapping
+    mapped = pd.array([f(u) for u in uniques] + [None], dtype=dtype)
+    return pd.Series(mapped.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
+
+
+def isin(s: pd.Series, values) -> pd.Series:
+    """`s.isin(values)` for text keys through pyarrow (pandas' arrow-string isin builds a Python list)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = pa.array(s.astype("string"), from_pandas=True, type=pa.large_string()) if len(s) else None
+    if arr is None:
+        return pd.Series(False, index=s.index, dtype=bool)
+    vals = values.astype("string") if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
+    vs = pc.unique(pa.array(vals, from_pandas=True, type=pa.large_string()))
+    out = pc.is_in(arr, value_set=vs, skip_nulls=False).to_numpy(zero_copy_only=False)
+    return pd.Series(out.astype(bool), index=s.index)
+
+
 def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
     """Kemendagri kecamatan code of each kelurahan, through the reference table (never by slicing)."""
     parent = {w.kode: w.induk for w in wilayah.kelurahan()}
-    unknown = sorted(set(kode_kelurahan.dropna().astype(str)) - set(parent))
+    codes, uniques = pd.factorize(kode_kelurahan.astype("string"), use_na_sentinel=True)
+    unknown = sorted(set(str(u) for u in uniques) - set(parent))
     if unknown:
         raise CheckError(f"kode_kelurahan tidak dikenal di tabel bersih: {unknown[:10]}")
-    return kode_kelurahan.astype("string").map(parent).astype("string")
+    mapped = pd.array([parent[str(u)] for u in uniques] + [None], dtype="string")
+    return pd.Series(mapped.take(np.where(codes < 0, len(uniques), codes)), index=kode_kelurahan.index)
 
 
 def names_for(codes: pd.Series) -> pd.Series:
     """Display name of each kode_wilayah; RT codes become 'RT 012, <kelurahan>'."""
     known = wilayah.names()
-    out = []
-    for c in codes.astype(str):
+
+    def name(c: str) -> str:
         if c in known:
-            out.append(known[c])
-        else:
-            kel, _, rt = c.rpartition(".")
-            out.append(f"RT {rt}, {known.get(kel, kel)}")
-    return pd.Series(out, index=codes.index, dtype="string")
+            return known[c]
+        kel, _, rt = c.rpartition(".")
+        return f"RT {rt}, {known.get(kel, kel)}"
+
+    return map_small(codes.astype(str), name)
 
 
 def explode_levels(df: pd.DataFrame, levels: Iterable[str] = LEVELS) -> pd.DataFrame:
@@ -114,37 +140,56 @@ def sum_by_wilayah(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = ()
     for b in by:
         if b not in categories:
             categories[b] = sorted(df[b].dropna().unique().tolist(), key=str)
-    work = df[["kode_kelurahan", *(["rt"] if "rt" in levels else []), *by, *cols]].copy()
+    keys = ["kode_kelurahan", *(["rt"] if "rt" in levels else []), *by]
+    work = df[keys].copy()
     for c in cols:
         # NA (unknown) counts as "not in the group": a missing flag never adds to a count.
-        work[c] = pd.to_numeric(work[c].astype("Float64"), errors="coerce").fillna(0).astype("int64")
+        work[c] = _as_count(df[c])
+    # Sums are additive: add up per kelurahan (and RT) × `by` first, then copy those few rows per level.
+    # Same numbers as exploding every unit, without 4 copies of millions of rows.
+    if len(work):
+        work = work.groupby(keys, dropna=False, observed=True, sort=False)[list(cols)].sum().reset_index()
     ex = explode_levels(work, levels)
     got = ex.groupby(["kode_wilayah", "tingkat", *by], dropna=False, observed=True)[list(cols)].sum()
 
     frames = [wilayah_universe([lv for lv in levels if lv != "rt"])[["kode_wilayah", "tingkat"]]]
     if "rt" in levels:
         rts = rt_universe if rt_universe is not None else ex.loc[ex["tingkat"] == "rt", "kode_wilayah"]
-        rts = pd.Series(sorted(set(rts.dropna().astype(str))), dtype="string")
+        rts = pd.Series(sorted(pd.unique(rts.dropna().astype(str)).tolist()), dtype="string")
         frames.append(pd.DataFrame({"kode_wilayah": rts, "tingkat": "rt"}))
     grid = pd.concat(frames, ignore_index=True)
     for b in by:
         grid = grid.merge(pd.DataFrame({b: list(categories[b])}), how="cross")
     grid = grid.astype({"kode_wilayah": "string", "tingkat": "string"})
-    got = got.reset_index()
-    got["kode_wilayah"] = got["kode_wilayah"].astype("string")
-    got["tingkat"] = got["tingkat"].astype("string")
-    for b in by:  # align dtypes so the merge keys match
-        got[b] = got[b].astype(object)
+    for b in by:  # align dtypes so the keys match
         grid[b] = grid[b].astype(object)
-    out = grid.merge(got, on=["kode_wilayah", "tingkat", *by], how="left")
-    stray = got.merge(grid, on=["kode_wilayah", "tingkat", *by], how="left", indicator=True)
-    stray = stray[stray["_merge"] == "left_only"]
-    if len(stray):
+    keys = ["kode_wilayah", "tingkat", *by]
+    # `got` is indexed by the keys already: look the grid up in it (a left join on the keys, grid order).
+    got_idx = got.index if len(keys) > 1 else pd.Index(got.index, name=keys[0])
+    grid_idx = pd.MultiIndex.from_frame(grid[keys].astype(object)) if len(keys) > 1 else pd.Index(grid[keys[0]])
+    got_idx = pd.MultiIndex.from_arrays([got_idx.get_level_values(i).astype(object) for i in range(len(keys))],
+                                        names=keys)
+    grid_idx = pd.MultiIndex.from_arrays([grid_idx.get_level_values(i).astype(object) for i in range(len(keys))],
+                                         names=keys)
+    stray = ~got_idx.isin(grid_idx)
+    if stray.any():
         raise CheckError("nilai di luar kisi wilayah × kategori (kode atau kategori tak dikenal):\n"
-                         + stray.head(10).to_string())
+                         + got.reset_index()[stray].head(10).to_string())
+    pos = got_idx.get_indexer(grid_idx)
+    out = grid.reset_index(drop=True)
     for c in cols:
-        out[c] = out[c].fillna(0).astype("int64")
+        v = got[c].to_numpy()
+        out[c] = np.where(pos >= 0, v[np.maximum(pos, 0)] if len(v) else 0, 0).astype("int64")
     return out
+
+
+def _as_count(s: pd.Series) -> np.ndarray:
+    """0/1 (or integer counts) as int64; NA counts as 0."""
+    if s.dtype == bool:
+        return s.to_numpy(dtype="int64")
+    if s.dtype in (np.int64, np.int32, np.int16, np.int8):
+        return s.to_numpy(dtype="int64")
+    return pd.to_numeric(s.astype("Float64"), errors="coerce").fillna(0).astype("int64").to_numpy()
 
 
 def sort_table(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -156,8 +201,11 @@ def sort_table(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
         if order is None:
             return s
         rank = {v: i for i, v in enumerate(order)}
-        extra = {v: len(rank) + i for i, v in enumerate(sorted(set(s.astype(str)) - set(rank)))}
-        return s.astype(str).map(lambda v: rank.get(v, extra.get(v)))
+        st = s.astype(str)
+        codes, uniques = pd.factorize(st, use_na_sentinel=False)
+        extra = {v: len(rank) + i for i, v in enumerate(sorted(set(uniques) - set(rank)))}
+        r = np.array([rank.get(v, extra.get(v)) for v in uniques], dtype="int64")
+        return pd.Series(r[codes], index=s.index)
 
     return df.sort_values(keys, key=key, kind="mergesort").reset_index(drop=True)
 

@@ -156,7 +156,7 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     kel["kelompok_desil"] = _kelompok(kel["kelompok_desil"], "keluarga")
     kel["desil"] = pd.to_numeric(kel["desil"], errors="coerce").astype("Int8")
     kel["kks"] = B.yes(kel["kks"])
-    orphan = ~kel["idbdt"].isin(rt["idbdt"])
+    orphan = ~B.isin(kel["idbdt"], rt["idbdt"])
     B.check_rows(kel, orphan, "keluarga tanpa rumah tangga di rumah_tangga.parquet")
     flags = rt[["idbdt", *B.PROGRAM_FLAG.values()]].copy()
     for c in B.PROGRAM_FLAG.values():
@@ -165,7 +165,7 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
 
     art = clean["anggota"].copy()
     art["idbdt"] = art["idbdt"].astype("string")
-    orphan = ~art["idbdt"].isin(rt["idbdt"])
+    orphan = ~B.isin(art["idbdt"], rt["idbdt"])
     B.check_rows(art, orphan, "anggota tanpa rumah tangga di rumah_tangga.parquet")
     art = art.merge(rt[["idbdt", "kode_kelurahan", "rt", "desil", "kelompok_desil"]], on="idbdt",
                     how="left", validate="many_to_one")
@@ -508,7 +508,7 @@ def household_conditions(d: Prepared) -> tuple[pd.DataFrame, list[str]]:
     w = hd.map(work)
     ind["krt_tidak_bekerja"] = _cond(w.notna(), w == False)  # noqa: E712 (nullable boolean)
 
-    has_member = hd.isin(a["idbdt"])
+    has_member = B.isin(hd, a["idbdt"])
     cacat = _num(a["jenis_cacat"])
     kronis = _num(a["penyakit_kronis"])
     umur = _num(a["umur"])
