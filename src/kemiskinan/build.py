@@ -209,6 +209,7 @@ class BriefingResult:
     outputs: dict = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
+    parts: dict = field(default_factory=dict)
 
 
 class Builder:
@@ -467,11 +468,20 @@ class Builder:
         params = self.bp.for_notebook(NB_BRIEFING, wilayah=w.kode, run_id=self.run_id,
                                       git_sha=self.git["git_sha"])
         meta = self.meta(w.kode)
+        parts: dict[str, float] = {}
+
+        def lap(name: str, t0=[t]) -> None:  # the per-stage times recorded in run.json
+            now = time.perf_counter()
+            parts[name] = round(now - t0[0], 3)
+            t0[0] = now
+
         k = self.pool.acquire()
+        lap("tunggu_kernel")
         try:
             nb = self.execute(k, NB_BRIEFING, params, w.kode, meta)
         finally:
             self.pool.release(k)
+        lap("eksekusi")
         self._write_notebook(nb, stage["ipynb"])
         pdf_future = None
         if "html" in stage or "pdf" in stage:
@@ -481,25 +491,31 @@ class Builder:
             if "pdf" in stage:
                 footer = render.footer_from_metadata(meta)
                 pdf_future = self.pdf.submit(html_target, stage["pdf"], footer)
+        lap("html")
         if "html_analis" in stage:
             render.notebook_to_html(nb, stage["html_analis"], audience="analis")
             from kemiskinan.export import indicator_workbook
 
             indicator_workbook(self.indikator_dir, w.kode, stage["xlsx"], lang=self.lang)
+        lap("analis")
         if pdf_future is not None:
             pdf_future.result(timeout=self.notebook_timeout)
+        lap("tunggu_pdf")
         shared = [stage[n] for n in ("html", "pdf") if n in stage]
         if pii_terms is not None:
             from kemiskinan.pii import check_files
 
             check_files(shared, pii_terms)  # raises PiiLeak naming file and place; nothing is promoted
+        lap("pii")
         for name, p in paths.items():  # promote: each rename is atomic, the stamp is written last
             p.parent.mkdir(parents=True, exist_ok=True)
             os.replace(stage[name], p)
         _write_json_atomic(self.out_root / ".stamps" / f"{w.kode}.json",
                            {"key": key, "run_id": self.run_id, "waktu": _now(),
                             "outputs": {n: str(p.relative_to(self.reports_root)) for n, p in paths.items()}})
-        return BriefingResult(w.kode, w.nama, "dibuat", self._rel(paths), round(time.perf_counter() - t, 3))
+        r = BriefingResult(w.kode, w.nama, "dibuat", self._rel(paths), round(time.perf_counter() - t, 3))
+        r.parts = parts
+        return r
 
     def _rel(self, paths: dict[str, Path]) -> dict[str, str]:
         return {n: str(p.relative_to(self.reports_root)) for n, p in paths.items()}
@@ -679,7 +695,8 @@ class Builder:
             "outputs": [{"wilayah": r.kode, "nama": r.nama, "status": r.status,
                          "html": r.outputs.get("html"), "pdf": r.outputs.get("pdf"),
                          "html_analis": r.outputs.get("html_analis"), "xlsx": r.outputs.get("xlsx"),
-                         "detik": r.seconds, **({"galat": r.error} if r.error else {})} for r in results],
+                         "detik": r.seconds, "rincian_detik": r.parts,
+                         **({"galat": r.error} if r.error else {})} for r in results],
             "gagal": self.failures + [r.error for r in results if r.status == "gagal"],
         }
         _write_json_atomic(self.out_root / "run.json", run_json)

@@ -497,7 +497,17 @@ def _rt_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 # Duplicates
 # --------------------------------------------------------------------------------------------------
 def _norm_text(s: pd.Series) -> pd.Series:
-    return s.astype("str").fillna("").str.replace(r"\s+", " ", regex=True).str.strip().str.upper()
+    """Whitespace runs → one space, trimmed, upper case (the comparison form for duplicate detection)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    s = s.astype("str").fillna("")
+    arr = pa.chunked_array(s.array._pa_array)
+    # ASCII values in C (Python's `\s` on ASCII is exactly [ \t\n\r\f\v]); the others keep Python's re
+    out = pd.Series(pd.array(pc.replace_substring_regex(arr, "[ \t\n\r\f\v]+", " "), dtype="str"), index=s.index)
+    other = ~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+    if other.any():
+        out[other] = s[other].str.replace(r"\s+", " ", regex=True)
+    return out.str.strip().str.upper()
 
 
 def _dedupe(b: Batch, F: Findings, key: pd.Series | None, ignore: tuple[str, ...] = ("no", "keterangan")) -> None:
@@ -621,9 +631,9 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     b.kel = kode
     _dedupe(b, F, idbdt.rename("idbdt"))
     keep = b.kept()
-    d = b.df.loc[keep]
-    rows = np.ones(len(d), dtype=bool)
     sub = _SubBatch(b, keep)
+    d = sub.df
+    rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idbdt": idbdt[keep].astype("str")}, index=d.index)
     out["kode_kelurahan"] = kode[keep].astype("str")
     out["kode_kecamatan"] = out["kode_kelurahan"].str.slice(0, 8)
@@ -696,7 +706,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     F.add(b, b.kept() & pd.notna(rule_art), rule_art, "idartbdt", b.col("idartbdt"), "id")
     F.add(b, b.kept() & ~derive & pd.notna(rule_bdt), rule_bdt, "idbdt", b.col("idbdt"), "id")
     # membership
-    in_rt = idbdt.isin(rt["idbdt"]).to_numpy()
+    in_rt = codes.isin_text(idbdt, rt["idbdt"])
     rb_ids, _, _ = _ids(rt_batch, "idbdt", 15)
     rejected_hh = pd.Series(rt_batch.reason, index=rb_ids.index)[rt_batch.state == 1]
     rejected_hh.index = rb_ids[rt_batch.state == 1].to_numpy()
@@ -711,7 +721,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     _dedupe(b, F, idart.rename("idartbdt"))
     keep = b.kept()
     sub = _SubBatch(b, keep)
-    d = b.df.loc[keep]
+    d = sub.df
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
     pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)
@@ -767,7 +777,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
         fam = out.loc[has, ["nik", "idbdt", "nuk"]].drop_duplicates()
         multi = fam["nik"][fam["nik"].duplicated(keep=False)].unique()
         if len(multi):
-            m = out["nik"].isin(multi).fillna(False).to_numpy(dtype=bool)
+            m = codes.isin_text(out["nik"], pd.Series(multi, dtype="str"))
             F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
     kel_map = rt.set_index("idbdt")["kode_kelurahan"]
     b.kel = pd.Series(pd.NA, index=b.df.index, dtype="str")
@@ -792,7 +802,7 @@ def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Fin
         if len(bad):
             key = art["idbdt"] + "|" + art["nuk"].astype("str")
             badkey = set(bad["idbdt"] + "|" + bad["nuk"].astype("str"))
-            m = key.isin(badkey).fillna(False).to_numpy(dtype=bool)
+            m = codes.isin_text(key, pd.Series(sorted(badkey), dtype="str"))
             sub = _SubBatch(art_batch, art_batch.kept())
             F.add(sub, m, "KELUARGA_KK_BEDA", "no_kk", art["no_kk"], "id")
     else:
@@ -884,7 +894,7 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
     given = codes.text(b.col("idbdt")).notna().to_numpy()
     F.add(b, rows & given & ~valid, "MPM_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
     F.add(b, rows & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
-    unknown = rows & valid & ~idbdt.isin(rt["idbdt"]).to_numpy()
+    unknown = rows & valid & ~codes.isin_text(idbdt, rt["idbdt"])
     F.add(b, unknown, "MPM_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
     st = codes.text(b.col("status_identifikasi")).str.lower().str.replace(r"\s+", " ", regex=True)
     sudah = st.str.contains("sudah", regex=False).fillna(False).to_numpy(dtype=bool)

@@ -118,6 +118,21 @@ def text(s: pd.Series) -> pd.Series:
     return s.where(s != "")
 
 
+def isin_text(s: pd.Series, values) -> np.ndarray:
+    """`s.isin(values).to_numpy()` for text columns, in C: pandas' arrow-string `isin` makes one Python
+    scalar per value, which dominates when `values` is another column (hundreds of thousands of IDs)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if len(s) == 0:
+        return np.zeros(0, dtype=bool)
+    vals = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="str")
+    if vals.dtype != "str" or s.dtype != "str":
+        return s.isin(values).to_numpy(dtype=bool)
+    arr = pa.chunked_array(s.array._pa_array)
+    vs = pc.unique(pa.chunked_array(vals.array._pa_array).combine_chunks().cast(arr.type))
+    return pc.is_in(arr, value_set=vs, skip_nulls=False).to_numpy().astype(bool)
+
+
 def _int_value(v: str) -> int | None:
     v = v.strip(TRIM_CHARS)
     m = re.fullmatch(r"([+-]?\d+)(?:[.,]0+)?", v)
@@ -274,13 +289,51 @@ def parse_date(value: object, reference_year: int = 2018) -> _dt.date | None:
     return None
 
 
+def _fixed_width_dates(uniques, out: np.ndarray) -> np.ndarray:
+    """Vectorised `parse_date` for the two common fixed-width forms, `dd/mm/yyyy` and `yyyy-mm-dd` (ASCII
+    digits): fills `out` (datetime64[s], NaT when the date does not exist) and returns which values it
+    handled; everything else is left to `parse_date`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    n = len(uniques)
+    done = np.zeros(n, dtype=bool)
+    if n == 0:
+        return done
+    a = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    for pattern, (yi, mi, di) in ((r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", (6, 3, 0)), (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", (0, 5, 8))):
+        hit = pc.match_substring_regex(a, pattern).to_numpy(zero_copy_only=False).astype(bool) & ~done
+        if not hit.any():
+            continue
+        idx = np.flatnonzero(hit)
+        b = np.frombuffer("".join(a.take(pa.array(idx)).to_pylist()).encode("ascii"), dtype=np.uint8)
+        b = b.reshape(len(idx), 10).astype(np.int64) - 48
+        y = b[:, yi] * 1000 + b[:, yi + 1] * 100 + b[:, yi + 2] * 10 + b[:, yi + 3]
+        m = b[:, mi] * 10 + b[:, mi + 1]
+        d = b[:, di] * 10 + b[:, di + 1]
+        mc = np.clip(m, 1, 12)
+        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+        dim = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[mc] + ((mc == 2) & leap)
+        ok = (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim)
+        days = (np.where(ok, y, 1970) - 1970).astype("datetime64[Y]").astype("datetime64[M]") \
+            + (np.where(ok, m, 1) - 1).astype("timedelta64[M]")
+        days = days.astype("datetime64[D]") + (np.where(ok, d, 1) - 1).astype("timedelta64[D]")
+        vals = days.astype("datetime64[s]")
+        vals[~ok] = np.datetime64("NaT", "s")
+        out[idx] = vals
+        done[idx] = True
+    return done
+
+
 def parse_dates(s: pd.Series, reference_year: int = 2018) -> tuple[pd.Series, pd.Series]:
     """Vectorised `parse_date` → (datetime64[s] Series, invalid mask: non-empty but not a date)."""
     t = text(s)
     codes, uniques = pd.factorize(t, use_na_sentinel=True)
-    parsed = [parse_date(u, reference_year) for u in uniques]
-    arr = np.array([np.datetime64(d, "s") if d else np.datetime64("NaT", "s") for d in parsed] + [np.datetime64("NaT", "s")],
-                   dtype="datetime64[s]")
+    arr = np.full(len(uniques) + 1, np.datetime64("NaT", "s"), dtype="datetime64[s]")
+    done = _fixed_width_dates(uniques, arr)
+    for i in np.flatnonzero(~done):
+        d = parse_date(uniques[i], reference_year)
+        if d:
+            arr[i] = np.datetime64(d, "s")
     vals = pd.Series(arr[np.where(codes < 0, len(uniques), codes)], index=s.index)
     invalid = t.notna() & vals.isna()
     return vals, invalid

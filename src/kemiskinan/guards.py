@@ -72,9 +72,10 @@ MAX_SHEET_CELLS = 50_000_000
 #: most 4 bytes each in UTF-8), so anything longer cannot have been typed or exported by Excel.
 MAX_CELL_BYTES = 4 * 32_767 + 64
 
-#: Longest line of a CSV, in bytes. A real line of the widest file is < 2 KB; a line over 1 MiB is one
-#: giant cell or an unclosed quote that swallowed the file.
-MAX_LINE_BYTES = 1 << 20
+#: Longest line of a CSV, in bytes. A real line of the widest file is < 2 KB; a line over 256 KiB holds a
+#: cell longer than Excel allows (see MAX_CELL_BYTES) or is binary junk. (It also keeps every line inside
+#: the 256 KiB sample the CSV reader sniffs the header from.)
+MAX_LINE_BYTES = 256 << 10
 
 #: Lines of a CSV inspected for the column limit (header detection looks at the first 10 too).
 CSV_HEAD_LINES = 11
@@ -131,6 +132,7 @@ def check_csv(path: Path) -> None:
                 name = {b"\t": "tab"}.get(d, d.decode())
                 raise InputError(f"baris berisi {n:,} kolom (pemisah '{name}'); batas {MAX_COLUMNS:,} kolom",
                                  file=file, row=i + 1, hint=_HINT_SPLIT)
+    _check_mixed_encoding(data, file)
     # line length: positions of newlines, without decoding
     if len(data) > MAX_LINE_BYTES:
         import numpy as np
@@ -145,6 +147,38 @@ def check_csv(path: Path) -> None:
                 f"satu baris panjangnya {_mb(int(lengths[j]))} (batas {_mb(MAX_LINE_BYTES)}): sel raksasa, atau "
                 "tanda kutip yang tidak ditutup sehingga sisa file terbaca sebagai satu sel",
                 file=file, row=j + 1, hint="periksa tanda kutip (\") pada baris ini; " + _HINT_SPLIT)
+
+
+# A well-formed UTF-8 multi-byte character (2–4 bytes). In a cp1252 file such byte pairs spell things like
+# "Ã©" — not something Indonesian names or addresses contain.
+_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _plausible(seq: bytes) -> bool:
+    """A UTF-8 character real Indonesian exports contain: Latin-1 letters/NBSP, typographic punctuation,
+    €, BOM or zero-width characters. (cp1252 text can form other valid pairs by accident, e.g. "É" + NBSP.)"""
+    c = ord(seq.decode("utf-8"))
+    return 0xA0 <= c <= 0xFF or 0x2000 <= c <= 0x206F or c in (0x20AC, 0xFEFF)
+
+
+def _check_mixed_encoding(data: bytes, file: str) -> None:
+    """A file that is not valid UTF-8 yet contains UTF-8 characters mixes two encodings (usually two
+    exports pasted together). Reading it either way turns one half into mojibake ("BontÃ©" or "Bont�"),
+    which then fails name matching row by row; one clear error is better."""
+    try:
+        data.decode("utf-8")
+        return
+    except UnicodeDecodeError as e:
+        bad = e.start
+    m = next((m for m in _UTF8_MULTI.finditer(data) if _plausible(m.group(0))), None)
+    if m is None:
+        return  # plain cp1252 / latin-1: the reader decodes it
+    row_bad = data.count(b"\n", 0, bad) + 1
+    row_utf8 = data.count(b"\n", 0, m.start()) + 1
+    raise InputError(
+        f"encoding campuran: baris {row_utf8} berisi huruf UTF-8, baris {row_bad} berisi byte yang bukan UTF-8 "
+        "(mis. cp1252/latin-1 dari Excel); file tampaknya gabungan dua ekspor", file=file, row=row_bad,
+        hint="simpan ulang seluruh file dengan satu encoding (Excel: 'CSV UTF-8'), lalu kirim ulang")
 
 
 # ------------------------------------------------------------------------------------------- XLSX

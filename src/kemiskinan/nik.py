@@ -149,6 +149,28 @@ def _make_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, ok: np.ndarray) -> 
     return pd.Series(out)
 
 
+_PROVINCE_INTS = np.array(sorted(int(p) for p in PROVINCES), dtype=np.int64)
+
+
+def _digit_matrix(value: pd.Series, digits16: np.ndarray) -> np.ndarray:
+    """The rows of `value` flagged `digits16` (exactly 16 ASCII digits) as an (m, 16) uint8 matrix of their
+    bytes, read straight from the arrow buffer (no Python object per value)."""
+    import pyarrow as pa
+    m = int(digits16.sum())
+    if m == 0:
+        return np.zeros((0, 16), dtype=np.uint8)
+    sel = value[digits16]
+    arr = pa.chunked_array(sel.array._pa_array).combine_chunks() if hasattr(sel.array, "_pa_array") \
+        else pa.array(sel.to_numpy(dtype=object))
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        off_t = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+        offs = np.frombuffer(arr.buffers()[1], dtype=off_t)[arr.offset: arr.offset + len(arr) + 1]
+        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+        if offs[-1] - offs[0] == 16 * m and (np.diff(offs) == 16).all():
+            return data[offs[0]: offs[-1]].reshape(m, 16)
+    return np.frombuffer("".join(sel.tolist()).encode("ascii"), dtype=np.uint8).reshape(m, 16)  # ASCII rows only
+
+
 def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
     """Shared core for NIK and No. KK. Returns (digits, status, rule, extra) — all positional arrays."""
     n = len(s)
@@ -183,24 +205,51 @@ def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
             value.iloc[idx[dot0]] = fixed.to_numpy()
             digits16[idx[dot0]] = True
 
-    # --- structural checks on the 16-digit values ---
-    d16 = value.where(pd.Series(digits16, index=value.index), "")
-    prov = d16.str.slice(0, 2)
-    bad_prov = digits16 & ~prov.isin(PROVINCES).to_numpy(dtype=bool)
-    kab00 = digits16 & (d16.str.slice(2, 4) == "00").to_numpy(dtype=bool)
-    kec00 = digits16 & (d16.str.slice(4, 6) == "00").to_numpy(dtype=bool)
+    # --- structural checks on the 16-digit values, on a fixed-width (m, 16) byte matrix ---
+    # (values of 16 non-ASCII digits — possible, `\\d` is Unicode — keep the text path of before)
+    ascii16 = digits16.copy()
+    if digits16.any():
+        ascii16[digits16] = value[digits16].str.isascii().to_numpy(dtype=bool)
+    other16 = digits16 & ~ascii16
+    dig = _digit_matrix(value, ascii16)
+    o16 = value[other16] if other16.any() else None
+
+    def two(j: int) -> np.ndarray:
+        """Digits j, j+1 as an int per row; -1 where the value is not 16 digits."""
+        out = np.full(n, -1, dtype=np.int64)
+        out[ascii16] = dig[:, j].astype(np.int64) * 10 + dig[:, j + 1] - 528   # 528 = 11 * ord("0")
+        if o16 is not None:
+            out[other16] = _to_int(o16.str.slice(j, j + 2))
+        return out
+
+    def text_is(j: int, k: int, lit: str) -> np.ndarray:
+        """value[j:k] == lit on the 16-digit rows (as the string comparison it replaces)."""
+        out = np.zeros(n, dtype=bool)
+        ref = np.frombuffer(lit.encode("ascii"), dtype=np.uint8)
+        out[ascii16] = (dig[:, j:k] == ref).all(axis=1)
+        if o16 is not None:
+            out[other16] = (o16.str.slice(j, k) == lit).to_numpy(dtype=bool)
+        return out
+
+    prov = np.full(n, -1, dtype=np.int64)
+    prov[ascii16] = two(0)[ascii16]
+    bad_prov = ascii16 & ~np.isin(prov, _PROVINCE_INTS)
+    if o16 is not None:
+        bad_prov[other16] = ~o16.str.slice(0, 2).isin(PROVINCES).to_numpy(dtype=bool)
+    kab00 = digits16 & text_is(2, 4, "00")
+    kec00 = digits16 & text_is(4, 6, "00")
     extra: dict[str, np.ndarray] = {}
     checks = [(bad_prov, f"{pre}_PROV_TIDAK_DIKENAL"), (kab00, f"{pre}_KABKOTA_00"), (kec00, f"{pre}_KEC_00")]
     if kind == "nik":
-        dd = _to_int(d16.str.slice(6, 8))
-        mm = _to_int(d16.str.slice(8, 10))
-        yy = _to_int(d16.str.slice(10, 12))
+        dd = two(6)
+        mm = two(8)
+        yy = two(10)
         female = dd > 40
         day = np.where(female, dd - 40, dd)
         century = np.where(2000 + yy <= reference_year, 2000, 1900)
         year = century + yy
         date_ok = digits16 & (mm >= 1) & (mm <= 12) & (day >= 1) & (day <= _days_in_month(year, mm))
-        serial0 = digits16 & (d16.str.slice(12, 16) == "0000").to_numpy(dtype=bool)
+        serial0 = digits16 & text_is(12, 16, "0000")
         checks += [(digits16 & ~date_ok, "NIK_TANGGAL_TIDAK_VALID"), (serial0, "NIK_SERIAL_0000")]
         extra.update(female=female, day=day, month=mm, yy=yy, year=year, date_ok=date_ok)
     bad_any = np.zeros(n, dtype=bool)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kemiskinan.errors import InputError
@@ -69,26 +70,71 @@ def normalise(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------- terms
-def build_terms(names: list[str], addresses: list[str], ids: list[str], stopwords: set[str] = frozenset()) -> pd.DataFrame:
-    """The terms table from raw strings; written next to the clean tables (never shared)."""
-    rows = []
+def _unique_text(values) -> "pa.Array":
+    """Distinct non-null values as a pyarrow string array (each value through `str`, like the loop did)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if isinstance(values, pd.Series):
+        s = values.dropna()
+        s = s if s.dtype == "str" else s.map(str)
+        arr = pa.array(s.astype("str"), from_pandas=True, type=pa.large_string())
+    else:
+        arr = pa.array([v if isinstance(v, str) else str(v) for v in values], type=pa.large_string())
+    return pc.unique(arr.drop_null())
+
+
+def _normalise_many(arr) -> "pa.Array":
+    """`normalise` of every value of a string array. ASCII values (nearly all) are done in C: NFKC/NFKD and
+    accent stripping do nothing to ASCII, so lower-casing and keeping [0-9a-z] runs is the whole job; other
+    values go through `normalise` itself, so the result is the same for every input."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    ascii_ = pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+    low = pc.ascii_lower(arr)
+    words = pc.replace_substring_regex(low, "[^0-9a-z]+", " ")
+    out = pc.utf8_trim(words, " ")
+    if not ascii_.all():
+        idx = np.flatnonzero(~ascii_)
+        slow = [normalise(v) for v in arr.take(pa.array(idx)).to_pylist()]
+        out = out.to_numpy(zero_copy_only=False).astype(object)
+        out[idx] = slow
+        out = pa.array(out, type=pa.large_string())
+    return out
+
+
+def build_terms(names, addresses, ids, stopwords: set[str] = frozenset()) -> pd.DataFrame:
+    """The terms table from raw strings; written next to the clean tables (never shared).
+
+    Names and addresses: `normalise`d; empty terms, stopwords and one-word terms shorter than 6 characters
+    are dropped; terms longer than MAX_NGRAM words are cut to their first MAX_NGRAM words. IDs: the digits
+    of the value, kept when there are at least 8. Vectorised over the distinct values (pyarrow).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    parts = []
+    stop = pa.array(sorted(stopwords), type=pa.large_string())
     for kind, values in (("nama", names), ("alamat", addresses)):
-        for v in set(values):
-            n = normalise(str(v))
-            if not n or n in stopwords:
-                continue
-            words = n.split()
-            if len(words) == 1 and len(n) < 6:
-                continue
-            if len(words) > MAX_NGRAM:
-                words = words[:MAX_NGRAM]
-            rows.append((" ".join(words), kind))
-    for v in set(ids):
-        d = re.sub(r"\D", "", str(v))
-        if len(d) >= 8:
-            rows.append((d, "idbdt"))
-    return pd.DataFrame(rows, columns=["istilah", "jenis"]).drop_duplicates().sort_values(["jenis", "istilah"],
-                                                                                          ignore_index=True)
+        n = _normalise_many(_unique_text(values))
+        keep = pc.and_(pc.not_equal(n, ""), pc.invert(pc.is_in(n, value_set=stop)))
+        n = n.filter(keep)
+        nwords = pc.add(pc.count_substring(n, " "), 1).to_numpy(zero_copy_only=False)
+        long_ = (nwords > 1) | (pc.utf8_length(n).to_numpy(zero_copy_only=False) >= 6)
+        n = n.filter(pa.array(long_))
+        if (nwords[long_] > MAX_NGRAM).any():
+            sp = pc.split_pattern(n, " ", max_splits=MAX_NGRAM)     # the rest lands in one last piece
+            n = pc.binary_join(pc.list_slice(sp, 0, MAX_NGRAM), pa.scalar(" ", pa.large_string()))
+        parts.append(pd.DataFrame({"istilah": pd.array(n.to_numpy(zero_copy_only=False), dtype="str"),
+                                   "jenis": kind}))
+    u = _unique_text(ids)
+    ascii_ = pc.string_is_ascii(u).to_numpy(zero_copy_only=False)
+    d = pc.replace_substring_regex(u, "[^0-9]+", "").to_numpy(zero_copy_only=False).astype(object)
+    if not ascii_.all():   # `\D` of Python's re keeps non-ASCII digits too: same answer through re
+        for i in np.flatnonzero(~ascii_):
+            d[i] = re.sub(r"\D", "", u[int(i)].as_py())
+    d = pd.Series(d, dtype="str")
+    parts.append(pd.DataFrame({"istilah": d[d.str.len() >= 8].to_numpy(), "jenis": "idbdt"}))
+    out = pd.concat(parts, ignore_index=True).astype({"istilah": "str", "jenis": "str"})
+    return out.drop_duplicates().sort_values(["jenis", "istilah"], ignore_index=True)
 
 
 def default_stopwords() -> set[str]:
@@ -117,14 +163,19 @@ def write_terms(raw_frames: dict[str, pd.DataFrame], out_dir: Path) -> Path:
     for df in raw_frames.values():
         for col in df.columns:
             c = re.sub(r"[^a-z]", "", str(col).lower())
-            vals = [str(v) for v in df[col].dropna().tolist() if str(v).strip()]
             if c.startswith("nama") and c not in {"namasls"} or c in {"namagadisibukandung", "namakrt", "namapengurus"}:
-                names += vals
+                dest = names
             elif c.startswith("alamat"):
-                addresses += vals
+                dest = addresses
             elif c in {"idbdt", "idartbdt", "iddtks", "idartdtks"}:
-                ids += vals
-    terms = build_terms(names, addresses, ids, default_stopwords())
+                dest = ids
+            else:
+                continue
+            v = df[col].dropna()
+            v = (v if v.dtype == "str" else v.map(str)).astype("str")
+            dest.append(v[v.str.strip() != ""])
+    join = lambda parts: pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")  # noqa: E731
+    terms = build_terms(join(names), join(addresses), join(ids), default_stopwords())
     out = Path(out_dir) / TERMS_FILE
     tmp = out.with_name(f".{out.name}.tmp")
     terms.to_parquet(tmp, index=False)

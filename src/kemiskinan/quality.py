@@ -183,3 +183,13 @@ def write_quality_report(processed_dir: str | Path, out_html: str | Path,
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)
     return out
+
+
+def quality_fragment(processed_dir: str | Path, previous_dir: str | Path | None = None) -> str:
+    """The report's body only, for the appendix of the analyst's briefing (styled by the briefing's CSS)."""
+    import re
+
+    html = render_quality_report(processed_dir, previous_dir, title=Path(processed_dir).name)
+    m = re.search(r"<body[^>]*>(.*)</body>", html, flags=re.S | re.I)
+    body = m.group(1) if m else html
+    return f'<section class="lampiran-kualitas">{body}</section>'

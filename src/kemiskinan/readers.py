@@ -298,9 +298,17 @@ def _read_csv(path: Path) -> list[Table]:
     df = df.astype({c: "str" for c in df.columns})
     df["_baris"] = line_numbers
     # fully empty rows (blank lines, `;;;;`) are not records
+    # (each column is only looked at for the rows still without a non-blank cell: nearly every record is
+    # settled by its first column, so this costs one column instead of all of them)
     nonempty = np.zeros(len(df), dtype=bool)
+    todo = np.arange(len(df))
     for c in names:
-        nonempty |= (df[c].str.strip() != "").to_numpy(dtype=bool)
+        if not len(todo):
+            break
+        col = df[c] if len(todo) == len(df) else df[c].iloc[todo]
+        hit = (col.str.strip() != "").to_numpy(dtype=bool)
+        nonempty[todo[hit]] = True
+        todo = todo[~hit]
     empty = int((~nonempty).sum())
     if empty:
         df = df[nonempty].reset_index(drop=True)
@@ -328,10 +336,15 @@ def _line_numbers(body: bytes, first: int, n: int) -> np.ndarray:
 
 def _bad_row(body: bytes, delim: str, ncol: int) -> int | None:
     """1-based line number (within `body`) of the first row whose field count differs from the header."""
-    reader = csv.reader(io.StringIO(body.decode("utf-8", errors="replace")), delimiter=delim)
-    for row in reader:
+    # Line by line, as pyarrow reads (newlines_in_values=False): an unclosed quote or a bare CR must not
+    # make csv swallow the following lines or raise csv.Error (found by tests/test_hostile_inputs.py).
+    for i, line in enumerate(re.split(r"\r\n|\r|\n", body.decode("utf-8", errors="replace")), 1):
+        try:
+            row = next(csv.reader([line], delimiter=delim), [])
+        except csv.Error:
+            return i
         if row and len(row) != ncol:
-            return reader.line_num
+            return i
     return None
 
 
@@ -399,9 +412,10 @@ def _read_excel(path: Path) -> list[Table]:
         names, raw = _header_names(rows[hidx], file, name, hidx + 1)
         body = rows[hidx + 1:]
         ncol = len(names)
-        cols: dict[str, list] = {n: [] for n in names}
-        numeric: dict[str, list] = {n: [] for n in names}
+        cols: dict[str, list] = {}
+        numeric: dict[str, list] = {}
         baris: list[int] = []
+        keep_rows: list = []
         empty = 0
         for i, r in enumerate(body):
             if not any((c is not None and (not isinstance(c, str) or c.strip())) for c in r):
@@ -410,10 +424,17 @@ def _read_excel(path: Path) -> list[Table]:
             if len(r) > ncol and any(str(c).strip() for c in r[ncol:] if c is not None):
                 raise InputError("sel berisi data di luar kolom header", file=file, sheet=name, row=hidx + 2 + i)
             baris.append(hidx + 2 + i)
-            for j, n in enumerate(names):
-                c = r[j] if j < len(r) else None
-                cols[n].append(_cell_text(c))
-                numeric[n].append(isinstance(c, (int, float)) and not isinstance(c, bool))
+            keep_rows.append(r if len(r) >= ncol else list(r) + [None] * (ncol - len(r)))
+        # column by column: text columns (most) are taken as they are, others cell by cell
+        columns = list(zip(*keep_rows)) if keep_rows else [()] * ncol
+        for j, n in enumerate(names):
+            col = columns[j]
+            if all(type(c) is str for c in col):
+                cols[n] = list(col)
+                numeric[n] = []
+            else:
+                cols[n] = [_cell_text(c) for c in col]
+                numeric[n] = [isinstance(c, (int, float)) and not isinstance(c, bool) for c in col]
         df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
         for n in names:
             s = df[n]

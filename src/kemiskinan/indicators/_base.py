@@ -8,6 +8,7 @@ below still verify it, because a unit with a wrong code would silently break it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,11 @@ def rt_code(kode_kelurahan: pd.Series, rt: pd.Series) -> pd.Series:
 
 def wilayah_universe(levels: Iterable[str] = LEVELS_NO_RT) -> pd.DataFrame:
     """kode_wilayah, tingkat, nama for kota, kecamatan and kelurahan from the reference table."""
+    return _universe(tuple(levels)).copy()
+
+
+@lru_cache(maxsize=16)
+def _universe(levels: tuple[str, ...]) -> pd.DataFrame:
     rows = [(w.kode, w.tingkat, w.nama) for w in wilayah.briefing_wilayah() if w.tingkat in set(levels)]
     return pd.DataFrame(rows, columns=["kode_wilayah", "tingkat", "nama"]).astype(
         {"kode_wilayah": "string", "tingkat": "string", "nama": "string"})

@@ -296,17 +296,26 @@ def kks_tidak_di_bdt(d: Prepared) -> pd.DataFrame:
 def cakupan(d: Prepared, p: Params) -> pd.DataFrame:
     """Coverage and targeting errors per wilayah × programme × target group."""
     nf = kks_tidak_di_bdt(d)
+    names = ["n_target", "n_penerima", "n_target_menerima", "n_bukan_target", "n_penerima_luar_target"]
+    by_prog = {}
+    for prog in B.PROGRAMS:
+        # one pass per programme: the counts of every target group side by side (t<i>__<count>)
+        df, recv, satuan = _program_units(d, prog)
+        u = pd.DataFrame({"kode_kelurahan": df["kode_kelurahan"], "rt": df["rt"]})
+        for i, target in enumerate(p.targets):
+            in_t = df["desil"].isin(target).fillna(False).astype(bool)
+            for n, v in zip(names, (in_t, recv, in_t & recv, ~in_t, ~in_t & recv)):
+                u[f"t{i}__{n}"] = v
+        by_prog[prog] = (B.sum_by_wilayah(u, [c for c in u.columns if "__" in c], rt_universe=d.rt_universe),
+                         satuan)
     parts = []
-    for target in p.targets:
+    for i, target in enumerate(p.targets):
         label = B.desil_label(target)
         for prog in B.PROGRAMS:
-            df, recv, satuan = _program_units(d, prog)
-            in_t = df["desil"].isin(target).fillna(False).astype(bool)
-            u = pd.DataFrame({"kode_kelurahan": df["kode_kelurahan"], "rt": df["rt"],
-                              "n_target": in_t, "n_penerima": recv, "n_target_menerima": in_t & recv,
-                              "n_bukan_target": ~in_t, "n_penerima_luar_target": ~in_t & recv})
-            t = B.sum_by_wilayah(u, ["n_target", "n_penerima", "n_target_menerima", "n_bukan_target",
-                                     "n_penerima_luar_target"], rt_universe=d.rt_universe)
+            wide, satuan = by_prog[prog]
+            t = wide[["kode_wilayah", "tingkat"]].copy()
+            for n in names:
+                t[n] = wide[f"t{i}__{n}"]
             t["program"], t["satuan"], t["target"] = prog, satuan, label
             if prog == "KKS":
                 t = t.merge(nf, on=["kode_wilayah", "tingkat"], how="left")
