@@ -1,18 +1,26 @@
-"""Benchmark the cleaning step (not a test): generated data at 100 k and 1 M households.
+"""Benchmark the cleaning step (not a test): generated data at 100 k and 1 M households, Bontang or province.
 
     .venv/bin/python bench/clean.py [--sizes 100000 1000000] [--repeat 3] [--pii-terms]
+    .venv/bin/python bench/clean.py --kabkota kaltim --sizes 1000000 --indicators --repeat 1
 
-Data come from `kemiskinan.sample.generate(households=N)` and are cached in bench/results/data-N/
-(ignored by git). Each run cleans in a fresh subprocess so peak memory (ru_maxrss of the child) is the
-cleaner's own. Medians go to stdout and bench/results/clean.json; copy them into bench/README.md
-(section "clean"). Target: 1 M households (≈ 4 M members) in ≤ 60 s with ≤ 6 GB peak memory.
+Data come from `kemiskinan.sample.generate(households=N, kabkota=...)` and are cached in
+bench/results/data-N/ (Bontang) or bench/results/data-kaltim-N/ (ignored by git). Each run cleans in a
+fresh subprocess so peak memory (the child's own ru_maxrss, RUSAGE_SELF) is the cleaner's own;
+`--indicators` also runs `kemiskinan.indicators` in the same child (per kab/kota for kaltim) and reports
+both times. Medians go to stdout and bench/results/clean.json; copy them into bench/README.md.
+
+Province data (`--kabkota kaltim`): the generator's non-Bontang kelurahan are synthetic, so no reference
+table exists for them in data/reference/. `kaltim_wilayah()` derives one from the generator's own region
+table (`kemiskinan.sample._regions("kaltim")`) plus data/reference/wilayah_bontang.csv, writes it to
+bench/results/wilayah-kaltim.csv, and the child passes it to `clean(wilayah=)` and
+`indicators.compute_by_kabkota` (see bench/README.md, "province scale").
+Target: 1 M households (≈ 4 M members) in ≤ 60 s with ≤ 6 GB peak memory.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -25,36 +33,75 @@ RESULTS = ROOT / "bench" / "results"
 
 CHILD = """
 import sys, time, json
+t0 = time.perf_counter()
 from kemiskinan.clean import clean
+raw, out, pii, ind, wil = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1", sys.argv[5]
 t = time.perf_counter()
-r = clean(sys.argv[1], sys.argv[2], verbose=False, pii_terms=sys.argv[3] == "1", check_provenance=False)
-print(json.dumps({"seconds": time.perf_counter() - t, "rows": r.meta["jumlah"],
-                  "balanced": bool(r.rekonsiliasi["seimbang"].all())}))
+r = clean(raw, out, verbose=False, pii_terms=pii, check_provenance=False, wilayah=wil or None)
+res = {"seconds": time.perf_counter() - t, "rows": r.meta["jumlah"],
+       "balanced": bool(r.rekonsiliasi["seimbang"].all()),
+       "keluarga_desil_1_4": r.meta["keluarga_desil_1_4"], "keluarga_desil_1_4_kks": r.meta["keluarga_desil_1_4_kks"]}
+if ind:
+    import pandas as pd
+    import kemiskinan.indicators as I
+    t = time.perf_counter()
+    if wil:
+        tabs = I.compute_by_kabkota(r.tables, {}, pd.read_csv(wil, dtype=str, keep_default_na=False))
+        res["kabkota"] = len(tabs)
+    else:
+        I.compute_all(r.tables, {})
+    res["indicators_seconds"] = time.perf_counter() - t
+res["total_seconds"] = time.perf_counter() - t0
+import resource
+res["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # this child's own peak RSS
+print(json.dumps(res))
 """
 
 
-def ensure_data(n: int) -> Path:
-    d = RESULTS / f"data-{n}"
+def kaltim_wilayah():
+    """Reference table (format of data/reference/wilayah_bontang.csv) for the generator's province data."""
+    import pandas as pd
+
+    from kemiskinan import sample, wilayah
+    reg = sample._regions("kaltim")
+    reg = reg[(reg["kind"] == 0) & ~reg["kode"].str.startswith("64.74.")]
+    rows = [dict(kode_kemendagri="64", kode_bps="64", nama="Kalimantan Timur", tingkat="provinsi", induk="",
+                 varian_nama="")]
+    for kab, g in reg.groupby("kdkab", sort=True):
+        rows.append(dict(kode_kemendagri=f"64.{kab}", kode_bps=f"64{kab}", nama=g["nmkab"].iloc[0].title(),
+                         tingkat="kota", induk="64", varian_nama=g["nmkab"].iloc[0]))
+        for kec, h in g.groupby("kdkec", sort=True):
+            kk = h["kode"].iloc[0][:8]
+            rows.append(dict(kode_kemendagri=kk, kode_bps=f"64{kab}{kec}", nama=h["nmkec"].iloc[0],
+                             tingkat="kecamatan", induk=f"64.{kab}", varian_nama=""))
+            for r in h.itertuples():
+                rows.append(dict(kode_kemendagri=r.kode, kode_bps=f"64{kab}{r.kdkec}{r.kddesa}", nama=r.nmkel,
+                                 tingkat="kelurahan", induk=kk, varian_nama=""))
+    bon = wilayah.table()[["kode_kemendagri", "kode_bps", "nama", "tingkat", "induk", "varian_nama"]]
+    return pd.concat([pd.DataFrame(rows), bon], ignore_index=True)
+
+
+def ensure_data(n: int, kabkota: str) -> Path:
+    d = RESULTS / (f"data-{n}" if kabkota == "bontang" else f"data-{kabkota}-{n}")
     if not (d / "README.md").exists():
         from kemiskinan.sample import generate
         t = time.perf_counter()
-        generate(d, seed=2018, households=n)
-        print(f"  data {n:,} rumah tangga dibuat dalam {time.perf_counter() - t:.0f} s", flush=True)
+        generate(d, seed=2018, households=n, kabkota=kabkota)
+        print(f"  data {n:,} rumah tangga ({kabkota}) dibuat dalam {time.perf_counter() - t:.0f} s", flush=True)
     return d
 
 
-def run_once(raw: Path, pii: bool) -> dict:
+def run_once(raw: Path, pii: bool, indicators: bool, wil: str) -> dict:
     out = RESULTS / f"out-{raw.name}"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(out), "1" if pii else "0"],
+    p = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(out), "1" if pii else "0",
+                        "1" if indicators else "0", wil],
                        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     wall = time.perf_counter() - t
     if p.returncode != 0:
         raise SystemExit(f"clean gagal:\n{p.stderr[-3000:]}")
     res = json.loads(p.stdout.strip().splitlines()[-1])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    res.update(wall=wall, peak_mb=max(peak, before) / 1024)
+    res.update(wall=wall, load_avg=os.getloadavg()[0])
     shutil.rmtree(out, ignore_errors=True)
     return res
 
@@ -63,21 +110,33 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--pii-terms", action="store_true", help="also write pii_istilah.parquet (slow at scale)")
+    ap.add_argument("--kabkota", choices=["bontang", "kaltim"], default="bontang")
+    ap.add_argument("--indicators", action="store_true", help="also compute the indicators in the same child")
+    ap.add_argument("--pii-terms", action="store_true", help="also write pii_istilah.parquet")
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    summary = {}
+    wil = ""
+    if args.kabkota == "kaltim":
+        wil = str(RESULTS / "wilayah-kaltim.csv")
+        kaltim_wilayah().to_csv(wil, index=False)
+    summary_path = RESULTS / "clean.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     for n in args.sizes:
-        raw = ensure_data(n)
-        runs = [run_once(raw, args.pii_terms) for _ in range(args.repeat)]
+        raw = ensure_data(n, args.kabkota)
+        runs = [run_once(raw, args.pii_terms, args.indicators, wil) for _ in range(args.repeat)]
         med = statistics.median(r["seconds"] for r in runs)
-        peak = max(r["peak_mb"] for r in runs)   # ru_maxrss of children is a running maximum
-        summary[n] = {"median_s": round(med, 1), "runs_s": [round(r["seconds"], 1) for r in runs],
-                      "peak_mb": round(peak), "rows": runs[0]["rows"], "balanced": all(r["balanced"] for r in runs),
-                      "cpus": os.cpu_count(), "load_avg": os.getloadavg()[0]}
-        print(f"{n:>9,} rumah tangga: median {med:.1f} s, puncak memori ≈ {peak:,.0f} MB, "
-              f"anggota {runs[0]['rows']['anggota']:,}", flush=True)
-    (RESULTS / "clean.json").write_text(json.dumps(summary, indent=2))
+        peak = max(r["peak_mb"] or 0 for r in runs)
+        key = f"{args.kabkota}-{n}" + ("-indikator" if args.indicators else "") + ("-pii" if args.pii_terms else "")
+        summary[key] = {"median_s": round(med, 1), "runs_s": [round(r["seconds"], 1) for r in runs],
+                        "indicators_s": [round(r["indicators_seconds"], 1) for r in runs if "indicators_seconds" in r],
+                        "total_s": [round(r["total_seconds"], 1) for r in runs],
+                        "peak_mb": round(peak), "rows": runs[0]["rows"], "balanced": all(r["balanced"] for r in runs),
+                        "cpus": os.cpu_count(), "load_avg": [round(r["load_avg"], 1) for r in runs]}
+        extra = (f", indikator median {statistics.median(r['indicators_seconds'] for r in runs):.1f} s"
+                 if args.indicators else "")
+        print(f"{n:>9,} rumah tangga ({args.kabkota}): clean median {med:.1f} s{extra}, puncak memori ≈ {peak:,.0f} MB, "
+              f"anggota {runs[0]['rows']['anggota']:,}, beban {runs[0]['load_avg']:.1f}", flush=True)
+    summary_path.write_text(json.dumps(summary, indent=2))
     return 0
 
 

@@ -156,6 +156,9 @@ ART_CODE_COLS = ["hub_krt", "hubkel", "sta_kawin", "ada_akta_nikah", "ada_dikk",
                  "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja", "lapangan_usaha", "status_pekerjaan"]
 ART_INT_COLS = {"umur": "Int16", "jumlah_jamkerja": "Int16"}
 STATUS_RANK = {"tersalur": 3, "belum_tersalur": 2, "dikembalikan": 1}
+#: Raw columns the PII term list (`pii.write_terms`) is built from.
+PII_COLUMNS = {"nama", "nama_krt", "namagadis_ibukandung", "nama_pengurus", "nama_kepala_rumah_tangga", "alamat",
+               "idbdt", "idartbdt"}
 
 
 def _log(msg: str) -> None:
@@ -212,6 +215,16 @@ class Batch:
         if name in self.df.columns:
             return self.df[name]
         return pd.Series("", index=self.df.index, dtype="str")
+
+    def slim(self, keep: set[str]) -> None:
+        """Drop the raw columns no later step reads (memory: at 4 M members the raw text is most of it).
+
+        Kept: row bookkeeping (`_t`, `_baris`), `keep`, and what the PII term list is built from."""
+        cols = [c for c in self.df.columns if c.startswith("_") or c in keep or c in PII_COLUMNS]
+        if len(cols) < len(self.df.columns):
+            self.df = self.df[cols]
+            for t in self.tables:   # the per-file frames hold the same raw arrays: slim them too
+                t.df = t.df[[c for c in t.df.columns if c in cols]]
 
     def has(self, name: str) -> bool:
         return name in self.df.columns
@@ -339,6 +352,108 @@ def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None
 _FUZZY_CHOICES: dict[str, tuple[str, str]] | None = None
 
 
+class Reference:
+    """A wilayah reference other than Kota Bontang (e.g. all of Kalimantan Timur), for `clean(wilayah=)`.
+
+    Same columns as data/reference/wilayah_bontang.csv (kode_kemendagri, kode_bps, nama, tingkat, induk,
+    varian_nama); tingkat `kota` rows are the kab/kota (BPS 4 digits `PPKK`, Kemendagri `PP.KK`). Names are
+    looked up within the row's kab/kota when it is known (the same kelurahan name can exist in two
+    kab/kota) and only when they are unambiguous; codes are BPS (`KDKEC` 3 + `KDDESA` 3 digits) or
+    Kemendagri (2 + 4), as for Bontang.
+    """
+
+    def __init__(self, table: pd.DataFrame):
+        t = table.fillna("").astype(str)
+        self.items = [wil.Wilayah(r.kode_kemendagri, r.kode_bps, r.nama, r.tingkat, r.induk,
+                                  tuple(v.strip() for v in str(r.varian_nama).split("|") if v.strip()))
+                      for r in t.itertuples(index=False)]
+        self.by_kode = {w.kode: w for w in self.items}
+        self.by_bps = {w.kode_bps: w for w in self.items if w.kode_bps}
+        self.kab_bps = {w.kode_bps for w in self.items if w.tingkat == "kota"}
+        self.provs = {int(c[:2]) for c in self.kab_bps}
+        self.names: dict[tuple[str, str, str], set[str]] = {}
+        for w in self.items:
+            if w.tingkat not in ("kelurahan", "kecamatan"):
+                continue
+            kab = w.kode[:5]
+            for n in (w.nama, *w.varian):
+                for scope in (kab, ""):
+                    self.names.setdefault((w.tingkat, scope, wil.normalise_name(n)), set()).add(w.kode)
+        self.fuzzy: dict[str, list[tuple[str, str]]] = {}
+        for (tingkat, scope, norm), kodes in self.names.items():
+            if tingkat == "kelurahan":
+                for k in kodes:
+                    self.fuzzy.setdefault(scope, []).append((norm, k))
+
+    def kelurahan(self) -> list:
+        return [w for w in self.items if w.tingkat == "kelurahan"]
+
+    def kab_scope(self, prov: str, kab: str) -> tuple[str | None, bool]:
+        """(Kemendagri kab/kota code or None, outside the reference)."""
+        p, k = _int_or_none(prov), _int_or_none(kab)
+        if not prov and not kab:
+            return None, False
+        if (prov and p not in self.provs) or (kab and k is None):
+            return None, True
+        if not kab:
+            return None, False
+        code = str(k) if k >= 100 else (f"{p:02d}{k:02d}" if p is not None else None)
+        if code is None or code not in self.kab_bps:
+            return None, True
+        return self.by_bps[code].kode, False
+
+    def by_name(self, name: str, tingkat: str, scope: str | None) -> str | None:
+        kodes = self.names.get((tingkat, scope or "", wil.normalise_name(str(name))))
+        return next(iter(kodes)) if kodes and len(kodes) == 1 else None
+
+    def resolve_name(self, name: object, scope: str | None) -> tuple[str | None, str]:
+        if name is None or not str(name).strip():
+            return None, "kosong"
+        k = self.by_name(str(name), "kelurahan", scope)
+        if k is not None:
+            return k, "persis"
+        if self.names.get(("kelurahan", scope or "", wil.normalise_name(str(name)))):
+            return None, "tidak_dikenal"     # the name exists more than once here: ambiguous, never a guess
+        from rapidfuzz import fuzz
+        norm = wil.normalise_name(str(name))
+        if not norm:
+            return None, "tidak_dikenal"
+        best: dict[str, float] = {}
+        for cand, kode in self.fuzzy.get(scope or "", []):
+            sc = fuzz.ratio(norm, cand)
+            if sc > best.get(kode, -1):
+                best[kode] = sc
+        if not best:
+            return None, "tidak_dikenal"
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        top_kode, top = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= FUZZY_THRESHOLD and top - second >= FUZZY_MARGIN:
+            return top_kode, "mirip"
+        return None, "tidak_dikenal"
+
+    def code(self, kdkec: str, kddesa: str, kode_wilayah: str, scope: str | None) -> tuple[str | None, bool]:
+        kw = str(kode_wilayah or "").strip()
+        if kw:
+            digits = "".join(ch for ch in kw if ch.isdigit())
+            if len(digits) == 10 and digits[:4] in self.kab_bps:
+                w = self.by_kode.get(f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}") or self.by_bps.get(digits)
+                return (w.kode if w is not None and w.tingkat == "kelurahan" else None), True
+            return None, True
+        k, d = _int_or_none(kdkec), _int_or_none(kddesa)
+        if k is None and d is None:
+            return None, False
+        if k is None or d is None or scope is None:
+            return None, True
+        kab_bps = self.by_kode[scope].kode_bps
+        w = self.by_bps.get(f"{kab_bps}{k:03d}{d:03d}") if d < 1000 else self.by_kode.get(f"{scope}.{k:02d}.{d}")
+        return (w.kode if w is not None and w.tingkat == "kelurahan" else None), True
+
+
+#: The reference `clean` resolves against: None = Kota Bontang (kemiskinan.wilayah); set by `clean(wilayah=)`.
+_REF: Reference | None = None
+
+
 def _fuzzy_choices() -> dict[str, tuple[str, str]]:
     global _FUZZY_CHOICES
     if _FUZZY_CHOICES is None:
@@ -449,6 +564,10 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     names = list(key_df.columns)
     for i, tup in enumerate(uniq):
         r = dict(zip(names, tup))
+        if _REF is not None:
+            _resolve_one_ref(_REF, r, i, bool(prov_cols), bool(code_cols or kode_wilayah_col), kec_name_col,
+                             kode_u, outside_u, flags_u)
+            continue
         if prov_cols:
             p, k = _int_or_none(r["prov"]), _int_or_none(r["kab"])
             if (r["prov"] and p != 64) or (r["kab"] and k not in (74, 6474)):
@@ -483,6 +602,35 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
             nilai = parts["nama"] if rid != "WILAYAH_KEC_BEDA" else parts.get("nmkec")
             F.add(b, m, rid, col, nilai)
     return kode, outside, unresolved
+
+
+def _resolve_one_ref(ref: Reference, r: dict, i: int, has_prov: bool, has_code: bool, kec_name_col,
+                     kode_u, outside_u, flags_u) -> None:
+    """`_resolve_wilayah` for one distinct key against a `Reference` (same rules, names scoped by kab/kota)."""
+    scope = None
+    if has_prov:
+        scope, outside = ref.kab_scope(r["prov"], r["kab"])
+        if outside:
+            outside_u[i] = True
+            return
+    code, code_given = (None, False)
+    if has_code:
+        code, code_given = ref.code(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""), scope)
+    by_name, how = ref.resolve_name(r["nama"], scope)
+    if code:
+        kode_u[i] = code
+        if by_name and by_name != code:
+            flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
+    elif by_name:
+        kode_u[i] = by_name
+        if how == "mirip":
+            flags_u["WILAYAH_FUZZY"][i] = True
+        if code_given:
+            flags_u["WILAYAH_KODE_TIDAK_DIKENAL"][i] = True
+    if kode_u[i] and kec_name_col and r.get("nmkec"):
+        wk = ref.by_name(r["nmkec"], "kecamatan", scope or kode_u[i][:5])
+        if wk is not None and wk != ref.by_kode[kode_u[i]].induk:
+            flags_u["WILAYAH_KEC_BEDA"][i] = True
 
 
 def _rt_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -633,6 +781,7 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     keep = b.kept()
     sub = _SubBatch(b, keep)
     d = sub.df
+    b.slim({"idbdt"})   # the kept rows live on in `d`: free the full raw copy now (memory at scale)
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idbdt": idbdt[keep].astype("str")}, index=d.index)
     out["kode_kelurahan"] = kode[keep].astype("str")
@@ -722,6 +871,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     keep = b.kept()
     sub = _SubBatch(b, keep)
     d = sub.df
+    b.slim(set())   # the kept rows live on in `d`: free the full raw copy now (memory at scale)
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
     pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)
@@ -942,7 +1092,7 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
 
 def mpm_laporan(mpm: pd.DataFrame) -> pd.DataFrame:
     """One row per kelurahan of Bontang: did it report (≥ 1 registration kept), how many, latest date."""
-    kel = [w.kode for w in wil.kelurahan()]
+    kel = [w.kode for w in (wil.kelurahan() if _REF is None else _REF.kelurahan())]
     last = pd.concat([mpm["tanggal_daftar"], mpm["tanggal_verifikasi"]], axis=1).max(axis=1)
     g = pd.DataFrame({"k": mpm["kode_kelurahan"], "t": last}).groupby("k")
     n = g.size()
@@ -1082,6 +1232,21 @@ def _atomic_write(out_dir: Path, write) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class _Laps:
+    """Stage timer for KEMISKINAN_WAKTU=1 (seconds and peak RSS so far, on stderr)."""
+
+    def __init__(self, on: bool):
+        self.on, self.t = on, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.on:
+            import resource
+            now = time.perf_counter()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            _log(f"  [waktu] {stage}: {now - self.t:.2f} s (puncak RSS {peak:,.0f} MB)")
+            self.t = now
+
+
 @dataclass
 class CleanResult:
     out_dir: Path
@@ -1100,11 +1265,31 @@ class CleanResult:
 
 def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_changes: bool = False,
           check_provenance: bool = True, validate: bool = True, pii_terms: bool = True,
-          verbose: bool = True) -> CleanResult:
+          verbose: bool = True, wilayah: pd.DataFrame | str | os.PathLike | None = None) -> CleanResult:
     """Clean every input of `raw_dir` into the tables of contracts §2 in `out_dir` (replaced atomically).
+
+    `wilayah`: the reference to resolve kelurahan against, in the format of data/reference/wilayah_bontang.csv
+    (a DataFrame or a CSV path); default Kota Bontang. With another reference (e.g. the province), rows
+    outside it are rejected as RT_LUAR_BONTANG / …_WILAYAH_TIDAK_DIKENAL exactly as outside Bontang are.
 
     Raises `InputError` (unreadable file, missing column, provenance mismatch) or `ReconciliationError`.
     """
+    global _REF
+    if wilayah is None:
+        return _clean(raw_dir, out_dir, accept_changes=accept_changes, check_provenance=check_provenance,
+                      validate=validate, pii_terms=pii_terms, verbose=verbose)
+    table = wilayah if isinstance(wilayah, pd.DataFrame) else pd.read_csv(wilayah, dtype=str, keep_default_na=False)
+    prev, _REF = _REF, Reference(table)
+    try:
+        res = _clean(raw_dir, out_dir, accept_changes=accept_changes, check_provenance=check_provenance,
+                     validate=validate, pii_terms=pii_terms, verbose=verbose)
+    finally:
+        _REF = prev
+    return res
+
+
+def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, validate: bool, pii_terms: bool,
+           verbose: bool) -> CleanResult:
     t0 = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     say = _log if verbose else (lambda m: None)
@@ -1115,13 +1300,19 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
     if check_provenance:
         from kemiskinan import provenance
         hashes = provenance.verify(raw_dir, accept_changes=accept_changes, log=say)
+    # KEMISKINAN_WAKTU=1: time of each stage on stderr (benchmarks; bench/README.md "clean")
+    waktu = _Laps(os.environ.get("KEMISKINAN_WAKTU") == "1")
     by_kind, _, synthetic = read_inputs(raw_dir)
     say(f"  dibaca: " + ", ".join(f"{k} {sum(t.rows for t in v):,}" for k, v in by_kind.items() if v))
+    waktu("baca")
     F = Findings()
     batches: dict[str, Batch] = {k: Batch(k, v) for k, v in by_kind.items() if v}
     rt = clean_rt(batches["rt"], F)
+    waktu("rumah_tangga")
     art = clean_art(batches["art"], F, rt, batches["rt"])
+    waktu("anggota")
     kel = build_keluarga(art, rt, batches["art"], F)
+    waktu("keluarga")
     if "kks" in batches:
         kks, kel = clean_kks(batches["kks"], F, kel, art)
     else:
@@ -1133,6 +1324,7 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
     else:
         mpm = None
         lap = None
+    waktu("kks+mpm")
     pen = clean_penduduk(batches["penduduk"], F) if "penduduk" in batches else None
     from kemiskinan import schemas
     tables = {"rumah_tangga": rt, "anggota": art, "keluarga": kel, "kks": kks}
@@ -1149,9 +1341,11 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
                                       f"seharusnya {exp_keep}", file=b.tables[0].file)
     check_reconciliation(rek)
     tables["temuan"], tables["rekonsiliasi"] = temuan, rek
+    waktu("temuan+rekonsiliasi")
     tables = schemas.coerce(tables)
     if validate:
-        schemas.validate(tables)
+        schemas.validate(tables, kelurahan=None if _REF is None else [w.kode for w in _REF.kelurahan()])
+    waktu("skema")
     if not hashes:
         from kemiskinan import provenance
         hashes = {p.name: provenance.sha256(p) for p in data_files(raw_dir)}
@@ -1179,9 +1373,7 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
             for kind in ("rt", "art", "kks", "mpm"):
                 if kind in batches:
                     b = batches[kind]
-                    cols = [c for c in b.df.columns if c in {"nama", "nama_krt", "namagadis_ibukandung",
-                                                             "nama_pengurus", "nama_kepala_rumah_tangga",
-                                                             "alamat", "idbdt", "idartbdt"}]
+                    cols = [c for c in b.df.columns if c in PII_COLUMNS]
                     # unique values only: the guard needs the set of terms, not every row
                     uniq = {c: b.df[c].unique() for c in cols}
                     n = max((len(u) for u in uniq.values()), default=0)
@@ -1190,6 +1382,7 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
             pii.write_terms(frames, tmp)
 
     _atomic_write(out_dir, write)
+    waktu("tulis")
     secs = time.perf_counter() - t0
     say(f"  selesai dalam {secs:.1f} s: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()))
     return CleanResult(out_dir, tables, meta, secs)

@@ -90,7 +90,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1 << 20):,.0f} MB"
+    return f"{n / (1 << 20):,.0f} MB" if n >= 1 << 20 else f"{n / 1024:,.0f} KB"
 
 
 def check_file(path: str | Path) -> None:
@@ -124,8 +124,6 @@ def check_csv(path: Path) -> None:
     # column count: the widest of the first lines under any candidate delimiter
     head = data[: 4 * MAX_LINE_BYTES].split(b"\n", CSV_HEAD_LINES)[:CSV_HEAD_LINES]
     for i, line in enumerate(head):
-        if len(line) > MAX_LINE_BYTES:
-            break  # reported below with the line-length check
         for d in CSV_DELIMITERS:
             n = line.count(d) + 1
             if n > MAX_COLUMNS:

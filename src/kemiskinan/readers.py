@@ -240,7 +240,7 @@ def _sniff(sample_text: str, file: str) -> tuple[str, int, list[str]]:
 def _read_csv(path: Path) -> list[Table]:
     file = path.name
     data = path.read_bytes()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    if re.search(rb"[^ \t\r\n\x00\xef\xbb\xbf]", data) is None:   # = data.strip(those) is empty, no copy
         raise InputError("file kosong (0 baris data)", file=file)
     if b"\x00" in data[:65536]:
         raise InputError("file bukan teks CSV (berisi byte biner); mungkin rusak atau bukan CSV",
@@ -269,10 +269,11 @@ def _read_csv(path: Path) -> list[Table]:
     for _ in range(hidx + 1):
         nl = data.find(b"\n", pos)
         pos = len(data) if nl < 0 else nl + 1
-    body = data[pos:]
+    # the data lines as a zero-copy view (no second copy of a file that may be hundreds of MB)
+    body = memoryview(data)[pos:]
     ncol = len(names)
     table: pa.Table
-    if not body.strip():
+    if re.search(rb"[^ \t\r\n\x0b\x0c]", data[pos:pos + 65536]) is None and not data[pos:].strip():
         table = pa.table({n: pa.array([], pa.string()) for n in names})
         line_numbers = np.array([], dtype=np.int64)
     else:
@@ -283,18 +284,19 @@ def _read_csv(path: Path) -> list[Table]:
                 parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=False,
                                                  ignore_empty_lines=True),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                    column_types={n: pa.large_string() for n in names}, strings_can_be_null=False,
                     quoted_strings_can_be_null=False, null_values=[]))
         except (pa.ArrowInvalid, pa.ArrowException) as e:
             msg = str(e)
             m = re.search(r"Expected (\d+) columns, got (\d+)", msg)
-            row = _bad_row(body, delim, ncol)
+            row = _bad_row(bytes(body), delim, ncol)
             detail = (f"jumlah kolom tidak cocok dengan header (header {m[1]} kolom, baris ini {m[2]})"
                       if m else f"CSV tidak bisa dibaca: {msg.splitlines()[0][:200]}")
             raise InputError(detail, file=file, row=(row + hidx + 1) if row is not None else None,
                              hint="file terpotong, pemisah kolom salah, atau tanda kutip tidak ditutup?") from None
         line_numbers = _line_numbers(body, hidx + 2, table.num_rows)
-    df = table.to_pandas()
+    df = table.to_pandas()    # large_string columns: pandas' str dtype wraps them without a copy
+    del table
     df = df.astype({c: "str" for c in df.columns})
     df["_baris"] = line_numbers
     # fully empty rows (blank lines, `;;;;`) are not records
@@ -316,9 +318,12 @@ def _read_csv(path: Path) -> list[Table]:
     return [Table(df, file, path, None, hidx + 1, raw, {}, empty, encoding, delim, marker)]
 
 
-def _line_numbers(body: bytes, first: int, n: int) -> np.ndarray:
-    """Source line numbers of the non-empty lines of `body` (pyarrow skips empty lines)."""
-    if b"\n\n" not in body and b"\n\r\n" not in body and not body.startswith((b"\n", b"\r\n")):
+def _line_numbers(body, first: int, n: int) -> np.ndarray:
+    """Source line numbers of the non-empty lines of `body` (bytes or a memoryview; pyarrow skips empty lines)."""
+    mv = memoryview(body)
+    raw = mv.obj if isinstance(mv.obj, bytes) else bytes(mv)
+    start = len(raw) - mv.nbytes
+    if raw.find(b"\n\n", start) < 0 and raw.find(b"\n\r\n", start) < 0 and not raw.startswith((b"\n", b"\r\n"), start):
         return np.arange(first, first + n, dtype=np.int64)
     buf = np.frombuffer(body, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)

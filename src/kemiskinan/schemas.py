@@ -255,7 +255,7 @@ UNIQUE = {"rumah_tangga": ["idbdt"], "anggota": ["idartbdt"], "keluarga": ["idbd
           "mpm_laporan": ["kode_kelurahan"]}
 
 
-def _check_table(name: str, df: pd.DataFrame) -> list[str]:
+def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None) -> list[str]:
     """The checks of `schema(name)` (the pandera schema), vectorised over whole columns: column present,
     dtype, nullability, allowed values, regex, key uniqueness. Returns the failures (empty = valid)."""
     import numpy as np
@@ -279,6 +279,13 @@ def _check_table(name: str, df: pd.DataFrame) -> list[str]:
             if bad.any():
                 errs.append(f"{name}.{col}: {int(bad.sum())} nilai di luar {allowed[:10]}: "
                             f"{sorted(map(str, pd.unique(s[bad])))[:5]}")
+        if kelurahan is not None and regex in (KODE_KEL, KODE_KEC):
+            # another wilayah reference (clean(wilayah=)): its codes replace the Bontang patterns
+            known = set(kelurahan) if regex == KODE_KEL else {k.rsplit(".", 1)[0] for k in kelurahan}
+            bad = ~s.isin(known).to_numpy(dtype=bool) & ~na
+            if bad.any():
+                errs.append(f"{name}.{col}: {int(bad.sum())} kode di luar tabel wilayah")
+            continue
         if regex is not None and (~na).any():
             vals = s[~na]
             arr = pa.array(vals.astype("str"), from_pandas=True) if not isinstance(s.dtype, pd.CategoricalDtype) \
@@ -293,17 +300,19 @@ def _check_table(name: str, df: pd.DataFrame) -> list[str]:
     return errs
 
 
-def validate(tables: dict[str, pd.DataFrame], sample: int | None = None) -> None:
+def validate(tables: dict[str, pd.DataFrame], sample: int | None = None, *,
+             kelurahan: list[str] | None = None) -> None:
     """Validate every table against SPECS — on every row (vectorised, so it costs little even at 4 M rows).
 
     Same checks as the pandera schemas of `schema(name)` (which stay available for notebooks); this runs
     them without pandera's per-check overhead and import time. Raises `SchemaViolation` listing failures.
-    `sample` is accepted for compatibility and ignored: all rows are checked.
+    `sample` is accepted for compatibility and ignored: all rows are checked. `kelurahan`: the kelurahan
+    codes of a non-Bontang wilayah reference (kode_kelurahan/kode_kecamatan are then checked against them).
     """
     errs: list[str] = []
     for name, df in tables.items():
         if name in SPECS:
-            errs += _check_table(name, df)
+            errs += _check_table(name, df, kelurahan)
     if errs:
         raise SchemaViolation("tabel bersih tidak sesuai skema:\n  " + "\n  ".join(errs))
 

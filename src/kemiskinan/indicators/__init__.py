@@ -22,17 +22,27 @@ from kemiskinan.indicators._meta import all_meta, meta, render_indicator_docs, w
 from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, parse_params, quadrant,
                                           read_clean)
 
-__all__ = ["compute_all", "write_all", "load_all", "fgt", "fgt_all", "check_fgt", "check_p0_monotone",
+__all__ = ["compute_all", "compute_by_kabkota", "write_all", "load_all", "fgt", "fgt_all", "check_fgt", "check_p0_monotone",
            "suppress", "quadrant", "meta", "all_meta", "write_indicator_docs", "render_indicator_docs",
            "DEFAULT_PARAMS", "PROGRAMS", "TABLES", "manfaat_table", "parse_params", "read_clean"]
 
 
-def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None = None) -> dict[str, pd.DataFrame]:
+def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None = None, *,
+                wilayah: tuple | None = None) -> dict[str, pd.DataFrame]:
     """All indicator tables from the clean tables (a dict, or the processed folder holding them).
 
     Order matters: every table is computed and checked on true numbers first (CheckError with the
     offending rows on failure), then small-cell suppression is applied to what gets published.
+    `wilayah`: the kab/kota to compute for other than Kota Bontang — a tuple of `kemiskinan.wilayah.Wilayah`
+    (the kota row, its kecamatan and kelurahan); see `compute_by_kabkota` for a whole province.
     """
+    if wilayah is not None:
+        from kemiskinan.indicators import _base
+        prev, _base._REF = _base._REF, tuple(wilayah)
+        try:
+            return compute_all(clean, params)
+        finally:
+            _base._REF = prev
     p = parse_params(params)
     if not isinstance(clean, dict):
         clean = read_clean(clean)
@@ -80,6 +90,43 @@ def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None
         "biaya": bia,
         "bps_makro": bps,
     }
+
+
+def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None,
+                       wilayah: pd.DataFrame) -> dict[str, dict[str, pd.DataFrame]]:
+    """Province scale: `compute_all` for every kab/kota of a wilayah reference table (the format of
+    data/reference/wilayah_bontang.csv, as given to `clean(wilayah=)`), each on its own rows of the clean
+    tables. Returns {kode kab/kota: tables}. The tables keep contracts §3 (kota, kecamatan, kelurahan, RT)
+    because the briefing unit is the kab/kota; a province summary is the sum of the kota rows."""
+    from kemiskinan.wilayah import Wilayah
+    if not isinstance(clean, dict):
+        clean = read_clean(clean)
+    t = wilayah.fillna("").astype(str)
+    ws = [Wilayah(r.kode_kemendagri, r.kode_bps, r.nama, r.tingkat, r.induk,
+                  tuple(v for v in str(r.varian_nama).split("|") if v)) for r in t.itertuples(index=False)]
+    rt_kota = clean["rumah_tangga"]["kode_kelurahan"].astype("str").str.slice(0, 5)
+    out = {}
+    for kota in [w for w in ws if w.tingkat == "kota"]:
+        ref = tuple(w for w in ws if w.kode == kota.kode or w.kode.startswith(kota.kode + "."))
+        ids = clean["rumah_tangga"].loc[(rt_kota == kota.kode).to_numpy(), "idbdt"]
+
+        def by_kel(df: pd.DataFrame) -> pd.DataFrame:
+            return df[(df["kode_kelurahan"].astype("str").str.slice(0, 5) == kota.kode).fillna(False).to_numpy(bool)]
+
+        sub = {
+            "rumah_tangga": clean["rumah_tangga"][(rt_kota == kota.kode).to_numpy()],
+            "anggota": clean["anggota"][clean["anggota"]["idbdt"].isin(ids).to_numpy()],
+            "keluarga": by_kel(clean["keluarga"]),
+            # KKS rows: by their matched household, else by their own kelurahan
+            "kks": clean["kks"][(clean["kks"]["idbdt"].isin(ids)
+                                 | (clean["kks"]["idbdt"].isna()
+                                    & (clean["kks"]["kode_kelurahan"].astype("str").str.slice(0, 5) == kota.kode)
+                                    )).fillna(False).to_numpy(bool)],
+            "mpm": by_kel(clean["mpm"]), "mpm_laporan": by_kel(clean["mpm_laporan"]),
+            "penduduk": by_kel(clean["penduduk"]),
+        }
+        out[kota.kode] = compute_all(sub, params, wilayah=ref)
+    return out
 
 
 def _check_kebocoran_vs_cakupan(keb: pd.DataFrame, cak: pd.DataFrame) -> None:

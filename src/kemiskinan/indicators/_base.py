@@ -20,6 +20,23 @@ LEVELS: tuple[str, ...] = ("kota", "kecamatan", "kelurahan", "rt")
 LEVELS_NO_RT: tuple[str, ...] = ("kota", "kecamatan", "kelurahan")
 KOTA = wilayah.KOTA_CODE
 
+#: The wilayah the indicators are computed for: None = Kota Bontang (kemiskinan.wilayah); otherwise a
+#: tuple of `wilayah.Wilayah` for one kab/kota (the kota row, its kecamatan and kelurahan), set by
+#: `compute_all(..., wilayah=)` for province-scale runs (one kab/kota at a time).
+_REF: tuple | None = None
+
+
+def _all_wilayah() -> tuple:
+    return wilayah.all_wilayah() if _REF is None else _REF
+
+
+def _kelurahan() -> list:
+    return wilayah.kelurahan() if _REF is None else [w for w in _REF if w.tingkat == "kelurahan"]
+
+
+def kota_code() -> str:
+    return KOTA if _REF is None else next(w.kode for w in _REF if w.tingkat == "kota")
+
 KELOMPOK_DESIL: tuple[str, ...] = ("1", "2", "3", "4", "4+", "non-desil")
 
 # Programme label -> (clean column, unit). KKS comes from the 2017 distribution list at keluarga level
@@ -51,12 +68,14 @@ def rt_code(kode_kelurahan: pd.Series, rt: pd.Series) -> pd.Series:
 
 def wilayah_universe(levels: Iterable[str] = LEVELS_NO_RT) -> pd.DataFrame:
     """kode_wilayah, tingkat, nama for kota, kecamatan and kelurahan from the reference table."""
-    return _universe(tuple(levels)).copy()
+    return _universe(tuple(levels), _REF).copy()
 
 
-@lru_cache(maxsize=16)
-def _universe(levels: tuple[str, ...]) -> pd.DataFrame:
-    rows = [(w.kode, w.tingkat, w.nama) for w in wilayah.briefing_wilayah() if w.tingkat in set(levels)]
+@lru_cache(maxsize=64)
+def _universe(levels: tuple[str, ...], ref: tuple | None) -> pd.DataFrame:
+    ws = wilayah.briefing_wilayah() if ref is None else \
+        [w for t in ("kota", "kecamatan", "kelurahan") for w in ref if w.tingkat == t]
+    rows = [(w.kode, w.tingkat, w.nama) for w in ws if w.tingkat in set(levels)]
     return pd.DataFrame(rows, columns=["kode_wilayah", "tingkat", "nama"]).astype(
         {"kode_wilayah": "string", "tingkat": "string", "nama": "string"})
 
@@ -87,7 +106,7 @@ def isin(s: pd.Series, values) -> pd.Series:
 
 def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
     """Kemendagri kecamatan code of each kelurahan, through the reference table (never by slicing)."""
-    parent = {w.kode: w.induk for w in wilayah.kelurahan()}
+    parent = {w.kode: w.induk for w in _kelurahan()}
     codes, uniques = pd.factorize(kode_kelurahan.astype("string"), use_na_sentinel=True)
     unknown = sorted(set(str(u) for u in uniques) - set(parent))
     if unknown:
@@ -98,7 +117,7 @@ def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
 
 def names_for(codes: pd.Series) -> pd.Series:
     """Display name of each kode_wilayah; RT codes become 'RT 012, <kelurahan>'."""
-    known = wilayah.names()
+    known = wilayah.names() if _REF is None else {w.kode: w.nama for w in _REF}
 
     def name(c: str) -> str:
         if c in known:
@@ -119,7 +138,7 @@ def explode_levels(df: pd.DataFrame, levels: Iterable[str] = LEVELS) -> pd.DataF
     kec = kecamatan_of(df["kode_kelurahan"]) if len(df) else pd.Series([], dtype="string")
     for lv in levels:
         if lv == "kota":
-            code = pd.Series(KOTA, index=df.index, dtype="string")
+            code = pd.Series(kota_code(), index=df.index, dtype="string")
         elif lv == "kecamatan":
             code = kec
         elif lv == "kelurahan":
@@ -321,7 +340,7 @@ def check_hierarchy(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = (
     Only exact (integer) count columns belong here; RT is left out because units without an RT are
     counted at kelurahan level only.
     """
-    parent = {w.kode: w.induk for w in wilayah.all_wilayah()}
+    parent = {w.kode: w.induk for w in _all_wilayah()}
     for child_level, parent_level in (("kecamatan", "kota"), ("kelurahan", "kecamatan")):
         ch = df[df["tingkat"] == child_level].copy()
         ch["_induk"] = ch["kode_wilayah"].astype(str).map(parent)

@@ -203,11 +203,11 @@ def _penduduk_by_wilayah(pen: pd.DataFrame) -> pd.DataFrame:
     ex = B.explode_levels(d, B.LEVELS_NO_RT)
     # min_count = number of kelurahan: a kecamatan with one kelurahan missing gets NA, not a too-small sum.
     uni = B.wilayah_universe()
-    n_kel = {w.kode: 0 for w in wilayah.all_wilayah()}
-    for w in wilayah.kelurahan():
+    n_kel = {w.kode: 0 for w in B._all_wilayah()}
+    for w in B._kelurahan():
         n_kel[w.kode] = 1
         n_kel[w.induk] += 1
-        n_kel[B.KOTA] += 1
+        n_kel[B.kota_code()] += 1
     g = ex.groupby("kode_wilayah")[cols].agg(["sum", "count"])
     out = uni[["kode_wilayah"]].copy()
     for c in cols:
