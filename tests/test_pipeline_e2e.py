@@ -107,3 +107,53 @@ def test_noop_rebuild_skips_everything(built):
     run = json.loads((built / "run.json").read_text())
     assert all(o["status"] == "dilewati" for o in run["outputs"])
     assert run["waktu_detik"]["total"] < 5
+
+
+def test_english_render_of_the_same_briefing(sample_raw, built):
+    from conftest import run_cli
+
+    r = run_cli("build", "--params", "params/sample.yml", "--lang", "en", "--wilayah", CITY, "--no-progress")
+    assert r.returncode == 0, r.stderr[-3000:]
+    en = built / "en" / "kota_bontang.html"
+    html = en.read_text()
+    assert '<html lang="en"' in html
+    text = _text(html)
+    assert "5,527" in text and "4,429" in text and "80.1 %" in text and "1,098" in text
+    assert "SYNTHETIC" in text.upper() and "Executive summary" in text
+    first = PdfReader(str(built / "en" / "kota_bontang.pdf")).pages[0].extract_text()
+    assert "Page 1" in first and "5,527" in first
+
+
+def test_map_renders_from_the_shared_geojson_and_from_the_tile_fallback(tmp_path, sample_raw):
+    import base64
+    import hashlib
+
+    import yaml
+
+    from projcopy import build, make_copy
+
+    geo = config.SHARED_REFERENCE_DIR / "bontang_kelurahan.geojson"
+    if not geo.exists():
+        pytest.skip(f"shared GeoJSON fixture absent: {geo}")
+    root = make_copy(tmp_path / "proj", sample_raw)
+
+    def map_images():
+        nb = json.loads((root / "reports/2018-05/notebooks/03_briefing__kota_bontang.ipynb").read_text())
+        cell = next(c for c in nb["cells"] if "section_sebaran" in "".join(c["source"]))
+        html = "".join(o["data"]["text/html"] if isinstance(o["data"]["text/html"], str)
+                       else "".join(o["data"]["text/html"]) for o in cell["outputs"] if "data" in o)
+        imgs = re.findall(r'src="data:image/[^;]+;base64,([^"]+)"', html)
+        return {hashlib.sha256(base64.b64decode(i)).hexdigest() for i in imgs}
+
+    assert build(root, "--wilayah", CITY, "--formats", "html").returncode == 0
+    tiles = map_images()
+    p = root / "params/sample.yml"
+    values = yaml.safe_load(p.read_text())
+    values["geojson"] = str(geo)
+    p.write_text(yaml.safe_dump(values, allow_unicode=True))
+    r = build(root, "--wilayah", CITY, "--formats", "html")
+    assert r.returncode == 0, r.stderr[-3000:]
+    choropleth = map_images()
+    assert len(tiles) >= 2 and len(choropleth) >= 2
+    assert tiles != choropleth  # the map image changed; the other charts of the section did not
+    assert len(tiles & choropleth) >= 1

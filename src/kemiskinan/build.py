@@ -674,8 +674,16 @@ class Builder:
                             "keluarga_miskin": None if row is None else row.get("keluarga_miskin"),
                             "html": p["html"].name if "html" in p else None,
                             "pdf": p["pdf"].name if "pdf" in p else None})
-        render.write_index(self.out_root, entries, lang=self.lang, periode=self.periode,
-                           sintetis=self._synthetic(), run_id=self.run_id)
+        # Written in the staging folder, checked by the PII guard, then renamed into place.
+        self.staging.mkdir(parents=True, exist_ok=True)
+        staged = render.write_index(self.staging, entries, lang=self.lang, periode=self.periode,
+                                    sintetis=self._synthetic(), run_id=self.run_id)
+        terms = self._pii_terms()
+        if terms is not None:
+            from kemiskinan.pii import check_files
+
+            check_files([staged], terms)
+        os.replace(staged, self.out_root / "index.html")
 
     def _cleanup(self) -> None:
         if self.pdf is not None:

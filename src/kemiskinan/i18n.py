@@ -348,3 +348,8 @@ def desil_label(kelompok: object, lang: str = "id") -> str:
 
 def tingkat_label(tingkat: str, lang: str = "id") -> str:
     return t(tingkat, lang) if tingkat in {"kota", "kecamatan", "kelurahan", "rt"} else tingkat
+
+
+def all_strings() -> list[str]:
+    """Every fixed briefing string in every language (the PII guard treats their words as not-a-name)."""
+    return [text for by_lang in STRINGS.values() for text in by_lang.values()]
