@@ -1,7 +1,10 @@
-"""House-style charts: fixed size and DPI, title/unit/period/source on every chart, reproducible PNGs."""
+"""House-style charts: fixed size and DPI, title/unit/period/source on every chart, reproducible SVG/PNG,
+margins that keep every label on the image, and the content-addressed chart cache."""
 from __future__ import annotations
 
+import base64
 import sys
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -70,6 +73,51 @@ def test_every_chart_has_title_unit_period_source_and_fixed_size(figs):
         # width and height in pixels are fixed by kind × DPI (no tight bbox cropping)
         assert int.from_bytes(png[16:20], "big") == round(w * charts.DPI)
         assert int.from_bytes(png[20:24], "big") == round(h * charts.DPI)
+        svg = charts.to_svg(fig).decode("utf-8")
+        assert f'width="{w * 72:g}pt" height="{h * 72:g}pt"' in svg, name  # fixed physical size, no cropping
+        assert "<text" in svg and escape(meta["title"].split()[0]) in svg, name  # text stays text (selectable)
+        assert "font-family: 'DejaVu Sans'," in svg and "sans-serif" in svg  # never a serif fallback
+
+
+def test_labels_stay_on_the_image_and_clear_of_title_and_source(figs):
+    """What constrained layout used to guarantee, now from `_fixed_layout`: tick labels, axis labels and
+    value labels inside the figure, the axes below the title block and above the source line."""
+    for name, fig in figs.items():
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        W, H = fig.bbox.width, fig.bbox.height
+        title, source = fig.texts[0].get_window_extent(r), fig.texts[-1].get_window_extent(r)
+        header_bottom = min(t.get_window_extent(r).y0 for t in fig.texts[:-1])
+        for leg in fig.legends:
+            header_bottom = min(header_bottom, leg.get_window_extent(r).y0)
+        for ax in fig.axes:
+            parts = [ax.get_window_extent(r)] + [a.get_tightbbox(r) for a in (ax.xaxis, ax.yaxis) if ax.axison]
+            parts += [t.get_window_extent(r) for t in ax.texts if t.get_text()]
+            if ax.get_legend():
+                parts.append(ax.get_legend().get_window_extent(r))
+            parts = [b for b in parts if b is not None and b.width > 0]
+            x0, x1 = min(b.x0 for b in parts), max(b.x1 for b in parts)
+            y0, y1 = min(b.y0 for b in parts), max(b.y1 for b in parts)
+            assert x0 >= -1 and x1 <= W + 1, (name, x0, x1, W)
+            assert y1 <= header_bottom + 1 and y1 < title.y0, (name, y1, header_bottom)
+            assert y0 >= source.y1 - 1, (name, y0, source.y1)
+
+
+def test_svg_is_byte_reproducible_and_follows_the_data(tables):
+    s = tables["sebaran"]
+    names = dict(zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"]))
+
+    def build(df):
+        return charts.to_svg(charts.desil_bars(df, names, period="PBDT 2015", source="PBDT"))
+
+    kel = s[s.tingkat == "kelurahan"]
+    a, b = build(kel), build(kel)
+    assert a == b and a.startswith(b"<?xml")
+    assert b"<dc:date>" not in a  # no timestamp
+    other = kel.assign(jumlah=pd.to_numeric(kel["jumlah"], errors="coerce") + 1)
+    assert build(other) != a  # equal bytes because equal data, not because the output is constant
+    html = charts.to_html(charts.desil_bars(kel, names, period="PBDT 2015", source="PBDT"))
+    assert base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0]) == a
 
 
 def test_png_is_byte_reproducible(tables):
@@ -114,10 +162,95 @@ def test_palette_is_okabe_ito():
     assert set(charts.DESIL_COLOURS[d] for d in "1234") <= set(charts.OKABE_ITO.values())
 
 
-def test_to_html_embeds_base64_with_alt(figs):
+def test_to_html_embeds_base64_svg_with_alt(figs):
     html = charts.to_html(figs["bps"])
-    assert html.startswith('<figure class="chart"><img src="data:image/png;base64,')
+    assert html.startswith('<figure class="chart"><img src="data:image/svg+xml;base64,')
     assert 'alt="Persentase penduduk miskin (P0)' in html and 'width="461"' in html
+    svg = base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0]).decode("utf-8")
+    assert "<script" not in svg and "Persentase penduduk miskin" in svg
+
+
+# --- the chart cache -------------------------------------------------------------------------------
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    d = tmp_path / "grafik"
+    monkeypatch.setenv(charts.CACHE_ENV, str(d))
+    return d
+
+
+def _counting(fn):
+    calls = []
+
+    def wrapped(*a, **kw):
+        calls.append(1)
+        return fn(*a, **kw)
+    wrapped.__module__, wrapped.__qualname__ = fn.__module__, fn.__qualname__
+    return wrapped, calls
+
+
+def test_cache_reuses_a_chart_drawn_with_the_same_inputs(tables, cache):
+    bps = tables["bps_makro"]
+    series = {"Kota Bontang": bps[bps.kode_wilayah == "64.74"].set_index("tahun")["p0"]}
+    fn, calls = _counting(charts.bps_line)
+    a = charts.cached_html(fn, series, "id", period="2015–2018", source="BPS")
+    b = charts.cached_html(fn, {k: v.copy() for k, v in series.items()}, "id", period="2015–2018", source="BPS")
+    assert a == b and len(calls) == 1 and len(list(cache.glob("*.html"))) == 1
+    assert a == charts.to_html(charts.bps_line(series, "id", period="2015–2018", source="BPS"))  # same as uncached
+    # any difference in the data, the arguments or their order draws again
+    charts.cached_html(fn, {"Kota Bontang": series["Kota Bontang"] + 0.01}, "id", period="2015–2018", source="BPS")
+    charts.cached_html(fn, series, "en", period="2015–2018", source="BPS")
+    charts.cached_html(fn, series, "id", period="2015–2017", source="BPS")
+    assert len(calls) == 4 and len(list(cache.glob("*.html"))) == 4
+    two = {"Kota Bontang": series["Kota Bontang"], "Kalimantan Timur": series["Kota Bontang"] * 2}
+    assert charts.cache_key(fn, two) != charts.cache_key(fn, dict(reversed(list(two.items()))))
+    df = tables["sebaran"]
+    assert charts.cache_key(fn, df) != charts.cache_key(fn, df.astype({"ditekan": "object"}))  # dtype counts
+
+
+def test_cache_key_covers_file_content_and_code(tmp_path, monkeypatch):
+    f = tmp_path / "peta.geojson"
+    f.write_text('{"features": []}')
+    k1 = charts.cache_key(charts.bps_line, f)
+    f.write_text('{"features": [], "x": 1}')
+    assert charts.cache_key(charts.bps_line, f) != k1  # a file is fingerprinted by content, not by name
+    assert charts.cache_key(charts.bps_line, lambda v: v) is None  # uncacheable: drawn every time
+    k2 = charts.cache_key(charts.bps_line, 1)
+    charts._code_version.cache_clear()
+    monkeypatch.setattr(charts, "_CACHE_FORMAT", b"other")
+    try:
+        assert charts.cache_key(charts.bps_line, 1) != k2  # new drawing code → new keys
+    finally:
+        monkeypatch.undo()
+        charts._code_version.cache_clear()
+
+
+def test_cache_off_damaged_and_concurrent(tables, cache, monkeypatch):
+    import concurrent.futures as cf
+
+    s = tables["sebaran"]
+    kel = s[s.tingkat == "kelurahan"]
+    names = dict(zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"]))
+    args = (charts.desil_bars, kel, names)
+    with cf.ThreadPoolExecutor(4) as ex:  # writers racing on one key: temp file + os.replace
+        out = list(ex.map(lambda _: charts.cached_html(*args, period="p", source="s"), range(4)))
+    assert len(set(out)) == 1 and [p.name for p in cache.iterdir()] == [f"{charts.cache_key(*args, period='p', source='s')}.html"]
+    entry = next(cache.glob("*.html"))
+    entry.write_text('<figure class="chart"><img src="')  # damaged: ignored and rewritten
+    assert charts.cached_html(*args, period="p", source="s") == out[0] and entry.read_text() == out[0]
+    monkeypatch.setenv(charts.CACHE_ENV, "off")
+    assert charts.cache_dir() is None
+    fn, calls = _counting(charts.desil_bars)
+    charts.cached_html(fn, kel, names, period="p", source="s")
+    charts.cached_html(fn, kel, names, period="p", source="s")
+    assert len(calls) == 2
+
+
+def test_cache_is_pruned(cache, monkeypatch):
+    monkeypatch.setattr(charts, "CACHE_MAX_FILES", 4)
+    for i in range(6):
+        charts.cached_html(charts.mpm_funnel, {"pendaftar": i + 1}, period="p", source="s")
+    assert 2 <= len(list(cache.glob("*.html"))) <= 4
 
 
 def test_kombinasi_parsing():

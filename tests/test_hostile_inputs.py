@@ -23,7 +23,6 @@ import struct
 import subprocess
 import sys
 import time
-import zipfile
 import zlib
 from pathlib import Path
 

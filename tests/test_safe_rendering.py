@@ -73,13 +73,6 @@ def _check_page(browser, path: Path, must_show: list[str]) -> None:
     assert not problems, "\n".join(problems)
 
 
-_KNOWN_TEMPLATE_SPOT = (
-    "NOT ESCAPED: src/kemiskinan/templates/briefing/index.html.j2 prints the notebook metadata "
-    "`km.get('nama_wilayah')`, `km.get('wilayah')`, `km.get('judul')`, `km.get('periode')`, `run_id`, "
-    "`git_sha`, `versi` raw in <title> and in the footer <span>s; nbconvert's Jinja environment has no "
-    "autoescape. Fix: add `| e` to each of those expressions (owner: render.py/templates). "
-    "Remove this xfail when fixed.")
-
 
 class _Live(HTMLParser):
     """Elements that would run the payload: an `on…` attribute or a <script> mentioning `__pwned`."""
@@ -102,15 +95,6 @@ def _live(html: str) -> int:
     return p.found
 
 
-def _only_template_leak(path: Path) -> bool:
-    """True when live payload markup occurs only inside the template's <title> and footer (nbconvert
-    re-serialises the page, so elements are looked for, not the planted string)."""
-    html = path.read_text(encoding="utf-8")
-    rest = re.sub(r"<title>.*?</title>|<footer class=\"kaki\">.*?</footer>", "", html, flags=re.S)
-    return _live(html) > 0 and _live(rest) == 0
-
-
-# ------------------------------------------------------------------------------ fast, no build
 def _processed_with_payloads(d: Path) -> Path:
     """A minimal processed folder whose findings carry payloads in file, sheet, column and value."""
     d.mkdir(parents=True)
@@ -178,7 +162,6 @@ def _notebook_with_name(name: str):
     return nb
 
 
-@pytest.mark.xfail(strict=True, reason=_KNOWN_TEMPLATE_SPOT)
 def test_briefing_template_escapes_notebook_metadata(tmp_path, browser):
     from kemiskinan import render
 
@@ -268,20 +251,14 @@ def test_planted_payloads_never_run_in_any_output(planted_build, browser):
     _check_page(browser, out / "analis" / "kualitas_data.html", [P_SCRIPT, P_IMG, P_SHEET, file_name])
     _check_page(browser, out / "index.html", [f"Lok Tuan {P_IMG}"])
     # the briefings: nbconvert pages (template + briefing.py sections + the quality appendix)
-    problems, known = [], []
+    problems = []
     for path, show in [(reports / kota["html"], [f"Bontang Selatan {P_SCRIPT}", file_name]),
                        (reports / kel["html"], [f"Lok Tuan {P_IMG}"]),
                        (reports / kel["html_analis"], [f"Lok Tuan {P_IMG}", P_SCRIPT, P_SHEET])]:
-        p = _problems(browser, path, show)
-        if p and _only_template_leak(path):
-            known.append(path.name)  # the one known spot; everything else on the page is escaped
-        else:
-            problems += p
+        problems += _problems(browser, path, show)
     # the analysts' XLSX: a wilayah named like a formula is text, never a formula
     wb = openpyxl.load_workbook(reports / kota["xlsx"])
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert any(c.value == "'" + P_FORMULA for c in cells)
     assert not problems, "\n".join(problems)
-    if known:
-        pytest.xfail(f"{', '.join(known)}: {_KNOWN_TEMPLATE_SPOT}")

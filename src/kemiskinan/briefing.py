@@ -3,7 +3,7 @@
 Every public function takes the dict of indicator tables (`kemiskinan.indicators.load_all(periode)`),
 a Kemendagri wilayah code (`64.74` kota, `64.74.01` kecamatan, `64.74.01.1003` kelurahan) and a
 language, and returns an `Html` object: a `str` that Jupyter displays as HTML, so a notebook cell can
-simply end with `briefing.section_cakupan(tables, kode, lang)`. Charts are embedded as base64 PNG.
+simply end with `briefing.section_cakupan(tables, kode, lang)`. Charts are embedded as base64 SVG (via the chart cache, `charts.cached_html`).
 
 Rules kept here, and why:
 - Jinja2 with autoescape: kelurahan/RT names come from data files and must never inject markup.
@@ -174,6 +174,11 @@ def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: S
 
 def _fig(fig) -> Markup:
     return Markup(charts.to_html(fig))
+
+
+def _chart(fn, *args, **kwargs) -> Markup:
+    """A chart's `<figure>`: `fn(*args, **kwargs)` drawn, or reused from the chart cache (`charts.cached_html`)."""
+    return Markup(charts.cached_html(fn, *args, **kwargs))
 
 
 # The heading, its sentences and the first table/chart sit in one unbreakable block, so a printed
@@ -406,7 +411,7 @@ def section_makro(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id
         if not s.empty:
             series[_SERI_NAMA[key]] = s
     period = f"{years[0]}–{years[1]}"
-    fig = charts.bps_line(series, lang, period=period, source=t("sumber_bps", lang), main="Kota Bontang")
+    fig = _chart(charts.bps_line, series, lang, period=period, source=t("sumber_bps", lang), main="Kota Bontang")
     bon = bps[bps["seri"] == "bontang"].pivot_table(index="tahun", columns="indikator", values="nilai", aggfunc="first")
     rows = []
     for y, rr in bon.sort_index().iterrows():
@@ -437,7 +442,7 @@ def section_makro(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id
             a, c = b.loc[y0], b.loc[y1]
             if all(not fmt.is_na(x) for x in (a.p0, c.p0, a.p1, c.p1, a.p2, c.p2)) and c.p0 < a.p0 and c.p1 > a.p1 and c.p2 > a.p2:
                 paras.append(t("catatan_p1p2_naik", lang, t0=int(y0), t1=int(y1)))
-    return _section("makro", title, paras, [_fig(fig), tab])
+    return _section("makro", title, paras, [fig, tab])
 
 
 def _sebaran_wide(df: pd.DataFrame, satuan: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -555,18 +560,17 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
         chart_rows, chart_label, chart_names = _rows(seb, _peers(kode)), t("kelurahan", lang).lower(), names
         chart_hl = kode if tk == "kelurahan" else None
     if chart_rows["kode_wilayah"].nunique() > 1 if not chart_rows.empty else False:
-        fig = charts.desil_bars(chart_rows, chart_names, lang, satuan=satuan, tingkat_label=chart_label, period=period,
-                                source=src, highlight=chart_hl)
-        blocks.append(_fig(fig))
+        blocks.append(_chart(charts.desil_bars, chart_rows, chart_names, lang, satuan=satuan, tingkat_label=chart_label,
+                             period=period, source=src, highlight=chart_hl))
 
     # 4. map: share of population in the BDT per kelurahan
     kel = _rows(ring, [w.kode for w in wilayah.kelurahan()])
     if len(kel) > 1 and "persen_penduduk_bdt" in kel:  # one lone value is not a map
         values = {k: _num(v) for k, v in zip(kel["kode_wilayah"].astype(str), kel["persen_penduduk_bdt"])}
-        fig = maps.kelurahan_map(values, geojson, highlight=kode if kode != KOTA else None, lang=lang,
-                                 unit=t("satuan_persen_penduduk", lang), period=period,
-                                 source=f"{src}; {t('sumber_penduduk', lang)}", names=names)
-        blocks.append(_fig(fig))
+        geo = Path(geojson) if isinstance(geojson, str) else geojson  # a file is fingerprinted by content
+        blocks.append(_chart(maps.kelurahan_map, values, geo, highlight=kode if kode != KOTA else None, lang=lang,
+                             unit=t("satuan_persen_penduduk", lang), period=period,
+                             source=f"{src}; {t('sumber_penduduk', lang)}", names=names))
     if any_sup:
         blocks.append(Markup('<p class="catatan">{}</p>').format(fmt.catatan_ditekan(lang)))
     paras = []
@@ -632,8 +636,8 @@ def section_profil(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "i
     labels = {k: indikator_label(k, lang) for k in prof["indikator"].astype(str).unique()}
     # The chart is in % of households; person-level indicators (satuan jiwa) stay in the table, labelled.
     rt_only = prof[prof["satuan"].astype(str) == "rumah_tangga"] if "satuan" in prof else prof
-    fig = charts.deprivation_bars(rt_only if not rt_only.empty else prof, labels, lang, top=top,
-                                  period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))
+    fig = _chart(charts.deprivation_bars, rt_only if not rt_only.empty else prof, dict(labels), lang, top=top,
+                 period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))
     if "satuan" in prof:
         for k in prof.loc[prof["satuan"].astype(str) == "jiwa", "indikator"].astype(str).unique():
             labels[k] = f"{labels[k]} ({t('satuan_jiwa', lang)})"
@@ -653,7 +657,7 @@ def section_profil(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "i
         daftar = "; ".join(f"{labels.get(i, i)} ({fmt.persen(v.loc[i, 'D1-D2'], lang)} vs {fmt.persen(v.loc[i, 'D3-D4'], lang)})"
                            for i in gap.index[:3])
         paras.append(t("profil_kalimat", lang, daftar=daftar))
-    return _section("profil", title, paras, [_fig(fig), tab])
+    return _section("profil", title, paras, [fig, tab])
 
 
 def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
@@ -687,7 +691,7 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
             heads, rows = heads[:5], [r_[:5] for r_ in rows]
         units_note = t("catatan_satuan_program", lang) + " " if "satuan" in w and w["satuan"].nunique() > 1 else ""
         blocks.append(table_html(heads, rows, note=units_note + t("def_cakupan", lang)))
-        blocks.append(_fig(charts.coverage_bars(w, None if kode == KOTA else k, nama, lang, period=period, source=src)))
+        blocks.append(_chart(charts.coverage_bars, w, None if kode == KOTA else k, nama, lang, period=period, source=src))
         kks = w[w["program"].astype(str).str.lower() == "kks"]
         if not kks.empty:
             kr = kks.iloc[0]
@@ -697,11 +701,11 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
                            cak_kota=fmt.persen(kc, lang)))
     leak = _rows(_tbl(tables, "kebocoran"), kode)
     if not leak.empty:
-        blocks.append(_fig(charts.leakage_bars(leak, lang, period=period, source=src)))
+        blocks.append(_chart(charts.leakage_bars, leak, lang, period=period, source=src))
     tt = _target(tables, kode, _tbl(tables, "tumpang_tindih"), col="kelompok")
     own_tt = _rows(tt, kode)
     if not own_tt.empty:
-        blocks.append(_fig(charts.overlap_chart(own_tt, lang, period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))))
+        blocks.append(_chart(charts.overlap_chart, own_tt, lang, period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang)))
     # households in desil 1–4 with no programme, per kelurahan in scope
     if not tt.empty and "jumlah_program" in tt:
         scope = _kelurahan_in(kode) if _tingkat(kode) != "kelurahan" else []
@@ -726,8 +730,9 @@ def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str =
         return _section("prioritas", title, [], [_empty(lang)])
     scope = _kelurahan_in(kode)
     hl = scope if kode != KOTA else []
-    fig = charts.quadrant_scatter(pri, lang, highlight=hl, period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
-                                  source=f"{t('sumber_bdt', lang)}; {t('sumber_kks', lang)}")
+    fig = _chart(charts.quadrant_scatter, pri, lang, highlight=hl,
+                 period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
+                 source=f"{t('sumber_bdt', lang)}; {t('sumber_kks', lang)}")
     mine = _rows(pri, scope if kode != KOTA else pri["kode_wilayah"].astype(str)).copy()
     mine["_p"] = pd.to_numeric(mine["prioritas"], errors="coerce")
     mine["_x"] = pd.to_numeric(mine["x_persen_d1_d2"], errors="coerce")
@@ -748,7 +753,7 @@ def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str =
         me = _row(pri, kode)
         if me and not fmt.is_na(me.get("prioritas")):
             paras.append(t("prioritas_posisi", lang, nama=names.get(kode, kode), n=int(me["prioritas"])))
-    return _section("prioritas", title, paras, [_fig(fig), tab])
+    return _section("prioritas", title, paras, [fig, tab])
 
 
 def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
@@ -773,7 +778,7 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
 
     if _tingkat(kode) == "kelurahan":
         if r:
-            blocks.append(_fig(charts.mpm_funnel(r, lang, period=period, source=src)))
+            blocks.append(_chart(charts.mpm_funnel, r, lang, period=period, source=src))
             rows = [[t(f"hasil_{i}", lang), fmt.angka(r.get(f"hasil_{i}"), lang)] for i in range(1, 6)]
             rows += [[t("belum_diverifikasi", lang), fmt.angka(r.get("belum_diverifikasi"), lang)],
                      [t("art_meninggal", lang), fmt.angka(r.get("art_meninggal"), lang)],
@@ -783,7 +788,7 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
                      [t("tanggal_terakhir", lang), fmt.tanggal(r.get("tanggal_terakhir"), lang)]]
             blocks.append(table_html([t("indikator", lang), t("jumlah", lang)], rows))
     elif not kel.empty:
-        blocks.append(_fig(charts.mpm_progress(kel, names, lang, period=period, source=src)))
+        blocks.append(_chart(charts.mpm_progress, kel, names, lang, period=period, source=src))
         rows = []
         for c in scope:
             rr = _row(kel, c)

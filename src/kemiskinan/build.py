@@ -81,8 +81,14 @@ def _read_json(path: Path) -> dict | None:
 
 def slug(w: wil.Wilayah) -> str:
     """File name stem of a wilayah's briefing: `kota_bontang`, `kecamatan_bontang_utara`, `kelurahan_lok_tuan`."""
-    base = w.nama.lower().replace("kota ", "").replace("-", " ")
-    return f"{w.tingkat}_" + "_".join(base.split())
+    import re
+    import unicodedata
+
+    # Only [a-z0-9_]: a name from a hand-edited reference table (with `/`, `..` or markup) must never
+    # become a path component.
+    base = unicodedata.normalize("NFKD", w.nama.lower().replace("kota ", "", 1))
+    base = re.sub(r"[^a-z0-9]+", "_", base.encode("ascii", "ignore").decode()).strip("_") or "wilayah"
+    return f"{w.tingkat}_{base}"
 
 
 class StepFailed(Exception):

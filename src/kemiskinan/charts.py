@@ -2,8 +2,13 @@
 
 Design rules, and why:
 - Okabe–Ito colours: readable by the ~8 % of men with a colour-vision deficiency.
-- Fixed size per chart kind and fixed DPI, PNG without timestamps: the same data give byte-identical
-  images, so a rebuilt briefing can be diffed and a test can pin an image.
+- Fixed size per chart kind and fixed DPI; SVG (and PNG) without timestamps, with a fixed hash salt:
+  the same data give byte-identical images, so a rebuilt briefing can be diffed and a test can pin one.
+- Briefings embed SVG with real text (`svg.fonttype: none`): vector, so crisp on a phone and in the
+  PDF, and ~4× cheaper than rasterising + quantising + PNG-encoding, and Chromium prints it ~3× faster
+  than re-compressing PNGs into the PDF (docs/architecture.md, "Performance").
+- Fixed margins measured once (`_fixed_layout`), not constrained layout: constrained layout measured
+  every artist twice per draw and was a third of a chart's cost.
 - 4.8 in wide at 10 pt: on a 390 px phone the image shrinks to ~0.8 of its size, and 10 pt (labels
   never under 8 pt) is the smallest that stays legible there; 6.3 in would put tick labels near 7 px.
 - Every chart carries title, unit, period and source (`finish`), because charts get screenshotted and
@@ -15,11 +20,17 @@ Design rules, and why:
 from __future__ import annotations
 
 import base64
+import datetime as _dt
+import hashlib
 import io
+import os
+import tempfile
 import textwrap
 from contextlib import contextmanager
+from functools import lru_cache
 from html import escape
-from typing import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import matplotlib
 import numpy as np
@@ -97,9 +108,9 @@ STYLE = {
     "savefig.facecolor": "white",
     "legend.frameon": False,
     "hatch.linewidth": 0.6,
-    # Deterministic output for SVG/PDF too, if anyone saves those formats.
+    # Deterministic SVG (ids are hashes of this salt and the content) with text kept as text.
     "svg.hashsalt": "kemiskinan",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "pdf.fonttype": 42,
 }
 
@@ -124,13 +135,14 @@ def _styled(fn):
 def figure(kind: str = "bar", nrows: int = 1, ncols: int = 1, **subplot_kw) -> tuple[Figure, object]:
     """A new house-style figure of a fixed size for `kind` (see SIZES) and its axes.
 
-    Constrained layout places the axes inside a band that leaves room for the title block at the top
-    and the source line at the bottom; `finish` sizes that band once the title is known.
+    `finish` places the axes once, inside the band left by the title block at the top and the source
+    line at the bottom, with margins measured from the tick labels, axis labels and texts
+    (`_fixed_layout`); nothing is re-laid-out at draw time.
     """
     if kind not in SIZES:
         raise ValueError(f"jenis grafik tidak dikenal: {kind!r}; pilih dari {sorted(SIZES)}")
     with style():
-        fig = Figure(figsize=SIZES[kind], dpi=DPI, layout=ConstrainedLayoutEngine(h_pad=0.04, w_pad=0.04))
+        fig = Figure(figsize=SIZES[kind], dpi=DPI, layout=None)
         FigureCanvasAgg(fig)  # a real canvas: `finish` measures text, and no pyplot/global backend is involved
         axes = fig.subplots(nrows, ncols, **subplot_kw)
     fig.kemiskinan = {"kind": kind}  # what to_html needs later (alt text, size)
@@ -141,6 +153,66 @@ def _wrap(text: str, width_in: float, pt: float) -> list[str]:
     # DejaVu Sans averages ~0.55 em per character; wrap conservatively so nothing runs off the image.
     chars = max(20, int(width_in * 72 / (pt * 0.56)))
     return textwrap.wrap(text, chars) or [""]
+
+
+_LAYOUT_PAD_IN = 0.04
+
+
+def _overhang(ax, renderer) -> tuple[float, float, float, float]:
+    """How far (px: left, right, bottom, top) the axis decorations, legend and texts of `ax` reach
+    outside its box: what constrained layout measured, but only the artists that can stick out."""
+    box = ax.get_window_extent(renderer)
+    boxes = []
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_visible() and ax.axison:
+            bb = axis.get_tightbbox(renderer)
+            if bb is not None and bb.width and bb.height:
+                boxes.append(bb)
+    leg = ax.get_legend()
+    if leg is not None and leg.get_visible() and leg.get_in_layout():
+        boxes.append(leg.get_window_extent(renderer))
+    for t in ax.texts:
+        if t.get_visible() and t.get_in_layout() and t.get_text() and not t.get_clip_on():
+            boxes.append(t.get_window_extent(renderer))
+    if not boxes:
+        return 0.0, 0.0, 0.0, 0.0
+    x0 = min(b.x0 for b in boxes)
+    x1 = max(b.x1 for b in boxes)
+    y0 = min(b.y0 for b in boxes)
+    y1 = max(b.y1 for b in boxes)
+    return max(0.0, box.x0 - x0), max(0.0, x1 - box.x1), max(0.0, box.y0 - y0), max(0.0, y1 - box.y1)
+
+
+def _fixed_layout(fig: Figure, top_in: float, bottom_in: float) -> None:
+    """Place the axes (one column of 1–n rows) once, between the title band (`top_in`) and the source
+    band (`bottom_in`), leaving exactly the room their tick labels, axis labels, legend and value labels
+    need. One measuring pass: the labels' sizes do not depend on where the axes sit."""
+    w, h = fig.get_size_inches()
+    dpi = fig.dpi
+    pad = _LAYOUT_PAD_IN
+    axes = [a for a in fig.axes if a.get_visible()]
+    if not axes:
+        return
+    left, right = pad / w, 1 - pad / w
+    bottom, top = (bottom_in + pad) / h, 1 - (top_in + pad) / h
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, hspace=0.0, wspace=0.0)
+    renderer = fig.canvas.get_renderer()
+    rows = sorted(axes, key=lambda a: -a.get_position().y0)  # top to bottom
+    hang = []
+    for ax in rows:
+        ax.apply_aspect()
+        hang.append(_overhang(ax, renderer))
+    L = max(o[0] for o in hang) / dpi + pad
+    R = max(o[1] for o in hang) / dpi + pad
+    B = hang[-1][2] / dpi + pad
+    T = hang[0][3] / dpi + pad
+    gaps = [(hang[i][2] + hang[i + 1][3]) / dpi + 2 * pad for i in range(len(hang) - 1)]
+    n = len(rows)
+    avail = (top - bottom) * h - B - T
+    space = max(gaps, default=0.0)
+    axes_h = (avail - space * (n - 1)) / n if n else avail
+    fig.subplots_adjust(left=left + L / w, right=right - R / w, bottom=bottom + B / h, top=top - T / h,
+                        hspace=(space / axes_h) if n > 1 and axes_h > 0 else 0.0)
 
 
 def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lang: str = "id",
@@ -168,15 +240,17 @@ def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lan
         leg = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(_PAD_IN / w, (y - 0.04) / h),
                          ncols=ncols, borderaxespad=0.0, borderpad=0.0, handlelength=1.2, columnspacing=1.0,
                          fontsize=8.5, frameon=False)
-        leg.set_in_layout(False)  # placed by hand here; constrained layout only sees the rect below
+        leg.set_in_layout(False)  # placed by hand here; the layout only sees the rect below
         y -= leg.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.06
     top_in = h - y + 0.08
     bottom_in = len(src_lines) * _SOURCE_PT * line + _PAD_IN + 0.04
     fig.text(_PAD_IN / w, _PAD_IN / h, "\n".join(src_lines), ha="left", va="bottom", fontsize=_SOURCE_PT,
              color=MUTED, linespacing=1.1)
     engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
+    if isinstance(engine, ConstrainedLayoutEngine):  # a figure made elsewhere with constrained layout
         engine.set(rect=(0.0, bottom_in / h, 1.0, 1.0 - (top_in + bottom_in) / h))
+    else:
+        _fixed_layout(fig, top_in, bottom_in)
     meta.update(title=title, unit=unit, period=period, source=source)
     fig.kemiskinan = meta
     return fig
@@ -206,8 +280,25 @@ def to_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+# Text stays text in the SVG; a reader without DejaVu Sans (most phones) gets the closest metric
+# match (Verdana shares Bitstream Vera's metrics), then any sans-serif — never the browser's serif default.
+SVG_FONT_STACK = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, 'Noto Sans', Roboto, Arial, sans-serif"
+
+
+def to_svg(fig: Figure) -> bytes:
+    """SVG bytes of the fixed-size figure, text as text, no date, fixed ids: equal data → equal bytes."""
+    with style():
+        if not hasattr(fig.canvas, "buffer_rgba"):
+            FigureCanvasAgg(fig)
+        fig.set_dpi(DPI)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue().replace(b"font-family: 'DejaVu Sans'", b"font-family: " + SVG_FONT_STACK.encode())
+
+
 def to_html(fig: Figure, alt: str | None = None, caption: str | None = None) -> str:
-    """An inline `<figure>` with the chart as a base64 PNG (self-contained HTML, no files beside it).
+    """An inline `<figure>` with the chart as a base64 SVG data URI (self-contained HTML, no files beside
+    it; an <img>, not inline <svg>, so the chart's ids and styles can never clash with the page's).
 
     The `width` attribute is the physical size at 96 CSS px per inch, so desktop and print show the
     chart at its designed size while the stylesheet's `max-width:100%` shrinks it on a phone.
@@ -215,10 +306,172 @@ def to_html(fig: Figure, alt: str | None = None, caption: str | None = None) -> 
     meta = getattr(fig, "kemiskinan", {})
     alt = alt or " — ".join(p for p in (meta.get("title"), meta.get("unit"), meta.get("period")) if p) or "grafik"
     w, h = fig.get_size_inches()
-    data = base64.b64encode(to_png(fig)).decode("ascii")
+    data = base64.b64encode(to_svg(fig)).decode("ascii")
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return (f'<figure class="chart"><img src="data:image/png;base64,{data}" width="{round(w * 96)}" '
+    return (f'<figure class="chart"><img src="data:image/svg+xml;base64,{data}" width="{round(w * 96)}" '
             f'height="{round(h * 96)}" alt="{escape(alt, quote=True)}">{cap}</figure>')
+
+
+# --- chart cache ---------------------------------------------------------------------------------
+# A chart is a pure function of its inputs and of this code, so its HTML can be reused: by every
+# briefing of a build that shows the same chart (the BPS series is identical in all 19), and by the
+# next build for every chart whose slice did not change. Content-addressed, so it is never stale:
+# the key is the sha256 of the function, every argument (tables as CSV text plus dtypes, files by
+# content) and the source of the modules that draw (charts, maps, fmt, i18n) + matplotlib's version.
+
+CACHE_ENV = "KEMISKINAN_CHART_CACHE"  # a folder, or 0/off/false/no to switch the cache off
+CACHE_MAX_FILES = 2000                # above this, the least recently used half is removed
+_CACHE_FORMAT = b"chart-html-1"       # bump when the cached snippet's shape changes
+
+
+class _Uncacheable(TypeError):
+    """An argument whose content cannot be fingerprinted (a callable, an unknown object)."""
+
+
+def cache_dir() -> Path | None:
+    """The chart cache folder (`$KEMISKINAN_CHART_CACHE`, else data/processed/_cache/grafik), or None when off."""
+    v = os.environ.get(CACHE_ENV, "").strip()
+    if v.lower() in {"0", "off", "false", "no"}:
+        return None
+    if v:
+        return Path(v)
+    from kemiskinan import config
+
+    return config.PROCESSED_DIR / "_cache" / "grafik"
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> bytes:
+    h = hashlib.sha256(_CACHE_FORMAT)
+    here = Path(__file__).resolve().parent
+    for name in ("charts.py", "maps.py", "fmt.py", "i18n.py"):
+        p = here / name
+        h.update(name.encode() + b"\0" + (p.read_bytes() if p.exists() else b""))
+    h.update(matplotlib.__version__.encode() + b"\0" + np.__version__.encode() + b"\0" + pd.__version__.encode())
+    return h.digest()
+
+
+def _feed(h, obj: Any) -> None:
+    """Feed a canonical, type-tagged serialisation of `obj` into hash `h` (order kept: a dict's order
+    can change a chart, e.g. which series is drawn first)."""
+    if obj is None or isinstance(obj, (bool, int, float, str, bytes)):
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+    elif isinstance(obj, (np.generic,)):
+        h.update(f"np.{type(obj).__name__}:{obj.item()!r};".encode())
+    elif isinstance(obj, pd.DataFrame):
+        h.update(b"DF:" + repr([(str(c), str(t)) for c, t in obj.dtypes.items()]).encode())
+        h.update(obj.to_csv(lineterminator="\n").encode() + b";")
+    elif isinstance(obj, pd.Series):
+        h.update(f"S:{obj.name!r}:{obj.dtype}:{obj.index.dtype}:".encode())
+        h.update(obj.to_csv(lineterminator="\n").encode() + b";")
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype == object:
+            _feed(h, obj.tolist())
+        else:
+            h.update(f"A:{obj.dtype}:{obj.shape}:".encode() + obj.tobytes() + b";")
+    elif isinstance(obj, Mapping):
+        h.update(b"{")
+        for k, v in obj.items():
+            _feed(h, k)
+            _feed(h, v)
+        h.update(b"}")
+    elif isinstance(obj, (list, tuple)):
+        h.update(b"[" if isinstance(obj, list) else b"(")
+        for v in obj:
+            _feed(h, v)
+        h.update(b"]")
+    elif isinstance(obj, (set, frozenset)):
+        _feed(h, sorted(obj, key=repr))
+    elif isinstance(obj, os.PathLike):
+        p = Path(obj)
+        if not p.is_file():
+            raise _Uncacheable(f"bukan berkas: {p}")
+        h.update(b"F:" + hashlib.sha256(p.read_bytes()).digest())
+    elif isinstance(obj, (_dt.date, _dt.datetime, pd.Timestamp)):
+        h.update(f"D:{obj.isoformat()};".encode())
+    elif obj is pd.NA or obj is pd.NaT:
+        h.update(f"NA:{obj!r};".encode())
+    else:
+        raise _Uncacheable(type(obj).__name__)
+
+
+def cache_key(fn: Callable, *args, **kwargs) -> str | None:
+    """sha256 of the chart function, its arguments and the drawing code; None if an argument is uncacheable."""
+    h = hashlib.sha256(_code_version())
+    h.update(f"{fn.__module__}.{fn.__qualname__}".encode())
+    try:
+        _feed(h, list(args))
+        _feed(h, dict(sorted(kwargs.items())))
+    except _Uncacheable:
+        return None
+    return h.hexdigest()
+
+
+def _cache_read(path: Path) -> str | None:
+    try:
+        html = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not (html.startswith('<figure class="chart">') and html.endswith("</figure>")):
+        return None  # not ours or damaged: draw again (and overwrite)
+    try:
+        os.utime(path)  # mark as recently used for pruning
+    except OSError:
+        pass
+    return html
+
+
+def _cache_write(folder: Path, path: Path, html: str) -> None:
+    """temp file + os.replace: two kernels writing the same chart at once both succeed, a reader never
+    sees half a file. A cache that cannot be written is not an error (the chart is already drawn)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(html)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _cache_prune(folder)
+    except OSError:
+        pass
+
+
+def _cache_prune(folder: Path) -> None:
+    entries = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.name.endswith(".html"):
+                entries.append(e)
+    if len(entries) <= CACHE_MAX_FILES:
+        return
+    def mtime(e):
+        try:
+            return e.stat().st_mtime
+        except OSError:
+            return 0.0
+    for e in sorted(entries, key=mtime)[: len(entries) - CACHE_MAX_FILES // 2]:
+        try:
+            os.unlink(e.path)
+        except OSError:
+            pass
+
+
+def cached_html(fn: Callable[..., Figure], *args, **kwargs) -> str:
+    """`to_html(fn(*args, **kwargs))`, reused from the chart cache when the same chart was drawn before."""
+    folder = cache_dir()
+    key = cache_key(fn, *args, **kwargs) if folder is not None else None
+    path = folder / f"{key}.html" if key else None
+    if path is not None:
+        html = _cache_read(path)
+        if html is not None:
+            return html
+    html = to_html(fn(*args, **kwargs))
+    if path is not None:
+        _cache_write(folder, path, html)
+    return html
 
 
 # --- axis helpers ---------------------------------------------------------------------------------
@@ -692,10 +945,12 @@ def _place_labels(fig: Figure, ax, x, y, labels: Sequence[str], bold: Sequence[b
     """Put each point's name at the first of 8 positions around it that overlaps no other name, point
     or the axes edge (greedy, deterministic); leftovers get a thin leader line from further out.
 
-    The layout is run once first and then frozen, so the measured positions stay true when saving.
+    The layout is final before this runs (`finish` placed the axes; a constrained layout is run once
+    and frozen), so the measured positions stay true when saving.
     """
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.canvas.draw()
+        fig.set_layout_engine("none")
     renderer = fig.canvas.get_renderer()
     to_disp = ax.transData.transform
     pts = to_disp(np.column_stack([x, y]))

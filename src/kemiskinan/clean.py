@@ -1236,15 +1236,15 @@ class _Laps:
     """Stage timer for KEMISKINAN_WAKTU=1 (seconds and peak RSS so far, on stderr)."""
 
     def __init__(self, on: bool):
-        self.on, self.t = on, time.perf_counter()
+        self.on, self.t, self.c = on, time.perf_counter(), time.process_time()
 
     def __call__(self, stage: str) -> None:
         if self.on:
             import resource
-            now = time.perf_counter()
+            now, cpu = time.perf_counter(), time.process_time()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            _log(f"  [waktu] {stage}: {now - self.t:.2f} s (puncak RSS {peak:,.0f} MB)")
-            self.t = now
+            _log(f"  [waktu] {stage}: {now - self.t:.2f} s, CPU {cpu - self.c:.2f} s (puncak RSS {peak:,.0f} MB)")
+            self.t, self.c = now, cpu
 
 
 @dataclass

@@ -232,11 +232,40 @@ def html_chunks(path: Path) -> list[tuple[str, str]]:
     return [(f"baris {line}", text) for line, text in p.chunks]
 
 
-def pdf_chunks(path: Path) -> list[tuple[str, str]]:
-    from pypdf import PdfReader
+PDFTOTEXT = "pdftotext"
 
-    reader = PdfReader(str(path))
-    return [(f"halaman {i}", page.extract_text() or "") for i, page in enumerate(reader.pages, start=1)]
+
+def _pdftotext_pages(path: Path) -> list[str] | None:
+    """Page texts from poppler's `pdftotext` (C, ~0.05 s for a 10-page briefing, against ~1 s for
+    pypdf's pure-Python content-stream parser); None when poppler is not installed or fails, so the
+    caller falls back to pypdf. Pages are separated by form feeds; the last one ends with one."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which(PDFTOTEXT)
+    if exe is None:
+        return None
+    try:
+        r = subprocess.run([exe, "-q", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    pages = r.stdout.decode("utf-8", errors="replace").split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    return pages
+
+
+def pdf_chunks(path: Path) -> list[tuple[str, str]]:
+    """("halaman N", text of page N) for every page: poppler's pdftotext when present, else pypdf."""
+    pages = _pdftotext_pages(Path(path))
+    if pages is None:
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    return [(f"halaman {i}", text) for i, text in enumerate(pages, start=1)]
 
 
 def scan_text(text: str, place: str, file: Path, terms: Terms | None) -> list[Finding]:

@@ -4,7 +4,8 @@ Measured on this machine (tooling.md §3, §4b, §8): in-process HTMLExporter ta
 once built, and playwright driving Debian's /usr/bin/chromium with ONE browser for the whole build
 prints a PDF in ~0.3 s, against ~0.7 s for a Chromium process per document and ~1.6 s for nbconvert's
 webpdf (which also cannot find a system Chromium). So: exporters are cached, the browser is a context
-manager the build opens once.
+manager the build opens once, and so is its one tab: `browser.new_page()` makes a new browser context
+(a new renderer process, ~0.4 s under load), which cost as much as the printing itself.
 """
 from __future__ import annotations
 
@@ -127,6 +128,7 @@ class PdfPrinter:
         self.timeout_ms = timeout_ms
         self._pw = None
         self._browser = None
+        self._page = None
         self.launches = 0       # how many browsers this printer started (tests assert it stays 1)
         self.printed = 0
         self.seconds: list[float] = []
@@ -157,6 +159,7 @@ class PdfPrinter:
 
     def close(self) -> None:
         try:
+            self._drop_page()
             if self._browser is not None:
                 self._browser.close()
         finally:
@@ -171,16 +174,32 @@ class PdfPrinter:
             self.start()
         return self._browser
 
+    def _tab(self):
+        """The one reused tab, in print media. Documents are static (no scripts, no storage), so
+        navigating it to the next briefing leaves nothing of the previous one."""
+        if self._page is None or self._page.is_closed():
+            page = self.browser.new_page()
+            page.set_default_timeout(self.timeout_ms)
+            page.emulate_media(media="print")
+            self._page = page
+        return self._page
+
+    def _drop_page(self) -> None:
+        page, self._page = self._page, None
+        if page is not None:
+            try:
+                page.close()
+            except Exception:  # a crashed tab or a dead browser: nothing left to close
+                pass
+
     def print(self, html_path: str | os.PathLike, pdf_path: str | os.PathLike, footer: Mapping[str, Any] | None = None) -> Path:
         """Print one HTML file to an A4 PDF with "Halaman X dari Y" and the footer fields on every page."""
         t0 = time.perf_counter()
         src = Path(html_path).resolve()
         out = Path(pdf_path)
         out.parent.mkdir(parents=True, exist_ok=True)
-        page = self.browser.new_page()
+        page = self._tab()
         try:
-            page.set_default_timeout(self.timeout_ms)
-            page.emulate_media(media="print")
             page.goto(src.as_uri(), wait_until="load")
             fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
             os.close(fd)
@@ -192,8 +211,9 @@ class PdfPrinter:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        finally:
-            page.close()
+        except BaseException:
+            self._drop_page()  # a fresh tab for the next document, whatever state this one is in
+            raise
         self.printed += 1
         self.seconds.append(time.perf_counter() - t0)
         return out
