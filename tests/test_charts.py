@@ -232,9 +232,20 @@ def test_cache_off_damaged_and_concurrent(tables, cache, monkeypatch):
     kel = s[s.tingkat == "kelurahan"]
     names = dict(zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"]))
     args = (charts.desil_bars, kel, names)
-    with cf.ThreadPoolExecutor(4) as ex:  # writers racing on one key: temp file + os.replace
-        out = list(ex.map(lambda _: charts.cached_html(*args, period="p", source="s"), range(4)))
-    assert len(set(out)) == 1 and [p.name for p in cache.iterdir()] == [f"{charts.cache_key(*args, period='p', source='s')}.html"]
+    first = charts.cached_html(*args, period="p", source="s")
+    key = charts.cache_key(*args, period="p", source="s")
+    path = cache / f"{key}.html"
+
+    def race(i):  # writers (two kernels) and readers on one key: temp file + os.replace, never half a file
+        for _ in range(20):
+            charts._cache_write(cache, path, first)
+            got = charts._cache_read(path)
+            assert got is None or got == first
+        return True
+    with cf.ThreadPoolExecutor(4) as ex:
+        assert all(ex.map(race, range(4)))
+    out = [first]
+    assert [p.name for p in cache.iterdir()] == [f"{key}.html"]  # no temp files left behind
     entry = next(cache.glob("*.html"))
     entry.write_text('<figure class="chart"><img src="')  # damaged: ignored and rewritten
     assert charts.cached_html(*args, period="p", source="s") == out[0] and entry.read_text() == out[0]

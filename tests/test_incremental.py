@@ -66,3 +66,17 @@ def test_changed_parameter_rebuilds_and_force_rebuilds_all(tmp_path, sample_raw)
     assert build(root, *args).returncode == 0
     steps = run_json(root)["langkah"]
     assert steps["01 bersihkan data"] == "dilewati" and steps["02 hitung indikator"] == "dijalankan"
+
+
+def test_a_shared_file_edited_by_hand_is_rebuilt_and_checked_again(tmp_path, sample_raw):
+    root = make_copy(tmp_path / "proj", sample_raw)
+    args = ["--wilayah", LOK_TUAN, GUNTUNG, "--formats", "html"]
+    assert build(root, *args).returncode == 0
+    p = root / "reports/2018-05/kelurahan_lok_tuan.html"
+    good = p.read_bytes()
+    p.write_bytes(good.replace(b"</body>", b"<p>NIK 6474015507850001</p></body>"))
+    r = build(root, *args)
+    assert r.returncode == 0, r.stderr[-3000:]
+    st = statuses(root)
+    assert st[LOK_TUAN] == "dibuat" and st[GUNTUNG] == "dilewati"
+    assert b"6474015507850001" not in p.read_bytes()
