@@ -319,11 +319,12 @@ class Builder:
                 reason = f"melewati batas waktu notebook {self.notebook_timeout:g} detik (kernel dihentikan)"
             else:
                 reason = self._error_text(e)
-            if not k.alive():
-                try:
-                    k.restart_fresh()
-                except Exception:
-                    pass
+            # Whatever failed, the kernel is in an unknown state (a timed-out cell may still be running and
+            # would block the next briefing's reset): replace it before it serves another notebook.
+            try:
+                k.restart_fresh()
+            except Exception:
+                pass
             raise StepFailed(f"notebook {nb_name}, {label}, {where}: {reason}\n"
                              f"  Notebook sebagian disimpan di {kept}", kept) from None
         timer.cancel()
