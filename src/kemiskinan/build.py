@@ -99,30 +99,38 @@ class StepFailed(Exception):
 
 # ----------------------------------------------------------------------------------------------- kernels
 class WarmKernel:
-    """One Jupyter kernel of the project's kernelspec, kept alive across notebooks."""
+    """One Jupyter kernel of the project's kernelspec, kept alive across notebooks.
+
+    It must be an AsyncKernelManager: nbclient drives its client from an event loop, and the blocking
+    client a plain KernelManager hands out would block that loop while waiting for output — so a hung
+    cell would never reach its timeout.
+    """
 
     def __init__(self, name: str):
-        from jupyter_client.manager import KernelManager
-
         self.name = name
-        self._km_cls = KernelManager
         self.km = None
-        self.lock = threading.Lock()
 
     def start(self) -> None:
-        self.km = self._km_cls(kernel_name=config.KERNEL_NAME)
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
         # The kernel's working directory is the project root, whatever the caller's cwd; it imports the
         # heavy modules while it boots (kemiskinan/_warm.py), in parallel with whatever else runs.
-        self.km.start_kernel(cwd=str(config.PROJ_ROOT),
-                             extra_arguments=["--IPKernelApp.exec_lines=import kemiskinan._warm"])
+        run_sync(self.km.start_kernel)(cwd=str(config.PROJ_ROOT),
+                                       extra_arguments=["--IPKernelApp.exec_lines=import kemiskinan._warm"])
 
     def alive(self) -> bool:
-        return self.km is not None and self.km.is_alive()
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
 
     def kill(self) -> None:
+        from jupyter_core.utils import run_sync
+
         if self.km is not None:
             try:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # already dead: nothing to clean up
                 pass
 
