@@ -133,6 +133,16 @@ def fake_tables(evil_name: str | None = None) -> dict[str, pd.DataFrame]:
             "mpm": pd.DataFrame(mpm), "prioritas": pd.DataFrame(pri), "biaya": pd.DataFrame(biaya), "bps_makro": bps}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _chart_cache(tmp_path_factory):
+    """Sections draw through the chart cache: keep it in a temp folder, not the project's data/."""
+    from kemiskinan import charts
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(charts.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def tables():
     return fake_tables()
@@ -255,3 +265,21 @@ def test_missing_tables_do_not_crash():
                briefing.section_cakupan, briefing.section_prioritas, briefing.section_mpm, briefing.recommendations):
         out = fn(empty, KOTA, "id")
         assert "<section" in out
+
+
+def test_charts_are_svg_and_the_bps_chart_is_drawn_once_for_all_briefings(tables, tmp_path, monkeypatch):
+    from kemiskinan import charts
+
+    monkeypatch.setenv(charts.CACHE_ENV, str(tmp_path / "grafik"))
+    calls = []
+    real = charts.bps_line
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+    monkeypatch.setattr(charts, "bps_line", counting)
+    htmls = [briefing.section_makro(tables, k, "id") for k in (KOTA, BONTANG_UTARA, LOK_TUAN)]
+    assert len(calls) == 1  # identical inputs in every briefing: drawn once, then reused
+    imgs = [re.findall(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', h) for h in htmls]
+    assert all(len(i) == 1 for i in imgs) and imgs[0] == imgs[1] == imgs[2]
+    assert "data:image/png" not in "".join(htmls)

@@ -135,5 +135,47 @@ def test_pdf_a4_with_page_numbers_and_one_browser_for_three(tmp_path):
         assert "5.527" in text and "80,1 %" in text
         assert f"Halaman 1 dari {len(reader.pages)}" in text
         assert km["nama_wilayah"] in text and "run-20180531-01" in text and "DATA SINTETIS" in text
+        # one reused tab: nothing of the previous briefing is left in the next one
+        assert not [o["nama_wilayah"] for j, (_, o) in enumerate(htmls) if j != i and o["nama_wilayah"] in text]
         assert not list(tmp_path.glob(f".b{i}.pdf.*"))  # temp file replaced, not left behind
     assert elapsed < 30
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not installed at {CHROMIUM} (make system-deps)")
+def test_pdf_printer_recovers_after_a_failed_document(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    nb = _tiny_notebook("Guntung", "64.74.01.1004")
+    good = render.notebook_to_html(nb, tmp_path / "ok.html")
+    with render.PdfPrinter() as printer:
+        with pytest.raises(Exception):
+            printer.print(tmp_path / "tidak_ada.html", tmp_path / "x.pdf", render.footer_from_metadata(nb.metadata["kemiskinan"]))
+        assert not (tmp_path / "x.pdf").exists() and not list(tmp_path.glob(".x.pdf.*"))
+        printer.print(good, tmp_path / "ok.pdf", render.footer_from_metadata(nb.metadata["kemiskinan"]))
+        assert printer.launches == 1 and printer.printed == 1
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "ok.pdf").pages)
+    assert "Guntung" in text and "5.527" in text
+
+
+def test_lean_exporter_matches_stock_nbconvert_and_keeps_alt_text(tmp_path):
+    """render skips nbconvert's BeautifulSoup re-serialisation (most of a conversion); the page must say
+    exactly what stock HTMLExporter says (same text and attribute values), and images still get alt text."""
+    from nbconvert import HTMLExporter
+
+    from kemiskinan import pii
+
+    nb = _tiny_notebook()
+    nb.cells.append(new_code_cell("x", execution_count=9, outputs=[new_output(
+        "display_data", data={"text/html": '<p>Tanpa alt: <img src="data:image/png;base64,AAAA"></p>', "text/plain": "x"})]))
+    for audience in render.AUDIENCES:
+        ex = render.html_exporter(audience)
+        lean, _ = ex.from_notebook_node(nb)
+        stock, _ = HTMLExporter.from_notebook_node(ex, nb)
+        (tmp_path / "lean.html").write_text(lean)
+        (tmp_path / "stock.html").write_text(stock)
+
+        def content(name):
+            return sorted(" ".join(c.split()) for _, c in pii.html_chunks(tmp_path / name) if c.strip())
+        assert content("lean.html") == content("stock.html"), audience
+        assert 'alt="No description has been provided for this image"' in lean
+        assert not re.search(r"<img\b(?![^>]*\salt=)", lean)

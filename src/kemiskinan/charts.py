@@ -5,8 +5,8 @@ Design rules, and why:
 - Fixed size per chart kind and fixed DPI; SVG (and PNG) without timestamps, with a fixed hash salt:
   the same data give byte-identical images, so a rebuilt briefing can be diffed and a test can pin one.
 - Briefings embed SVG with real text (`svg.fonttype: none`): vector, so crisp on a phone and in the
-  PDF, and ~4× cheaper than rasterising + quantising + PNG-encoding, and Chromium prints it ~3× faster
-  than re-compressing PNGs into the PDF (docs/architecture.md, "Performance").
+  PDF, ~4× cheaper to write than rasterising + quantising + encoding a PNG, and Chromium prints it
+  ~2× faster than re-compressing PNGs into the PDF (which is also ~3× smaller).
 - Fixed margins measured once (`_fixed_layout`), not constrained layout: constrained layout measured
   every artist twice per draw and was a third of a chart's cost.
 - 4.8 in wide at 10 pt: on a 390 px phone the image shrinks to ~0.8 of its size, and 10 pt (labels
@@ -262,8 +262,8 @@ PNG_COLOURS = 96
 def to_png(fig: Figure) -> bytes:
     """PNG bytes at the fixed DPI, palette-quantised, without Software/date metadata: equal data → equal bytes.
 
-    Flat-colour charts survive 96-colour median-cut quantisation unchanged to the eye while the file
-    shrinks ~3×, which matters because every chart is inlined as base64 in the briefing HTML.
+    For analysts who want a raster file (briefings embed `to_svg`). Flat-colour charts survive 96-colour
+    median-cut quantisation unchanged to the eye while the file shrinks ~3×.
     """
     from PIL import Image
 

@@ -397,7 +397,13 @@ class Reference:
             return None, True
         if not kab:
             return None, False
-        code = str(k) if k >= 100 else (f"{p:02d}{k:02d}" if p is not None else None)
+        if k >= 100:
+            code = str(k)
+        elif p is not None:
+            code = f"{p:02d}{k:02d}"
+        else:   # KDPROP empty: the kab/kota code alone, when only one province in the reference has it
+            cands = [c for c in self.kab_bps if c[2:] == f"{k:02d}"]
+            code = cands[0] if len(cands) == 1 else None
         if code is None or code not in self.kab_bps:
             return None, True
         return self.by_bps[code].kode, False

@@ -104,6 +104,7 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
     t = wilayah.fillna("").astype(str)
     ws = [Wilayah(r.kode_kemendagri, r.kode_bps, r.nama, r.tingkat, r.induk,
                   tuple(v for v in str(r.varian_nama).split("|") if v)) for r in t.itertuples(index=False)]
+    from kemiskinan.indicators._base import isin
     rt_kota = clean["rumah_tangga"]["kode_kelurahan"].astype("str").str.slice(0, 5)
     out = {}
     for kota in [w for w in ws if w.tingkat == "kota"]:
@@ -115,10 +116,10 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
 
         sub = {
             "rumah_tangga": clean["rumah_tangga"][(rt_kota == kota.kode).to_numpy()],
-            "anggota": clean["anggota"][clean["anggota"]["idbdt"].isin(ids).to_numpy()],
+            "anggota": clean["anggota"][isin(clean["anggota"]["idbdt"], ids).to_numpy()],
             "keluarga": by_kel(clean["keluarga"]),
             # KKS rows: by their matched household, else by their own kelurahan
-            "kks": clean["kks"][(clean["kks"]["idbdt"].isin(ids)
+            "kks": clean["kks"][(isin(clean["kks"]["idbdt"], ids)
                                  | (clean["kks"]["idbdt"].isna()
                                     & (clean["kks"]["kode_kelurahan"].astype("str").str.slice(0, 5) == kota.kode)
                                     )).fillna(False).to_numpy(bool)],

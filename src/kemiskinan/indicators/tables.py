@@ -116,6 +116,26 @@ class Prepared:
     rt_universe: pd.Series  # every RT code seen in the household file
 
 
+def _positions(keys: pd.Series, ref: pd.Series) -> np.ndarray:
+    """Row of `ref` (unique keys) holding each of `keys`, -1 when absent — hashed in C (pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    k = pa.array(keys.astype("string"), from_pandas=True, type=pa.large_string())
+    r = pa.array(ref.astype("string"), from_pandas=True, type=pa.large_string())
+    return pc.fill_null(pc.index_in(k, value_set=r), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _join_unique(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
+    """`left.merge(right, on=key, how="left", validate="many_to_one")` for a `right` whose keys are unique
+    and all present (checked before): the matching rows are taken by position instead of a hash merge."""
+    pos = _positions(left[key], right[key])
+    if (pos < 0).any() or right[key].duplicated().any():
+        return left.merge(right, on=key, how="left", validate="many_to_one")
+    extra = right.drop(columns=[key]).iloc[pos].reset_index(drop=True)
+    out = left.reset_index(drop=True)
+    return pd.concat([out, extra], axis=1)
+
+
 def _kelompok(s: pd.Series, table: str) -> pd.Series:
     out = s.astype("string")
     bad = out.isna() | ~out.isin(B.KELOMPOK_DESIL)
@@ -161,14 +181,13 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     flags = rt[["idbdt", *B.PROGRAM_FLAG.values()]].copy()
     for c in B.PROGRAM_FLAG.values():
         flags[c] = B.yes(flags[c])
-    kel = kel.merge(flags, on="idbdt", how="left", validate="many_to_one")
+    kel = _join_unique(kel, flags, "idbdt")
 
     art = clean["anggota"].copy()
     art["idbdt"] = art["idbdt"].astype("string")
     orphan = ~B.isin(art["idbdt"], rt["idbdt"])
     B.check_rows(art, orphan, "anggota tanpa rumah tangga di rumah_tangga.parquet")
-    art = art.merge(rt[["idbdt", "kode_kelurahan", "rt", "desil", "kelompok_desil"]], on="idbdt",
-                    how="left", validate="many_to_one")
+    art = _join_unique(art, rt[["idbdt", "kode_kelurahan", "rt", "desil", "kelompok_desil"]], "idbdt")
 
     kks = clean["kks"].copy()
     kks["status_kartu"] = kks["status_kartu"].astype("string").str.lower().str.replace(r"[\s-]+", "_", regex=True)
@@ -426,7 +445,11 @@ def household_programs(d: Prepared) -> pd.DataFrame:
 def _kombinasi(h: pd.DataFrame) -> pd.Series:
     names = np.array(B.PROGRAMS)
     flags = h[list(B.PROGRAMS)].to_numpy(bool)
-    return pd.Series(["+".join(names[r]) if r.any() else "tidak_ada" for r in flags], index=h.index, dtype="string")
+    # each row's set of programmes as a bit pattern; the 2^5 labels are built once
+    code = flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))
+    labels = np.array(["+".join(names[[(c >> i) & 1 == 1 for i in range(len(names))]]) or "tidak_ada"
+                       for c in range(1 << len(names))], dtype=object)
+    return pd.Series(pd.array(labels[code], dtype="string"), index=h.index)
 
 
 def all_combinations() -> list[str]:
@@ -524,8 +547,12 @@ def household_conditions(d: Prepared) -> tuple[pd.DataFrame, list[str]]:
     sek = _num(a["partisipasi_sekolah"])
     anak = umur.between(7, 18) & sek.notna()
 
+    member_hh = _positions(a["idbdt"], hd)          # each member's row in `h` (-1: not a household here)
+    in_h = member_hh >= 0
+
     def any_by_hh(flag: pd.Series) -> pd.Series:
-        return hd.map(flag.groupby(a["idbdt"]).any()).fillna(False).astype(bool)
+        f = flag.fillna(False).to_numpy(dtype=bool) & in_h
+        return pd.Series(np.bincount(member_hh[f], minlength=len(hd)) > 0, index=hd.index)
 
     ind["disabilitas"] = _cond(has_member, any_by_hh(cacat.between(1, 12)))
     ind["penyakit_kronis"] = _cond(has_member, any_by_hh(kronis.between(1, 9)))
