@@ -253,6 +253,8 @@ class Builder:
         self._nb_cache: dict[str, object] = {}
         self.pool: KernelPool | None = None
         self.pdf: PdfWorker | None = None
+        self._xlsx = None
+        self._xlsx_lock = threading.Lock()
         self.git = hashing.git_info()
 
     # ---------------------------------------------------------------- inputs and keys
@@ -507,15 +509,21 @@ class Builder:
                 footer = render.footer_from_metadata(meta)
                 pdf_future = self.pdf.submit(html_target, stage["pdf"], footer)
         lap("html")
+        xlsx_future = None
         if "html_analis" in stage:
             render.notebook_to_html(nb, stage["html_analis"], audience="analis")
             from kemiskinan.export import indicator_workbook
 
-            indicator_workbook(self.indikator_dir, w.kode, stage["xlsx"], lang=self.lang)
+            # openpyxl is pure Python: in this process it would hold the GIL that drives the kernels.
+            xlsx_future = self._xlsx_pool().submit(indicator_workbook, self.indikator_dir, w.kode,
+                                                   stage["xlsx"], self.lang)
         lap("analis")
         if pdf_future is not None:
             pdf_future.result(timeout=self.notebook_timeout)
         lap("tunggu_pdf")
+        if xlsx_future is not None:
+            xlsx_future.result(timeout=self.notebook_timeout)
+        lap("tunggu_xlsx")
         shared = [stage[n] for n in ("html", "pdf") if n in stage]
         if pii_terms is not None:
             from kemiskinan.pii import check_files
@@ -689,6 +697,16 @@ class Builder:
         bar.close()
         return results
 
+    def _xlsx_pool(self):
+        with self._xlsx_lock:
+            if self._xlsx is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # spawn, not fork: this process already runs threads (kernels' channels, the PDF thread).
+                self._xlsx = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            return self._xlsx
+
     def _write_index(self, results: list[BriefingResult]) -> None:
         from kemiskinan import render
         from kemiskinan.indicators import load_all
@@ -721,6 +739,8 @@ class Builder:
     def _cleanup(self) -> None:
         if self.pdf is not None:
             self.pdf.close()
+        if self._xlsx is not None:
+            self._xlsx.shutdown(wait=True, cancel_futures=True)
         if self.pool is not None:
             self.pool.shutdown()
         shutil.rmtree(self.out_root / ".staging", ignore_errors=True)
