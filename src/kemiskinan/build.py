@@ -50,6 +50,7 @@ for _k in [k for k in list(_ip.user_ns) if k not in _ip.user_ns_hidden and k not
 _ip.user_ns.update({"_": "", "__": "", "___": ""})
 _ip.user_ns.get("Out", {}).clear()
 _ip.history_manager.output_hist.clear()
+_ip.execution_count = 1  # the executed notebook then reads as if from a fresh kernel
 import matplotlib as _mpl, matplotlib.pyplot as _plt
 _plt.close("all")
 _mpl.rcParams.update(getattr(_mpl, "_kemiskinan_rc0", {}))

@@ -970,6 +970,26 @@ def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Fin
                 "jumlah_art"]]
 
 
+def _positions(s: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value of `s` in the unique `index` (-1: missing or NA) — the indexer `s.map(series
+    with that index)` uses; text in C (arrow index_in), other dtypes through pandas as `map` does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if s.dtype != "str" or index.dtype != "str" or not isinstance(s.array, pd.arrays.ArrowStringArray) \
+            or not isinstance(index.array, pd.arrays.ArrowStringArray):
+        return index.get_indexer(s)
+    arr = pa.chunked_array(s.array._pa_array)
+    vs = pa.chunked_array(index.array._pa_array).combine_chunks().cast(arr.type)
+    pos = pc.index_in(arr, value_set=vs, skip_nulls=True)
+    return pos.to_numpy(zero_copy_only=False) if pos.null_count == 0 else \
+        pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
+
+
+def _take(values: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:
+    """`s.map(values)` given `pos = _positions(s, values.index)` (what `map` does after its indexer)."""
+    return pd.Series(values.array.take(pos.astype(np.intp), allow_fill=True), index=index)
+
+
 def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     # exact duplicates first (they would otherwise look like a family with two KKS rows)
     _dedupe(b, F, None)
@@ -991,14 +1011,20 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tu
     fam = art.loc[art["nik"].notna() & art["nuk"].notna(), ["nik", "idbdt", "nuk"]].drop_duplicates()
     nik_counts = fam["nik"].value_counts()
     nik_unique = fam[fam["nik"].map(nik_counts) == 1].set_index("nik")[["idbdt", "nuk"]]
-    m_kk = no_kk.map(kk_unique["idbdt"]).notna().to_numpy()
-    idb = no_kk.map(kk_unique["idbdt"])
-    nuk = no_kk.map(kk_unique["nuk"])
-    amb = no_kk.notna().to_numpy() & no_kk.map(kk_counts).gt(1).fillna(False).to_numpy()
+    # (`Series.map` through a text index, done once per lookup table with arrow's index_in: same values)
+    kk_pos = _positions(no_kk, kk_unique.index)
+    idb = _take(kk_unique["idbdt"], kk_pos, no_kk.index)
+    m_kk = idb.notna().to_numpy()
+    nuk = _take(kk_unique["nuk"], kk_pos, no_kk.index)
+    cnt_pos = _positions(no_kk, kk_counts.index)
+    cnt = np.where(cnt_pos >= 0, kk_counts.to_numpy()[np.maximum(cnt_pos, 0)] if len(kk_counts) else 0, 0)
+    amb = no_kk.notna().to_numpy() & (cnt_pos >= 0) & (cnt > 1)
     F.add(b, amb & b.kept(), "KKS_KK_AMBIGU", "no_kk", b.col("no_kk"), "id")
-    m_nik = ~m_kk & nik_p.map(nik_unique["idbdt"]).notna().to_numpy()
-    idb = idb.where(~pd.Series(m_nik, index=idb.index), nik_p.map(nik_unique["idbdt"]))
-    nuk = nuk.where(~pd.Series(m_nik, index=nuk.index), nik_p.map(nik_unique["nuk"]))
+    nik_pos = _positions(nik_p, nik_unique.index)
+    nik_idb = _take(nik_unique["idbdt"], nik_pos, nik_p.index)
+    m_nik = ~m_kk & nik_idb.notna().to_numpy()
+    idb = idb.where(~pd.Series(m_nik, index=idb.index), nik_idb)
+    nuk = nuk.where(~pd.Series(m_nik, index=nuk.index), _take(nik_unique["nuk"], nik_pos, nik_p.index))
     lewat = np.where(m_kk, "no_kk", np.where(m_nik, "nik", "tidak_ditemukan"))
     matched = m_kk | m_nik
     F.reject(b, unresolved & ~matched, "KKS_TIDAK_DAPAT_DITEMPATKAN", "kelurahan", b.col("kelurahan"))

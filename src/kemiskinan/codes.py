@@ -342,7 +342,11 @@ def parse_dates(s: pd.Series, reference_year: int = 2018) -> tuple[pd.Series, pd
 def status_kartu(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """KKS `Status Kartu` → category tersalur / belum_tersalur / dikembalikan; unknown → NA + invalid."""
     t = text(s)
-    key = t.str.upper().str.replace(r"[^A-Z ]+", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
-    vals = key.map(STATUS_KARTU)
+    # normalised once per distinct value (a few statuses over hundreds of thousands of rows)
+    codes_, uniq = pd.factorize(t, use_na_sentinel=True)
+    u = pd.Series(uniq)
+    key = u.str.upper().str.replace(r"[^A-Z ]+", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    mapped = np.append(key.map(STATUS_KARTU).to_numpy(dtype=object, na_value=None), None)
+    vals = pd.Series(mapped[np.where(codes_ < 0, len(uniq), codes_)], index=s.index, dtype=object)
     invalid = t.notna() & vals.isna()
     return pd.Series(pd.Categorical(vals, categories=KKS_STATUSES[:3]), index=s.index), invalid

@@ -132,7 +132,7 @@ def check_csv(path: Path) -> None:
                                  file=file, row=i + 1, hint=_HINT_SPLIT)
     _check_mixed_encoding(data, file)
     # line length: positions of newlines, without decoding
-    if len(data) > MAX_LINE_BYTES:
+    if len(data) > MAX_LINE_BYTES and not _short_lines(data):
         import numpy as np
 
         buf = np.frombuffer(data, dtype=np.uint8)
@@ -147,6 +147,16 @@ def check_csv(path: Path) -> None:
                 file=file, row=j + 1, hint="periksa tanda kutip (\") pada baris ini; " + _HINT_SPLIT)
 
 
+def _short_lines(data: bytes) -> bool:
+    """True when every line is certainly at most MAX_LINE_BYTES long: each aligned block of half that size
+    holds a newline (memchr in C, a few hundred bytes per block), so no two consecutive newlines are more
+    than MAX_LINE_BYTES apart. False = undecided; the caller measures every line."""
+    step = MAX_LINE_BYTES // 2
+    n = len(data)
+    return all(data.find(b"\n", i, min(i + step, n)) >= 0 for i in range(0, n - step + 1, step)) \
+        and data.rfind(b"\n", max(0, n - step)) >= 0 and data.find(b"\n", 0, step) >= 0
+
+
 # A well-formed UTF-8 multi-byte character (2–4 bytes). In a cp1252 file such byte pairs spell things like
 # "Ã©" — not something Indonesian names or addresses contain.
 _UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -159,20 +169,83 @@ def _plausible(seq: bytes) -> bool:
     return 0xA0 <= c <= 0xFF or 0x2000 <= c <= 0x206F or c in (0x20AC, 0xFEFF)
 
 
+def is_utf8(data) -> bool:
+    """Whether `data` (bytes or a buffer) is valid UTF-8 — Arrow's validator, in C, without building a str.
+
+    Same verdict as `bytes.decode("utf-8")` succeeding (strict: no overlongs, surrogates or code points
+    above U+10FFFF); callers that need the error position still decode."""
+    import numpy as np
+    import pyarrow as pa
+
+    buf = pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([0, buf.size], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, buf).validate(full=True)
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return False
+    return True
+
+
+_SCAN_CHUNK = 1 << 24
+
+
+def _first_plausible_utf8(data: bytes) -> int | None:
+    """Start of the first `_UTF8_MULTI` match for which `_plausible` holds — the same result (and the same
+    exception for an undecodable match) as scanning `_UTF8_MULTI.finditer(data)` in order, but vectorised.
+
+    A match starts at a byte >= 0xC2 and every later byte of it is a continuation byte (0x80–0xBF), so no
+    match can contain another candidate start: each start byte is examined on its own, and the regex's
+    alternation is decided by the lead byte. Only starts that are plausible (or that `_plausible` could not
+    decode) go through `_plausible`; the work is bounded by bytes, in 16 MB chunks."""
+    import numpy as np
+
+    n = len(data)
+    for start in range(0, n, _SCAN_CHUNK):
+        end = min(n, start + _SCAN_CHUNK)
+        chunk = np.frombuffer(data, dtype=np.uint8, count=min(n, end + 3) - start, offset=start)
+        lead = np.flatnonzero(chunk[: end - start] >= 0xC2)
+        if not len(lead):
+            continue
+        last = len(chunk) - 1
+
+        def at(k: int) -> np.ndarray:
+            pos = lead + k
+            return np.where(pos <= last, chunk[np.minimum(pos, last)], 0).astype(np.int32)
+
+        b0, b1, b2, b3 = at(0), at(1), at(2), at(3)
+        c1, c2, c3 = ((b1 >= 0x80) & (b1 <= 0xBF)), ((b2 >= 0x80) & (b2 <= 0xBF)), ((b3 >= 0x80) & (b3 <= 0xBF))
+        m2 = (b0 <= 0xDF) & c1
+        m3 = (b0 >= 0xE0) & (b0 <= 0xEF) & c1 & c2
+        m4 = (b0 >= 0xF0) & (b0 <= 0xF4) & c1 & c2 & c3
+        cp3 = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+        hit = ((m2 & ((b0 == 0xC3) | ((b0 == 0xC2) & (b1 >= 0xA0))))
+               | (m3 & (((cp3 >= 0x2000) & (cp3 <= 0x206F)) | (cp3 == 0x20AC) | (cp3 == 0xFEFF)
+                        | ((b0 == 0xE0) & (b1 < 0xA0)) | ((b0 == 0xED) & (b1 >= 0xA0))))
+               | (m4 & (((b0 == 0xF0) & (b1 < 0x90)) | ((b0 == 0xF4) & (b1 >= 0x90)))))
+        for j in np.flatnonzero(hit):
+            p = start + int(lead[j])
+            length = 2 if m2[j] else 3 if m3[j] else 4
+            if _plausible(data[p:p + length]):
+                return p
+    return None
+
+
 def _check_mixed_encoding(data: bytes, file: str) -> None:
     """A file that is not valid UTF-8 yet contains UTF-8 characters mixes two encodings (usually two
     exports pasted together). Reading it either way turns one half into mojibake ("BontÃ©" or "Bont�"),
     which then fails name matching row by row; one clear error is better."""
+    if is_utf8(data):
+        return
     try:
         data.decode("utf-8")
         return
     except UnicodeDecodeError as e:
         bad = e.start
-    m = next((m for m in _UTF8_MULTI.finditer(data) if _plausible(m.group(0))), None)
-    if m is None:
+    start = _first_plausible_utf8(data)
+    if start is None:
         return  # plain cp1252 / latin-1: the reader decodes it
     row_bad = data.count(b"\n", 0, bad) + 1
-    row_utf8 = data.count(b"\n", 0, m.start()) + 1
+    row_utf8 = data.count(b"\n", 0, start) + 1
     raise InputError(
         f"encoding campuran: baris {row_utf8} berisi huruf UTF-8, baris {row_bad} berisi byte yang bukan UTF-8 "
         "(mis. cp1252/latin-1 dari Excel); file tampaknya gabungan dua ekspor", file=file, row=row_bad,

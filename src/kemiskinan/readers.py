@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from kemiskinan.errors import InputError
+from kemiskinan.guards import is_utf8
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
@@ -204,8 +205,18 @@ def _decode_sample(data: bytes) -> tuple[str, str]:
         return "latin-1", data.decode("latin-1")
 
 
-def _clean_bytes(data: bytes) -> bytes:
-    """NBSP → space, zero-width characters and stray BOMs removed (UTF-8 bytes)."""
+_CLEAN_LEADS = (0xC2, 0xE2, 0xEF)   # first bytes of NBSP and of every `_ZERO_WIDTH` character in UTF-8
+
+
+def _clean_bytes(data: bytes, valid_utf8: bool = False) -> bytes:
+    """NBSP → space, zero-width characters and stray BOMs removed (UTF-8 bytes).
+
+    `valid_utf8`: the caller knows `data` is valid UTF-8. Then the characters to replace are whole
+    characters that cannot overlap or be formed by removing others, so one vectorised pass over the bytes
+    that can start them gives the same result as the replacements one after another (which scan the whole
+    buffer once per character, byte by byte)."""
+    if valid_utf8 and len(data) > (1 << 16):
+        return _clean_bytes_utf8(data)
     if b"\xc2\xa0" in data:
         data = data.replace(b"\xc2\xa0", b" ")
     for ch in _ZERO_WIDTH:
@@ -213,6 +224,35 @@ def _clean_bytes(data: bytes) -> bytes:
         if b in data:
             data = data.replace(b, b"")
     return data
+
+
+def _clean_bytes_utf8(data: bytes) -> bytes:
+    n = len(data)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    lead = np.flatnonzero(buf >= 0xC2)
+    lead = lead[np.isin(buf[lead], _CLEAN_LEADS)]
+    if not len(lead):
+        return data
+    b1 = buf[np.minimum(lead + 1, n - 1)] * (lead + 1 < n)
+    b2 = buf[np.minimum(lead + 2, n - 1)] * (lead + 2 < n)
+    nbsp = (buf[lead] == 0xC2) & (b1 == 0xA0)
+    code = (buf[lead].astype(np.int64) << 16) | (b1.astype(np.int64) << 8) | b2.astype(np.int64)
+    zw_codes = [int.from_bytes(ch.encode("utf-8"), "big") for ch in _ZERO_WIDTH]
+    zw = np.isin(code, zw_codes) & (lead + 2 < n)
+    hit = nbsp | zw
+    if not hit.any():
+        return data
+    pos, is_nbsp = lead[hit], nbsp[hit]
+    pieces, prev = [], 0
+    for p, sp in zip(pos.tolist(), is_nbsp.tolist()):
+        pieces.append(data[prev:p])
+        if sp:
+            pieces.append(b" ")
+            prev = p + 2
+        else:
+            prev = p + 3
+    pieces.append(data[prev:])
+    return b"".join(pieces)
 
 
 def _sniff(sample_text: str, file: str) -> tuple[str, int, list[str]]:
@@ -246,11 +286,8 @@ def _read_csv(path: Path) -> list[Table]:
         raise InputError("file bukan teks CSV (berisi byte biner); mungkin rusak atau bukan CSV",
                          file=file, hint="ekspor ulang dari aplikasi sumber sebagai CSV atau XLSX")
     encoding, sample = _decode_sample(data[:262144])
-    if encoding == "utf-8":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            encoding = "cp1252"
+    if encoding == "utf-8" and not is_utf8(data):   # validated in C, without decoding to a str
+        encoding = "cp1252"
     if encoding == "utf-8-sig":
         data = data[3:]
     elif encoding in ("cp1252", "latin-1"):
@@ -260,7 +297,8 @@ def _read_csv(path: Path) -> list[Table]:
             encoding = "latin-1"
             data = data.decode("latin-1").encode("utf-8")
         sample = data[:262144].decode("utf-8", errors="ignore")
-    data = _clean_bytes(data)
+    # every path above leaves valid UTF-8 except a BOM file, which was not validated past its sample
+    data = _clean_bytes(data, valid_utf8=encoding != "utf-8-sig" or is_utf8(data))
     sample = _clean_bytes(sample.encode("utf-8")).decode("utf-8", errors="ignore")
     delim, hidx, header = _sniff(sample, file)
     names, raw = _header_names(header, file, None, hidx + 1)
@@ -320,11 +358,8 @@ def _read_csv(path: Path) -> list[Table]:
 
 def _line_numbers(body, first: int, n: int) -> np.ndarray:
     """Source line numbers of the non-empty lines of `body` (bytes or a memoryview; pyarrow skips empty lines)."""
-    mv = memoryview(body)
-    raw = mv.obj if isinstance(mv.obj, bytes) else bytes(mv)
-    start = len(raw) - mv.nbytes
-    if raw.find(b"\n\n", start) < 0 and raw.find(b"\n\r\n", start) < 0 and not raw.startswith((b"\n", b"\r\n"), start):
-        return np.arange(first, first + n, dtype=np.int64)
+    # (no shortcut for files without blank lines: searching for "\n\n" scans byte by byte, slower than
+    # this; without blank lines the result below is that same arange)
     buf = np.frombuffer(body, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
     if len(ends) == 0 or ends[-1] != len(buf) - 1:
