@@ -101,7 +101,8 @@ def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):
     root = fresh_copy(tmp_path, good_copy)
     # First cell after the parameters: nothing from an earlier briefing may be visible.
     add_cell(root, 'assert "PENANDA_BOCOR" not in globals() and "tabel" not in globals(), "state leaked"\n'
-                   'import matplotlib.pyplot as plt\nassert not plt.get_fignums(), "figures leaked"')
+                   'import matplotlib, matplotlib.pyplot as plt\nassert not plt.get_fignums(), "figures leaked"\n'
+                   'assert matplotlib.rcParams["axes.facecolor"] != "red", "style leaked"')
     add_cell(root, 'PENANDA_BOCOR = wilayah\nimport matplotlib\nmatplotlib.rcParams["axes.facecolor"] = "red"\n'
                    'plt.figure()', position=-1)
     r = build(root, *THREE, "--force", "--jobs", "1")
@@ -116,8 +117,9 @@ def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):
         import json
 
         nb = json.loads(text)
+        # The product's cells only: methodology shows the run id, and the planted cells are the probe.
         return [c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"
-                and "methodology" not in "".join(c["source"])]  # methodology shows the run id
+                and "methodology" not in "".join(c["source"]) and "PENANDA_BOCOR" not in "".join(c["source"])]
 
     assert outputs_only(after_others) == outputs_only(alone)
 

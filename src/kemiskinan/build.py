@@ -119,7 +119,10 @@ class WarmKernel:
         # The kernel's working directory is the project root, whatever the caller's cwd; it imports the
         # heavy modules while it boots (kemiskinan/_warm.py), in parallel with whatever else runs.
         run_sync(self.km.start_kernel)(cwd=str(config.PROJ_ROOT),
-                                       extra_arguments=["--IPKernelApp.exec_lines=import kemiskinan._warm"])
+                                       extra_arguments=["--IPKernelApp.exec_lines=import kemiskinan._warm",
+                                                        # no history database: nothing to share between
+                                                        # briefings, and no sqlite writes per cell
+                                                        "--HistoryManager.enabled=False"])
 
     def alive(self) -> bool:
         from jupyter_core.utils import run_sync

@@ -785,9 +785,8 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     b.kel = kode
     _dedupe(b, F, idbdt.rename("idbdt"))
     keep = b.kept()
-    sub = _SubBatch(b, keep)
+    sub = _SubBatch(b, keep, slim={"idbdt"})   # the kept rows live on in `d`: the full raw copy is freed
     d = sub.df
-    b.slim({"idbdt"})   # the kept rows live on in `d`: free the full raw copy now (memory at scale)
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idbdt": idbdt[keep].astype("str")}, index=d.index)
     out["kode_kelurahan"] = kode[keep].astype("str")
@@ -837,9 +836,24 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
 class _SubBatch:
     """A view of the kept rows of a batch, so findings on decoded columns land on the right rows."""
 
-    def __init__(self, b: Batch, keep: np.ndarray):
+    def __init__(self, b: Batch, keep: np.ndarray, slim: set[str] | None = None):
+        """`slim`: then call `b.slim(slim)` — done column by column while the kept rows are copied, so the
+        full raw column and its kept copy are never both held for every column at once (memory peak)."""
         self.kind = b.kind
-        self.df = b.df.loc[keep]
+        if slim is None:
+            self.df = b.df.loc[keep]
+        else:
+            pos = np.flatnonzero(keep)
+            parts = {}
+            for c in list(b.df.columns):
+                parts[c] = b.df[c].take(pos)
+                if not (c.startswith("_") or c in slim or c in PII_COLUMNS):
+                    del b.df[c]
+                    for t in b.tables:
+                        if c in t.df.columns:
+                            t.df = t.df.drop(columns=c)
+            self.df = pd.DataFrame(parts) if parts else b.df.loc[keep]
+            b.slim(slim)
         self.file = np.asarray(b.file)[keep]
         self.sheet = np.asarray(b.sheet)[keep]
         self.n = int(keep.sum())
@@ -875,9 +889,8 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     F.reject(b, ~in_rt, "ART_TANPA_RUTA", "idbdt", idbdt, "id")
     _dedupe(b, F, idart.rename("idartbdt"))
     keep = b.kept()
-    sub = _SubBatch(b, keep)
+    sub = _SubBatch(b, keep, slim=set())   # the kept rows live on in `d`: the full raw copy is freed
     d = sub.df
-    b.slim(set())   # the kept rows live on in `d`: free the full raw copy now (memory at scale)
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
     pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)

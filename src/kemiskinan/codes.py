@@ -330,10 +330,13 @@ def parse_dates(s: pd.Series, reference_year: int = 2018) -> tuple[pd.Series, pd
     codes, uniques = pd.factorize(t, use_na_sentinel=True)
     arr = np.full(len(uniques) + 1, np.datetime64("NaT", "s"), dtype="datetime64[s]")
     done = _fixed_width_dates(uniques, arr)
-    for i in np.flatnonzero(~done):
-        d = parse_date(uniques[i], reference_year)
-        if d:
-            arr[i] = np.datetime64(d, "s")
+    rest = np.flatnonzero(~done)
+    if len(rest):   # the values as Python str once (indexing the arrow array value by value is slow)
+        values = np.asarray(uniques, dtype=object)[rest].tolist()
+        for i, v in zip(rest.tolist(), values):
+            d = parse_date(v, reference_year)
+            if d:
+                arr[i] = np.datetime64(d, "s")
     vals = pd.Series(arr[np.where(codes < 0, len(uniques), codes)], index=s.index)
     invalid = t.notna() & vals.isna()
     return vals, invalid

@@ -226,10 +226,16 @@ def _clean_bytes(data: bytes, valid_utf8: bool = False) -> bytes:
     return data
 
 
+def _positions_where(buf: np.ndarray, test, chunk: int = 1 << 26) -> np.ndarray:
+    """`np.flatnonzero(test(buf))` in 64 MB pieces (no boolean array the size of a whole file)."""
+    parts = [np.flatnonzero(test(buf[i:i + chunk])) + i for i in range(0, len(buf), chunk)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+
+
 def _clean_bytes_utf8(data: bytes) -> bytes:
     n = len(data)
     buf = np.frombuffer(data, dtype=np.uint8)
-    lead = np.flatnonzero(buf >= 0xC2)
+    lead = _positions_where(buf, lambda c: c >= 0xC2)
     lead = lead[np.isin(buf[lead], _CLEAN_LEADS)]
     if not len(lead):
         return data
@@ -361,7 +367,9 @@ def _line_numbers(body, first: int, n: int) -> np.ndarray:
     # (no shortcut for files without blank lines: searching for "\n\n" scans byte by byte, slower than
     # this; without blank lines the result below is that same arange)
     buf = np.frombuffer(body, dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10)
+    if not len(buf):
+        return np.arange(first, first + n, dtype=np.int64)
+    ends = _positions_where(buf, lambda c: c == 10)
     if len(ends) == 0 or ends[-1] != len(buf) - 1:
         ends = np.append(ends, len(buf))
     starts = np.concatenate([[0], ends[:-1] + 1])
