@@ -110,12 +110,19 @@ class WarmKernel:
     def __init__(self, name: str):
         self.name = name
         self.km = None
+        self.ipc_dir = ""
 
     def start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        self.km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
+        import tempfile
+
+        # IPC sockets in a private temp folder, not TCP on loopback: no port races between parallel
+        # kernels, and no "running over TCP without encryption" warning on every start.
+        self.ipc_dir = tempfile.mkdtemp(prefix="kemiskinan-ipc-")
+        self.km = AsyncKernelManager(kernel_name=config.KERNEL_NAME, transport="ipc",
+                                     ip=str(Path(self.ipc_dir) / "kernel"))
         # The kernel's working directory is the project root, whatever the caller's cwd; it imports the
         # heavy modules while it boots (kemiskinan/_warm.py), in parallel with whatever else runs.
         run_sync(self.km.start_kernel)(cwd=str(config.PROJ_ROOT),
@@ -137,6 +144,7 @@ class WarmKernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # already dead: nothing to clean up
                 pass
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
 
     def restart_fresh(self) -> None:
         self.kill()
