@@ -50,8 +50,11 @@ def indicator_tables(built):
     return load_all(PERIODE)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One headless Chromium per test module. Module scope, not session: playwright's sync API keeps an
+    event loop running in this thread while it is open, which would break the PDF printer and asyncio
+    code of later test modules."""
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()

@@ -118,7 +118,11 @@ def test_project_kernel_runs_the_cleaning_notebooks_first_cells(lab, sample_raw)
         ws.close()
         return results
 
-    results = asyncio.run(run())
+    # In its own thread: another test module's playwright may hold an event loop in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as ex:
+        results = ex.submit(asyncio.run, run()).result(timeout=180)
     assert [s for s, _ in results] == ["ok", "ok"], results
     # The same anchored paths as the build, whatever the server's working directory.
     assert str(config.SAMPLE_RAW_DIR) in results[1][1]

@@ -943,39 +943,17 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     # one NIK in one family only (domain.md §3.4 d)
     has = out["nik"].notna() & out["nuk"].notna()
     if has.any():
-        multi = _nik_in_several_families(out.loc[has, ["nik", "idbdt", "nuk"]])
+        fam = out.loc[has, ["nik", "idbdt", "nuk"]].drop_duplicates()
+        multi = fam["nik"][fam["nik"].duplicated(keep=False)].unique()
         if len(multi):
             m = codes.isin_text(out["nik"], pd.Series(multi, dtype="str"))
             F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
     kel_map = rt.set_index("idbdt")["kode_kelurahan"]
-    if kel_map.index.is_unique and kel_map.dtype == "str":
-        # = NA everywhere, then the kept rows' `out["idbdt"].map(kel_map)`; without 4 M Python strings
-        full = np.full(b.n, -1, dtype=np.intp)
-        full[keep] = _positions(out["idbdt"], kel_map.index)
-        b.kel = pd.Series(kel_map.array.take(full, allow_fill=True), index=b.df.index)
-    else:
-        b.kel = pd.Series(pd.NA, index=b.df.index, dtype="str")
-        b.kel[keep] = out["idbdt"].map(kel_map).to_numpy()
+    b.kel = pd.Series(pd.NA, index=b.df.index, dtype="str")
+    b.kel[keep] = out["idbdt"].map(kel_map).to_numpy()
     out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
     out["baris_sumber"] = d["_baris"].astype("int64")
     return out.reset_index(drop=True)
-
-
-def _nik_in_several_families(fam: pd.DataFrame) -> np.ndarray:
-    """NIKs that occur with more than one (idbdt, nuk) — `fam.drop_duplicates()` then the NIKs duplicated
-    among the distinct rows (order not kept: the caller only tests membership)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    if fam["nik"].dtype != "str" or fam["idbdt"].dtype != "str":
-        d = fam.drop_duplicates()
-        return d["nik"][d["nik"].duplicated(keep=False)].unique()
-    t = pa.table({"nik": pa.chunked_array(fam["nik"].array._pa_array),
-                  "idbdt": pa.chunked_array(fam["idbdt"].array._pa_array),
-                  "nuk": pa.array(fam["nuk"].array, from_pandas=True)})
-    distinct = t.group_by(["nik", "idbdt", "nuk"]).aggregate([])
-    per_nik = distinct.group_by("nik").aggregate([([], "count_all")])
-    many = pc.greater(per_nik["count_all"], 1)
-    return per_nik["nik"].filter(many).to_numpy(zero_copy_only=False)
 
 
 def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Findings) -> pd.DataFrame:
