@@ -68,13 +68,13 @@ def naive(root: Path) -> float:
     pm, jup = str(VENV_BIN / "papermill"), str(VENV_BIN / "jupyter")
     t = time.perf_counter()
     timed([pm, "notebooks/01_bersihkan_data.ipynb", str(out / "01.ipynb"), "-k", "kemiskinan",
-           "-p", "periode", "2018-05", "-p", "raw", "sample", "-p", "terima_perubahan", "True"], root)
+           "-r", "periode", "2018-05", "-r", "raw", "sample", "-p", "terima_perubahan", "True"], root)
     timed([pm, "notebooks/02_hitung_indikator.ipynb", str(out / "02.ipynb"), "-k", "kemiskinan",
-           "-p", "periode", "2018-05"], root)
+           "-r", "periode", "2018-05"], root)
     for w in wil.briefing_wilayah():
         nb = out / f"{w.kode}.ipynb"
-        timed([pm, "notebooks/03_briefing.ipynb", str(nb), "-k", "kemiskinan", "-p", "wilayah", w.kode,
-               "-p", "periode", "2018-05"], root)
+        timed([pm, "notebooks/03_briefing.ipynb", str(nb), "-k", "kemiskinan", "-r", "wilayah", w.kode,
+               "-r", "periode", "2018-05"], root)
         timed([jup, "nbconvert", "--to", "html", "--no-input", "--template", "briefing",
                f"--TemplateExporter.extra_template_basedirs={config.TEMPLATES_DIR}", str(nb)], root)
         html = nb.with_suffix(".html")
