@@ -424,46 +424,49 @@ class Builder:
         self.timings[name] = round(time.perf_counter() - t, 3)
         return self.steps[name] == "dijalankan"
 
-    def run_clean(self, inputs: dict) -> None:
-        key = {"step": NB_CLEAN, "inputs": inputs, "params": self.bp.for_notebook(NB_CLEAN),
-               "nb": hashing.notebook_sha256(NB_CLEAN), **self.common_key()}
+    def clean_key(self, inputs: dict) -> dict:
+        return {"step": NB_CLEAN, "inputs": inputs, "params": self.bp.for_notebook(NB_CLEAN),
+                "nb": hashing.notebook_sha256(NB_CLEAN), **self.common_key()}
 
+    def indicators_key(self, clean_stamp: dict | None) -> dict:
+        # Keyed on what step 01 wrote, so a re-run of 01 that changed nothing lets 02 be skipped.
+        return {"step": NB_INDICATORS, "clean": (clean_stamp or {}).get("outputs"),
+                "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
+                **self.common_key()}
+
+    def _run_city_notebook(self, nb_name: str) -> None:
+        """Execute step 01 or 02 in a warm kernel and keep the executed notebook under reports/."""
+        k = self.pool.acquire()
+        try:
+            nb = self.execute(k, nb_name, self.bp.for_notebook(nb_name), "kota", self.meta())
+        finally:
+            self.pool.release(k)
+        self._write_notebook(nb, self.out_root / "notebooks" / nb_name)
+
+    def run_clean(self, inputs: dict) -> None:
         def run():
-            k = self.pool.acquire()
-            try:
-                nb = self.execute(k, NB_CLEAN, self.bp.for_notebook(NB_CLEAN), "kota", self.meta())
-            finally:
-                self.pool.release(k)
-            self._write_notebook(nb, self.out_root / "notebooks" / NB_CLEAN)
+            self._run_city_notebook(NB_CLEAN)
             return {"outputs": self._processed_hashes()}
 
-        self.step("01 bersihkan data", key, self.processed / ".stamp.json",
+        self.step("01 bersihkan data", self.clean_key(inputs), self.processed / ".stamp.json",
                   lambda: (self.processed / "meta.json").exists(), run)
 
     def _processed_hashes(self) -> dict:
         return {p.name: hashing.file_sha256(p) for p in sorted(self.processed.glob("*.parquet"))}
 
     def run_indicators(self) -> dict[str, str]:
-        clean_stamp = _read_json(self.processed / ".stamp.json") or {}
-        key = {"step": NB_INDICATORS, "clean": clean_stamp.get("outputs"),
-               "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
-               **self.common_key()}
         stamp = self.indikator_dir / ".stamp.json"
 
         def run():
-            k = self.pool.acquire()
-            try:
-                nb = self.execute(k, NB_INDICATORS, self.bp.for_notebook(NB_INDICATORS), "kota", self.meta())
-            finally:
-                self.pool.release(k)
-            self._write_notebook(nb, self.out_root / "notebooks" / NB_INDICATORS)
+            self._run_city_notebook(NB_INDICATORS)
             from kemiskinan.briefing_data import slice_hashes
             from kemiskinan.indicators import load_all
 
             tables = load_all(self.indikator_dir)
             return {"slices": slice_hashes(tables, [w.kode for w in wil.briefing_wilayah()])}
 
-        self.step("02 hitung indikator", key, stamp, lambda: any(self.indikator_dir.glob("*.parquet")), run)
+        self.step("02 hitung indikator", self.indicators_key(_read_json(self.processed / ".stamp.json")), stamp,
+                  lambda: any(self.indikator_dir.glob("*.parquet")), run)
         return (_read_json(stamp) or {}).get("slices", {})
 
     def briefing_paths(self, w: wil.Wilayah) -> dict[str, Path]:
@@ -625,12 +628,8 @@ class Builder:
         ind = _read_json(self.indikator_dir / ".stamp.json")
         if not clean or not ind:
             return False
-        ck = {"step": NB_CLEAN, "inputs": inputs, "params": self.bp.for_notebook(NB_CLEAN),
-              "nb": hashing.notebook_sha256(NB_CLEAN), **self.common_key()}
-        ik = {"step": NB_INDICATORS, "clean": clean.get("outputs"),
-              "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
-              **self.common_key()}
-        if clean.get("key") != hashing.json_sha256(ck) or ind.get("key") != hashing.json_sha256(ik):
+        if (clean.get("key") != hashing.json_sha256(self.clean_key(inputs))
+                or ind.get("key") != hashing.json_sha256(self.indicators_key(clean))):
             return False
         slices = ind.get("slices", {})
         if not all(self._briefing_fresh(w, self.briefing_key(w, slices)) for w in targets):
