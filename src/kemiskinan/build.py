@@ -139,12 +139,13 @@ class WarmKernel:
     def kill(self) -> None:
         from jupyter_core.utils import run_sync
 
-        if self.km is not None:
+        km, ipc_dir = self.km, self.ipc_dir  # this kernel's, even if a restart replaces them meanwhile
+        if km is not None:
             try:
-                run_sync(self.km.shutdown_kernel)(now=True)
+                run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # already dead: nothing to clean up
                 pass
-            shutil.rmtree(self.ipc_dir, ignore_errors=True)
+            shutil.rmtree(ipc_dir, ignore_errors=True)
 
     def restart_fresh(self) -> None:
         self.kill()
@@ -335,6 +336,7 @@ class Builder:
                                            cwd=str(config.PROJ_ROOT))
         except BaseException as e:
             timer.cancel()
+            timer.join()  # a timeout kill still running must finish before the kernel is replaced
             kept = self._keep_failed(partial, nb_name, label)
             where = self._failed_cell(e, kept)
             if timed_out.is_set():
