@@ -98,6 +98,59 @@ class StepFailed(Exception):
         self.partial = partial
 
 
+# --------------------------------------------------------------------------------------------- papermill
+ENGINE = "kemiskinan"
+
+
+def _decline_rfc3987_syntax() -> None:
+    """jsonschema imports `rfc3987_syntax` (installed with jupyterlab, via jupyter-events) only to check
+    the "iri" string formats, and that import builds a lark grammar: 1.2–1.6 s of CPU before nbformat is
+    usable (../shared/tooling.md §2.4). The notebook schema nbformat validates against has no iri format,
+    so the build process declines the optional import (jsonschema skips it on ImportError); nothing the
+    build validates changes. Other processes (JupyterLab, the kernels) are untouched."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # a None entry makes `import` raise ImportError
+
+
+def _register_engine() -> None:
+    """papermill's nbclient engine, except that the executed notebook is written once, when execution
+    ends (papermill does that in a `finally`, so also after a failed cell, a dead kernel or a timeout kill),
+    instead of before and after every cell. Those per-cell writes serialise the whole notebook with its
+    embedded charts ~26 times per briefing: 6–7 s of the build process's CPU for 19 briefings. The
+    partial notebook kept under reports/_failed/ is still the one papermill wrote at the end."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class FinalSaveManager(NotebookExecutionManager):
+        def save(self, **kwargs):
+            if self.end_time is not None:  # set by notebook_complete, the final save
+                super().save(**kwargs)
+
+    class FinalSaveEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                             autosave_cell_every=30, **kwargs):
+            nb_man = FinalSaveManager(nb, output_path=output_path, progress_bar=progress_bar,
+                                      log_output=log_output, autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, FinalSaveEngine)
+
+
+def _warm_xlsx_worker() -> None:
+    """Run first in the workbook process: its imports are paid while step 01 runs."""
+    import openpyxl  # noqa: F401
+
+    import kemiskinan.briefing_data  # noqa: F401
+    import kemiskinan.export  # noqa: F401
+    import kemiskinan.indicators  # noqa: F401
+
+
 # ----------------------------------------------------------------------------------------------- kernels
 class WarmKernel:
     """One Jupyter kernel of the project's kernelspec, kept alive across notebooks.
@@ -189,8 +242,9 @@ class KernelPool:
 class PdfWorker:
     """One Chromium for the whole build, driven from one thread (playwright's sync API is per-thread)."""
 
-    def __init__(self):
+    def __init__(self, warm: bool = False):
         self.jobs: queue.Queue = queue.Queue()
+        self.warm = warm
         self.thread = threading.Thread(target=self._run, daemon=True, name="pdf")
         self.error: BaseException | None = None
         self.thread.start()
@@ -199,6 +253,12 @@ class PdfWorker:
         from kemiskinan.render import PdfPrinter
 
         printer = None
+        if self.warm:  # launch Chromium now (while step 01 runs on one core), not for the first briefing
+            try:
+                printer = PdfPrinter()
+                printer.__enter__()
+            except BaseException:  # retried, and reported to the briefing, when the first PDF is asked for
+                printer = None
         try:
             while True:
                 job = self.jobs.get()
@@ -292,8 +352,10 @@ class Builder:
     @property
     def pm(self):
         if self._pm is None:
+            _decline_rfc3987_syntax()
             import papermill
 
+            _register_engine()
             self._pm = papermill
         return self._pm
 
@@ -330,7 +392,7 @@ class Builder:
         timer = threading.Timer(self.notebook_timeout, on_timeout)
         timer.start()
         try:
-            out = self.pm.execute_notebook(nb, str(partial), parameters=parameters, km=k.km,
+            out = self.pm.execute_notebook(nb, str(partial), parameters=parameters, km=k.km, engine_name=ENGINE,
                                            kernel_name=config.KERNEL_NAME, progress_bar=False,
                                            execution_timeout=self.cell_timeout, log_output=False,
                                            cwd=str(config.PROJ_ROOT))
@@ -641,6 +703,12 @@ class Builder:
     def _run_pipeline(self, inputs: dict, targets) -> list[BriefingResult]:
         self.pool = KernelPool(self.jobs)
         self.pool.start()  # kernels boot and import while papermill is imported here
+        # Step 01 keeps one core busy; the PDF browser and the workbook process start beside it now, so the
+        # first briefings do not wait for them.
+        if "pdf" in self.formats:
+            self.pdf = PdfWorker(warm=True)
+        if "html" in self.formats:
+            self._xlsx_pool().submit(_warm_xlsx_worker)
         _ = self.pm
         self.staging.mkdir(parents=True, exist_ok=True)
         try:
@@ -683,7 +751,7 @@ class Builder:
     def _run_briefings(self, todo) -> list[BriefingResult]:
         from tqdm import tqdm
 
-        if "pdf" in self.formats:
+        if "pdf" in self.formats and self.pdf is None:
             self.pdf = PdfWorker()
         terms = self._pii_terms()
         results: list[BriefingResult] = []
@@ -701,7 +769,9 @@ class Builder:
                 detail = "".join(traceback.format_exception_only(type(e), e)).strip()
                 return BriefingResult(w.kode, w.nama, "gagal", error=f"{w.kode} ({w.nama}): {detail}")
 
-        with ThreadPoolExecutor(self.jobs, thread_name_prefix="briefing") as ex:
+        # Twice as many threads as kernels: a thread that has handed its kernel back waits for its PDF,
+        # workbook and PII scan while another thread's notebook already runs in that kernel.
+        with ThreadPoolExecutor(2 * self.jobs, thread_name_prefix="briefing") as ex:
             for r in ex.map(one, todo):
                 results.append(r)
                 bar.update(1)
@@ -789,6 +859,7 @@ def main_build(argv: list[str] | None = None) -> int:
     ap.add_argument("--notebook-timeout", type=float, default=900, help="batas waktu per notebook, detik")
     ap.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
     a = ap.parse_args(argv)
+    _decline_rfc3987_syntax()  # before anything imports nbformat
     try:
         bp = params_mod.load(a.params, overrides={"lang": a.lang, "formats": a.formats, "wilayah": a.wilayah})
         b = Builder(bp, jobs=a.jobs, force=a.force, cell_timeout=a.cell_timeout,
