@@ -34,3 +34,22 @@ def test_workbook_cells_are_escaped_and_numbers_stay_numbers(tmp_path, monkeypat
     out2 = export.indicator_workbook(tmp_path, "64.74", tmp_path / "kota.xlsx")
     seb2 = CalamineWorkbook.from_path(str(out2)).get_sheet_by_name("sebaran").to_python()
     assert [r[0] for r in seb2[1:]] == ["64.74"]  # no RT rows in the city's workbook
+
+
+def test_missing_values_of_every_dtype_are_empty_cells(tmp_path, monkeypatch):
+    """NaN, pd.NA, None and NaT all become empty cells (NaT used to be written as the text 'NaT')."""
+    tables = {"mpm": pd.DataFrame({
+        "kode_wilayah": ["64.74", "64.74.01.1003"],
+        "tanggal": pd.to_datetime(["2018-05-31", None]),
+        "n": pd.array([3, None], dtype="Int64"),
+        "x": [0.5, float("nan")],
+        "catatan": pd.array(["-1 keluarga", None], dtype="string"),
+        "ok": [True, False]})}
+    import kemiskinan.indicators as ind
+
+    monkeypatch.setattr(ind, "load_all", lambda _: tables)
+    out = export.indicator_workbook(tmp_path, "64.74", tmp_path / "x.xlsx")  # the city's: both rows
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("mpm").to_python()
+    assert rows[1][2:] == [3.0, 0.5, "'-1 keluarga", True]
+    assert str(rows[1][1]).startswith("2018-05-31")
+    assert rows[2][1:5] == ["", "", "", ""]

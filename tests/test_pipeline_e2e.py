@@ -34,6 +34,8 @@ def test_all_19_briefings_index_and_run_json_exist(built, run_json):
     assert len(outs) == 19 and {o["wilayah"] for o in outs} == {w.kode for w in wil.briefing_wilayah()}
     for o in outs:
         assert (config.REPORTS_DIR / o["html"]).exists() and (config.REPORTS_DIR / o["pdf"]).exists()
+        # params/sample.yml asks for the analysts' files too (format `analis`)
+        assert (config.REPORTS_DIR / o["html_analis"]).exists() and (config.REPORTS_DIR / o["xlsx"]).exists()
     assert len(run_json["git_sha"]) >= 7
     assert run_json["parameter"]["nilai"]["periode"] == "2018-05"
     assert run_json["lock_sha256"] and len(run_json["input_sha256"]) >= 5
@@ -146,6 +148,8 @@ def test_map_renders_from_the_shared_geojson_and_from_the_tile_fallback(tmp_path
         return {hashlib.sha256(base64.b64decode(i)).hexdigest() for i in imgs}
 
     assert build(root, "--wilayah", CITY, "--formats", "html").returncode == 0
+    assert not (root / "reports/2018-05/analis/kota_bontang.xlsx").exists()  # format `analis` not asked for
+    assert not (root / "reports/2018-05/analis/kota_bontang.html").exists()
     tiles = map_images()
     p = root / "params/sample.yml"
     values = yaml.safe_load(p.read_text())

@@ -538,6 +538,7 @@ class Builder:
         paths = {}
         if "html" in self.formats:
             paths["html"] = self.out_root / f"{s}.html"
+        if "analis" in self.formats:
             paths["html_analis"] = self.out_root / "analis" / f"{s}.html"
             paths["xlsx"] = self.out_root / "analis" / f"{s}.xlsx"
         if "pdf" in self.formats:
@@ -707,7 +708,7 @@ class Builder:
         # first briefings do not wait for them.
         if "pdf" in self.formats:
             self.pdf = PdfWorker(warm=True)
-        if "html" in self.formats:
+        if "analis" in self.formats:
             self._xlsx_pool().submit(_warm_xlsx_worker)
         _ = self.pm
         self.staging.mkdir(parents=True, exist_ok=True)
@@ -852,7 +853,7 @@ def main_build(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", default="params/sample.yml", help="file YAML di params/ (bawaan: %(default)s)")
     ap.add_argument("--wilayah", nargs="+", metavar="KODE", help="hanya wilayah ini (kode Kemendagri)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="briefing paralel (bawaan: jumlah inti)")
-    ap.add_argument("--formats", help="html,pdf (bawaan: dari file parameter)")
+    ap.add_argument("--formats", help="html,pdf,analis (bawaan: dari file parameter)")
     ap.add_argument("--lang", choices=params_mod.LANGS, help="bahasa briefing (id atau en)")
     ap.add_argument("--force", action="store_true", help="bangun ulang semua, abaikan cache")
     ap.add_argument("--cell-timeout", type=float, default=300, help="batas waktu per sel, detik")

@@ -29,7 +29,9 @@ PER_BRIEFING = {"wilayah", "run_id", "git_sha"}
 # Keys only the runner reads.
 RUNNER_KEYS = {"formats"}
 LANGS = ("id", "en")
-FORMATS = ("html", "pdf")
+# html: the shared briefing page; pdf: its print; analis: the analysts' page (with the data-quality annex)
+# and the indicator workbook (XLSX) per wilayah, under reports/<periode>/analis/.
+FORMATS = ("html", "pdf", "analis")
 
 
 def declared_parameters(nb_path: Path) -> dict[str, str]:
