@@ -232,7 +232,7 @@ def planted_build(tmp_path_factory) -> Path:
     assert r.returncode == 0, r.stderr[-3000:]
     _plant(root)
     r = _run(root, "build", "--params", "params/sample.yml", "--wilayah", "64.74", "64.74.01.1003",
-             "--formats", "html", "--jobs", "2", "--no-progress")
+             "--formats", "html,analis", "--jobs", "2", "--no-progress")
     run = json.loads((root / "reports" / PERIODE / "run.json").read_text()) if (
         root / "reports" / PERIODE / "run.json").exists() else {}
     assert r.returncode == 0, f"build failed: {run.get('gagal')}\n{r.stderr[-3000:]}"
