@@ -399,3 +399,19 @@ def test_module_cli(tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert (out / "rekonsiliasi.parquet").exists() and (raw / "manifest.json").exists()
+
+
+def test_errors_come_in_file_order(tmp_path):
+    """Two broken files: the error names the first one in file order; a table of unknown kind in the first
+    file is reported before a broken second file. (Reading the files two at a time in threads was tried and
+    measured: pyarrow already parses each CSV on both cores, and at 1 M households the threads made the
+    clean 13 % slower and 0.5 GB bigger, so files are read one after the other.)"""
+    (tmp_path / "a_kosong.csv").write_bytes(b"")
+    (tmp_path / "b_sampah.csv").write_bytes(b"\x00\x01\x02" * 5000)
+    with pytest.raises(InputError) as e:
+        C.read_inputs(tmp_path)
+    assert "a_kosong.csv" in str(e.value) and "b_sampah.csv" not in str(e.value)
+    (tmp_path / "a_kosong.csv").write_text("NIK;Nama;Alamat;Umur\n1;2;3;4\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        C.read_inputs(tmp_path)
+    assert "a_kosong.csv" in str(e.value) and "tidak dikenali" in str(e.value)
