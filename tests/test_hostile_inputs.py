@@ -321,6 +321,15 @@ def test_cp1252_with_nbsp_after_capital_is_not_mixed(tmp_path):
     assert t.encoding == "cp1252" and t.df.loc[0, "alamat"] == "ANDRÉ SAID"
 
 
+def test_cp1252_bytes_shaped_like_a_utf8_surrogate_read_as_cp1252(tmp_path):
+    """cp1252 'í' + two NBSP is bytes ED A0 A0: shaped like a 3-byte UTF-8 character but a surrogate, which
+    is not UTF-8. Found by the random-text test below: it raised a bare UnicodeDecodeError."""
+    p = tmp_path / "cp1252.csv"
+    p.write_bytes(_csv_rt([_rt_row(1, "Jl. Mart\u00ed\u00a0\u00a0"), _rt_row(2)]).decode().encode("cp1252"))
+    (t,) = read_table(p)
+    assert t.encoding == "cp1252" and t.df.loc[0, "alamat"].startswith("Jl. Mart\u00ed")
+
+
 def test_empty_files(tmp_path):
     for name, data in [("kosong.csv", b""), ("spasi.csv", b" \r\n\r\n"), ("kosong.xlsx", b""), ("bom.csv", b"\xef\xbb\xbf")]:
         p = tmp_path / name

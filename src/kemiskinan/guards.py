@@ -165,7 +165,10 @@ _UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\x
 def _plausible(seq: bytes) -> bool:
     """A UTF-8 character real Indonesian exports contain: Latin-1 letters/NBSP, typographic punctuation,
     €, BOM or zero-width characters. (cp1252 text can form other valid pairs by accident, e.g. "É" + NBSP.)"""
-    c = ord(seq.decode("utf-8"))
+    try:
+        c = ord(seq.decode("utf-8"))
+    except UnicodeDecodeError:  # shaped like UTF-8 but not UTF-8 (a surrogate, an overlong form): cp1252 text
+        return False
     return 0xA0 <= c <= 0xFF or 0x2000 <= c <= 0x206F or c in (0x20AC, 0xFEFF)
 
 
@@ -190,13 +193,14 @@ _SCAN_CHUNK = 1 << 24
 
 
 def _first_plausible_utf8(data: bytes) -> int | None:
-    """Start of the first `_UTF8_MULTI` match for which `_plausible` holds — the same result (and the same
-    exception for an undecodable match) as scanning `_UTF8_MULTI.finditer(data)` in order, but vectorised.
+    """Start of the first `_UTF8_MULTI` match for which `_plausible` holds — the same result as scanning
+    `_UTF8_MULTI.finditer(data)` in order, but vectorised.
 
     A match starts at a byte >= 0xC2 and every later byte of it is a continuation byte (0x80–0xBF), so no
     match can contain another candidate start: each start byte is examined on its own, and the regex's
-    alternation is decided by the lead byte. Only starts that are plausible (or that `_plausible` could not
-    decode) go through `_plausible`; the work is bounded by bytes, in 16 MB chunks."""
+    alternation is decided by the lead byte. Only starts that are plausible go through `_plausible`
+    (regex-shaped sequences that are not UTF-8 — surrogates, overlong forms — never are); the work is
+    bounded by bytes, in 16 MB chunks."""
     import numpy as np
 
     n = len(data)
@@ -212,19 +216,17 @@ def _first_plausible_utf8(data: bytes) -> int | None:
             pos = lead + k
             return np.where(pos <= last, chunk[np.minimum(pos, last)], 0).astype(np.int32)
 
-        b0, b1, b2, b3 = at(0), at(1), at(2), at(3)
-        c1, c2, c3 = ((b1 >= 0x80) & (b1 <= 0xBF)), ((b2 >= 0x80) & (b2 <= 0xBF)), ((b3 >= 0x80) & (b3 <= 0xBF))
+        b0, b1, b2 = at(0), at(1), at(2)
+        c1, c2 = ((b1 >= 0x80) & (b1 <= 0xBF)), ((b2 >= 0x80) & (b2 <= 0xBF))
         m2 = (b0 <= 0xDF) & c1
         m3 = (b0 >= 0xE0) & (b0 <= 0xEF) & c1 & c2
-        m4 = (b0 >= 0xF0) & (b0 <= 0xF4) & c1 & c2 & c3
         cp3 = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+        # 4-byte characters (U+10000 and up) are never plausible, so only 2- and 3-byte starts can hit
         hit = ((m2 & ((b0 == 0xC3) | ((b0 == 0xC2) & (b1 >= 0xA0))))
-               | (m3 & (((cp3 >= 0x2000) & (cp3 <= 0x206F)) | (cp3 == 0x20AC) | (cp3 == 0xFEFF)
-                        | ((b0 == 0xE0) & (b1 < 0xA0)) | ((b0 == 0xED) & (b1 >= 0xA0))))
-               | (m4 & (((b0 == 0xF0) & (b1 < 0x90)) | ((b0 == 0xF4) & (b1 >= 0x90)))))
+               | (m3 & (((cp3 >= 0x2000) & (cp3 <= 0x206F)) | (cp3 == 0x20AC) | (cp3 == 0xFEFF))))
         for j in np.flatnonzero(hit):
             p = start + int(lead[j])
-            length = 2 if m2[j] else 3 if m3[j] else 4
+            length = 2 if m2[j] else 3
             if _plausible(data[p:p + length]):
                 return p
     return None
