@@ -252,13 +252,12 @@ class PdfWorker:
     def _run(self):
         from kemiskinan.render import PdfPrinter
 
-        printer = None
-        if self.warm:  # launch Chromium now (while step 01 runs on one core), not for the first briefing
+        printer = PdfPrinter()  # launches Chromium on its first print (PdfPrinter.browser), or now if warm
+        if self.warm:  # now: while step 01 runs on one core, not when the first briefing needs it
             try:
-                printer = PdfPrinter()
-                printer.__enter__()
+                printer.start()
             except BaseException:  # retried, and reported to the briefing, when the first PDF is asked for
-                printer = None
+                pass
         try:
             while True:
                 job = self.jobs.get()
@@ -266,16 +265,12 @@ class PdfWorker:
                     break
                 html, pdf, footer, fut = job
                 try:
-                    if printer is None:
-                        printer = PdfPrinter()
-                        printer.__enter__()
                     printer.print(html, pdf, footer)
                     fut.set_result(pdf)
                 except BaseException as e:  # report to the waiting briefing, keep serving the others
                     fut.set_exception(e)
         finally:
-            if printer is not None:
-                printer.__exit__(None, None, None)
+            printer.close()
 
     def submit(self, html: Path, pdf: Path, footer: dict) -> Future:
         fut: Future = Future()

@@ -578,16 +578,7 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
         if code_cols or kode_wilayah_col:
             code, code_given = _code_kelurahan(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""))
         by_name, how, _ = resolve_kelurahan_name(r["nama"])
-        if code:
-            kode_u[i] = code
-            if by_name and by_name != code:
-                flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
-        elif by_name:
-            kode_u[i] = by_name
-            if how == "mirip":
-                flags_u["WILAYAH_FUZZY"][i] = True
-            if code_given:
-                flags_u["WILAYAH_KODE_TIDAK_DIKENAL"][i] = True
+        _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u)
         if kode_u[i] and kec_name_col and r.get("nmkec"):
             wk = wil.by_name(r["nmkec"], "kecamatan")
             if wk is not None and wk.kode != wil.get(kode_u[i]).induk:
@@ -605,6 +596,22 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     return kode, outside, unresolved
 
 
+def _settle_kode(i: int, code, code_given: bool, by_name, how: str, kode_u, flags_u) -> None:
+    """Key `i`'s kelurahan from its code and its name, by one rule for Bontang and for a `Reference`:
+    a known code wins (a name pointing elsewhere is flagged); otherwise the name decides (a fuzzy match
+    is flagged, and so is a code that was given but is not known)."""
+    if code:
+        kode_u[i] = code
+        if by_name and by_name != code:
+            flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
+    elif by_name:
+        kode_u[i] = by_name
+        if how == "mirip":
+            flags_u["WILAYAH_FUZZY"][i] = True
+        if code_given:
+            flags_u["WILAYAH_KODE_TIDAK_DIKENAL"][i] = True
+
+
 def _resolve_one_ref(ref: Reference, r: dict, i: int, has_prov: bool, has_code: bool, kec_name_col,
                      kode_u, outside_u, flags_u) -> None:
     """`_resolve_wilayah` for one distinct key against a `Reference` (same rules, names scoped by kab/kota)."""
@@ -618,16 +625,7 @@ def _resolve_one_ref(ref: Reference, r: dict, i: int, has_prov: bool, has_code: 
     if has_code:
         code, code_given = ref.code(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""), scope)
     by_name, how = ref.resolve_name(r["nama"], scope)
-    if code:
-        kode_u[i] = code
-        if by_name and by_name != code:
-            flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
-    elif by_name:
-        kode_u[i] = by_name
-        if how == "mirip":
-            flags_u["WILAYAH_FUZZY"][i] = True
-        if code_given:
-            flags_u["WILAYAH_KODE_TIDAK_DIKENAL"][i] = True
+    _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u)
     if kode_u[i] and kec_name_col and r.get("nmkec"):
         wk = ref.by_name(r["nmkec"], "kecamatan", scope or kode_u[i][:5])
         if wk is not None and wk != ref.by_kode[kode_u[i]].induk:

@@ -33,15 +33,15 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cells(col: pd.Series) -> list:
-    """One column as the values a cell takes: None for missing, numbers and booleans as themselves, text
-    escaped (`escape_formula`), anything else as its text. Column by column instead of cell by cell."""
+    """One column (already through `escape_frame`) as the values a cell takes: None for missing, numbers,
+    booleans and text as themselves, anything else (dates…) as its text, escaped like any text. Column by
+    column instead of cell by cell."""
     values = col.astype(object).tolist()
     for i in np.flatnonzero(col.isna().to_numpy()):
         values[i] = None
     if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         return values
-    return [v if v is None or isinstance(v, (int, float, bool)) else
-            escape_formula(v if isinstance(v, str) else str(v)) for v in values]
+    return [v if v is None or isinstance(v, (int, float, bool, str)) else escape_formula(str(v)) for v in values]
 
 
 def _rows_for_workbook(df: pd.DataFrame, kode: str) -> pd.DataFrame:
@@ -83,9 +83,9 @@ def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     wb = Workbook(write_only=True)
     for name in sorted(tables):
-        df = _rows_for_workbook(tables[name], kode)
+        df = escape_frame(_rows_for_workbook(tables[name], kode))  # text cells and headers
         ws = wb.create_sheet(title=name[:31])
-        ws.append([escape_formula(str(c)) for c in df.columns])
+        ws.append(list(df.columns))
         for row in zip(*(_cells(df[c]) for c in df.columns)):
             ws.append(row)
     wb.save(tmp)
