@@ -202,6 +202,47 @@ def test_tables(cleaned):
     assert pen["jumlah_penduduk"].tolist() == [11800, 7100]
 
 
+def test_one_nik_one_keluarga_shared_kk_and_keluarga_with_two_kk(tmp_path):
+    """domain.md §3.4 d: a NIK in two keluarga is flagged on every row carrying it (the same NIK twice in one
+    keluarga is not); a No. KK held by two keluarga cannot place a KKS row (KKS_KK_AMBIGU), which then falls
+    back to the holder's NIK — but only a NIK found in exactly one keluarga; a keluarga whose members carry
+    two No. KK is flagged and takes the most frequent one."""
+    d = base_data()
+    ids = [r[0] for r in d["rt"][:6]]
+
+    def m(h, n, name, nik, kk, nuk="1"):
+        return [ids[h - 1], f"{ids[h - 1]}{n:02d}", "64", "74", name, "1", "", nik, kk, "3", nuk, "3", "40", MARK]
+    d["art"] += [
+        m(3, 3, "KEMBAR", "6474010708750001", "6474030101150003"),            # AMIR's NIK in another keluarga
+        m(2, 3, "ULANG", "6474022902800003", "6474020101150002"),             # BUDI's NIK again, same keluarga
+        m(5, 2, "LAIN", "6474034606660099", "6474020101150005"),              # EKO's No. KK in household 5
+        m(6, 2, "BEDA", "6474010808880098", "6474010101150098"),              # 2nd No. KK in household 6
+        m(6, 3, "BEDA2", "6474010808880097", "6474010101150098"),             # ... which its majority carries
+    ]
+    d["kks"] += [
+        [7, "6474020505650006", "EKO", "6474020101150005", "Jl", "Bontang Selatan", "Berebas Tengah", "TERSALUR",
+         ""],                                                                 # KK of two keluarga → by NIK
+        [8, "6474010708750001", "AMIR", "6474019999999999", "Jl", "Bontang Utara", "Bontang Kuala", "TERSALUR",
+         ""],                                                                 # NIK of two keluarga → not found
+    ]
+    res = C.clean(write_raw(d, tmp_path / "raw"), tmp_path / "out", verbose=False)
+    t, art, kel, kks = res.temuan, res.tables["anggota"], res.tables["keluarga"], res.tables["kks"]
+    ganda = t[t["aturan"] == "NIK_GANDA_KELUARGA"]
+    nama = art.set_index("baris_sumber")
+    assert sorted(ganda["baris"].tolist()) == sorted(nama.index[nama["nik"] == "6474010708750001"].tolist())
+    assert len(ganda) == 2                                   # AMIR + KEMBAR; BUDI/ULANG share one keluarga
+    assert (t["aturan"] == "KKS_KK_AMBIGU").sum() == 1
+    by_no = kks.set_index("baris_sumber")
+    eko = by_no.loc[t.loc[t["aturan"] == "KKS_KK_AMBIGU", "baris"].iloc[0]]
+    assert eko["cocok_lewat"] == "nik" and eko["idbdt"] == ids[3]
+    assert kks["cocok_lewat"].astype(str).tolist() == ["no_kk", "nik", "no_kk", "tidak_ditemukan", "nik",
+                                                       "tidak_ditemukan"]
+    beda = t[t["aturan"] == "KELUARGA_KK_BEDA"]
+    assert len(beda) == 5                  # every member row of household 6 (3) and of household 5 (2)
+    assert kel.set_index("idbdt").loc[ids[5], "no_kk"] == "6474010101150098"       # majority
+    assert kel.set_index("idbdt").loc[ids[4], "no_kk"] == "6474020101150005"       # tie: smallest, EKO's
+
+
 def test_no_full_identifier_or_name_in_findings(cleaned):
     res, raw, out = cleaned
     t = pd.read_parquet(out / "temuan.parquet")

@@ -253,7 +253,7 @@ class Findings:
         act = at.map({a: RULES[a].tindakan for a in at.unique()}) if tindakan is None else tindakan
         vals = _mask_values(nilai.iloc[idx].reset_index(drop=True), how) if nilai is not None else ""
         self.parts.append(pd.DataFrame({
-            "file": np.asarray(b.file)[idx], "sheet": np.asarray(b.sheet)[idx],
+            "file": np.asarray(b.file[idx]), "sheet": np.asarray(b.sheet[idx]),
             "baris": b.df["_baris"].to_numpy()[idx], "kolom": kolom or "",
             "aturan": at.to_numpy(), "pesan": ps.to_numpy(), "nilai_tersamar": vals if isinstance(vals, str)
             else vals.to_numpy(), "tindakan": act if isinstance(act, str) else act.to_numpy(),
@@ -277,7 +277,7 @@ class Findings:
         refs = ref_rows[m] if len(ref_rows) == b.n else ref_rows
         msg = [f"{RULES[aturan].pesan} (baris {int(r)})" for r in refs]
         self.parts.append(pd.DataFrame({
-            "file": np.asarray(b.file)[idx], "sheet": np.asarray(b.sheet)[idx],
+            "file": np.asarray(b.file[idx]), "sheet": np.asarray(b.sheet[idx]),
             "baris": b.df["_baris"].to_numpy()[idx], "kolom": kolom or "", "aturan": aturan, "pesan": msg,
             "nilai_tersamar": "", "tindakan": GABUNG, "_kind": b.kind, "_pos": idx}))
 
@@ -312,33 +312,36 @@ def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.nda
 
 
 def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None, birth=None) -> pd.DataFrame:
-    """Validate a NIK / No. KK column for `rows` (bool mask); log findings; return the result frame."""
+    """Validate a NIK / No. KK column for `rows` (bool mask); log findings; return the result frame
+    (the value column `nik` / `no_kk`, NA where not valid, and `status`), on `b`'s index."""
     s = b.col(col)
     if kind == "nik":
-        res = nikmod.validate_series(s, sex=sex, birth=birth)
-        out_col, status_col = "nik", "status"
+        res = nikmod._validate_arrays(s, sex=sex, birth=birth)
+        out_col = "nik"
     else:
-        res = nikmod.validate_kk_series(s)
-        out_col, status_col = "no_kk", "status"
+        res = nikmod._validate_kk_arrays(s)
+        out_col = "no_kk"
+    value, status = res[out_col], res["status"]
     num = b.numeric.get(col)
     pre = "NIK" if kind == "nik" else "KK"
-    aturan = res["aturan"].to_numpy(dtype=object, na_value=None).copy()
+    aturan = res["aturan"].copy()
     if num is not None:
         txt = codes.text(s).fillna("")
         big = num & (pd.to_numeric(txt, errors="coerce").fillna(0).to_numpy() >= 2**53)
         if big.any():
-            res.loc[big, out_col] = pd.NA
-            res[status_col] = res[status_col].mask(pd.Series(big, index=res.index), "rusak_excel")
+            value = value.mask(pd.Series(big, index=value.index))
+            status = status.copy()
+            status[big] = "rusak_excel"
             aturan[big] = f"{pre}_EXCEL_PRESISI"
-        exact = num & ~big & (res[status_col] == "valid").to_numpy()
+        exact = num & ~big & np.asarray(status == "valid", dtype=bool)
         aturan[exact & pd.isna(aturan)] = "ID_EXCEL_NUMBER"
     has = rows & pd.notna(aturan)
     F.add(b, has, aturan, col, s, "id")
     if kind == "nik":
         for c in ("aturan_jk", "aturan_tgl"):
-            a = res[c].to_numpy(dtype=object, na_value=None)
+            a = res[c]
             F.add(b, rows & pd.notna(a), a, col, s, "id")
-    return res
+    return pd.DataFrame({out_col: value.array, "status": status}, index=s.index)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -821,9 +824,15 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
                     "kolom": [c], "aturan": ["YA_TIDAK_POLA_LAIN"],
                     "pesan": [RULES["YA_TIDAK_POLA_LAIN"].pesan.format(kolom=c) + f" ({used[0]}/{used[1]})"],
                     "nilai_tersamar": [""], "tindakan": [TANDAI], "_kind": [b.kind], "_pos": [-1]}))
-    out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
+    out["sumber_file"] = _kept(b.file, keep)
     out["baris_sumber"] = d["_baris"].astype("int64")
     return out.reset_index(drop=True)
+
+
+def _kept(cat: pd.Categorical, keep: np.ndarray) -> pd.Categorical:
+    """The kept rows of a source-file/sheet column, with the categories they use (sorted, as
+    `pd.Categorical(values)` would give)."""
+    return cat[keep].remove_unused_categories()
 
 
 class _SubBatch:
@@ -847,8 +856,8 @@ class _SubBatch:
                             t.df = t.df.drop(columns=c)
             self.df = pd.DataFrame(parts) if parts else b.df.loc[keep]
             b.slim(slim)
-        self.file = np.asarray(b.file)[keep]
-        self.sheet = np.asarray(b.sheet)[keep]
+        self.file = b.file[keep]     # Categoricals: rows are taken without one Python string per row
+        self.sheet = b.sheet[keep]
         self.n = int(keep.sum())
         self._pos = np.flatnonzero(keep)
         self.numeric = {c: a[keep] for c, a in b.numeric.items()}
@@ -918,7 +927,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl) if "nik" in d else None
     if nk is not None:
         out["nik"] = nk["nik"].astype("str")
-        out["nik_status"] = pd.Categorical(nk["status"].astype("str"), categories=nikmod.STATUSES)
+        out["nik_status"] = nk["status"].array
     else:
         out["nik"] = pd.Series(pd.NA, index=d.index, dtype="str")
         out["nik_status"] = pd.Categorical(["kosong"] * len(d), categories=nikmod.STATUSES)
@@ -934,17 +943,13 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
         out[c] = v
         _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
     # one NIK in one family only (domain.md §3.4 d)
-    has = out["nik"].notna() & out["nuk"].notna()
-    if has.any():
-        fam = out.loc[has, ["nik", "idbdt", "nuk"]].drop_duplicates()
-        multi = fam["nik"][fam["nik"].duplicated(keep=False)].unique()
-        if len(multi):
-            m = codes.isin_text(out["nik"], pd.Series(multi, dtype="str"))
-            F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
-    kel_map = rt.set_index("idbdt")["kode_kelurahan"]
-    b.kel = pd.Series(pd.NA, index=b.df.index, dtype="str")
-    b.kel[keep] = out["idbdt"].map(kel_map).to_numpy()
-    out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
+    m = _OneKeluarga(out["nik"], out["idbdt"], out["nuk"]).many()
+    F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
+    # each kept member's kelurahan is its household's (rt["idbdt"] is unique); NA for the other rows
+    pos = np.full(b.n, -1, dtype=np.int64)
+    pos[keep] = _positions(out["idbdt"], pd.Index(rt["idbdt"]))
+    b.kel = pd.Series(rt["kode_kelurahan"].array.take(pos, allow_fill=True), index=b.df.index)
+    out["sumber_file"] = _kept(b.file, keep)
     out["baris_sumber"] = d["_baris"].astype("int64")
     return out.reset_index(drop=True)
 
@@ -974,6 +979,57 @@ def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Fin
     kel["jumlah_art"] = kel["jumlah_art"].astype("Int16")
     return kel[["idbdt", "nuk", "no_kk", "kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil",
                 "jumlah_art"]]
+
+
+def _text_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code per row, -1 for NA; the distinct values as a text Index, in order of first appearance) —
+    `pd.factorize` for a text column, done by arrow's dictionary encoder when the column is arrow text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if s.dtype == "str" and isinstance(s.array, pd.arrays.ArrowStringArray):
+        d = pc.dictionary_encode(pa.chunked_array(s.array._pa_array).combine_chunks())
+        idx = d.indices if d.null_count == 0 else pc.fill_null(d.indices, -1)
+        return idx.to_numpy(zero_copy_only=False).astype(np.int64), \
+            pd.Index(pd.arrays.ArrowStringArray(d.dictionary), dtype="str")
+    c, u = pd.factorize(s, use_na_sentinel=True)
+    return c.astype(np.int64), pd.Index(u, dtype="str")
+
+
+class _OneKeluarga:
+    """For each value of a key column (NIK, No. KK): how many distinct keluarga (IDBDT, NUK) it appears in,
+    counted once on integer codes (dictionary codes × NUK) instead of `drop_duplicates` over 4 M text rows.
+
+    `many()`: rows whose key sits in two or more keluarga (domain.md §3.4 d: one NIK in one family only).
+    `unique_frame()`: the keluarga of every key found in exactly one, indexed by the key — what
+    `frame.drop_duplicates()` + `value_counts() == 1` + `set_index(key)` gave."""
+
+    def __init__(self, key: pd.Series, idbdt: pd.Series, nuk: pd.Series, rows: np.ndarray | None = None):
+        self.key, self.idbdt, self.nuk = key, idbdt, nuk
+        self.codes, self.values = _text_codes(key)
+        idc, _ = _text_codes(idbdt)
+        fam = (idc + 1) * 128 + nuk.fillna(0).to_numpy(dtype=np.int64)   # NUK is 1–99 (schema)
+        has = (self.codes >= 0) & nuk.notna().to_numpy(dtype=bool)
+        if rows is not None:
+            has &= rows
+        self.rows = np.flatnonzero(has)
+        pair = np.unique(self.codes[self.rows] * (int(fam.max(initial=0)) + 1) + fam[self.rows])
+        self.count = np.bincount(pair // (int(fam.max(initial=0)) + 1), minlength=len(self.values))
+
+    def many(self) -> np.ndarray:
+        return (self.codes >= 0) & (self.count[np.maximum(self.codes, 0)] > 1) if len(self.count) \
+            else np.zeros(len(self.codes), dtype=bool)
+
+    def unique_frame(self) -> pd.DataFrame:
+        kc = self.codes[self.rows]
+        u, first = np.unique(kc, return_index=True)
+        r = self.rows[first[self.count[u] == 1]]
+        return pd.DataFrame({"idbdt": self.idbdt.array.take(r), "nuk": self.nuk.array.take(r)},
+                            index=pd.Index(self.key.array.take(r), name=self.key.name))
+
+    def count_of(self, s: pd.Series) -> np.ndarray:
+        """Number of keluarga of each value of `s` (0 where unknown or NA)."""
+        pos = _positions(s, self.values)
+        return np.where(pos >= 0, self.count[np.maximum(pos, 0)] if len(self.count) else 0, 0)
 
 
 def _positions(s: pd.Series, index: pd.Index) -> np.ndarray:
@@ -1011,20 +1067,16 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tu
     F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
           b.col("tanggal_distribusi"))
     # match: by No. KK (unique among keluarga), else by the holder's NIK among members (unique family)
-    kk_counts = kel["no_kk"].dropna().value_counts()
-    kk_unique = kel.dropna(subset=["no_kk"])
-    kk_unique = kk_unique[kk_unique["no_kk"].map(kk_counts) == 1].set_index("no_kk")[["idbdt", "nuk"]]
-    fam = art.loc[art["nik"].notna() & art["nuk"].notna(), ["nik", "idbdt", "nuk"]].drop_duplicates()
-    nik_counts = fam["nik"].value_counts()
-    nik_unique = fam[fam["nik"].map(nik_counts) == 1].set_index("nik")[["idbdt", "nuk"]]
+    # (a keluarga row is one (IDBDT, NUK), so a No. KK "in one keluarga" is a No. KK on one keluarga row)
+    by_kk = _OneKeluarga(kel["no_kk"], kel["idbdt"], kel["nuk"])
+    kk_unique = by_kk.unique_frame()
+    nik_unique = _OneKeluarga(art["nik"], art["idbdt"], art["nuk"]).unique_frame()
     # (`Series.map` through a text index, done once per lookup table with arrow's index_in: same values)
     kk_pos = _positions(no_kk, kk_unique.index)
     idb = _take(kk_unique["idbdt"], kk_pos, no_kk.index)
     m_kk = idb.notna().to_numpy()
     nuk = _take(kk_unique["nuk"], kk_pos, no_kk.index)
-    cnt_pos = _positions(no_kk, kk_counts.index)
-    cnt = np.where(cnt_pos >= 0, kk_counts.to_numpy()[np.maximum(cnt_pos, 0)] if len(kk_counts) else 0, 0)
-    amb = no_kk.notna().to_numpy() & (cnt_pos >= 0) & (cnt > 1)
+    amb = no_kk.notna().to_numpy() & (by_kk.count_of(no_kk) > 1)
     F.add(b, amb & b.kept(), "KKS_KK_AMBIGU", "no_kk", b.col("no_kk"), "id")
     nik_pos = _positions(nik_p, nik_unique.index)
     nik_idb = _take(nik_unique["idbdt"], nik_pos, nik_p.index)
@@ -1044,7 +1096,7 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tu
         "tanggal_distribusi": tgl[keep], "idbdt": idb[keep].astype("str"),
         "nuk": pd.array(nuk[keep], dtype="Int8"),
         "cocok_lewat": pd.Categorical(lewat[keep], categories=["no_kk", "nik", "tidak_ditemukan"]),
-        "sumber_file": pd.Categorical(np.asarray(b.file)[keep]), "sumber_sheet": pd.Categorical(np.asarray(b.sheet)[keep]),
+        "sumber_file": _kept(b.file, keep), "sumber_sheet": _kept(b.sheet, keep),
         "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
     })
     # holding per keluarga: best status wins; families with several rows are flagged
@@ -1121,8 +1173,8 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
         "nik": (nk["nik"][keep] if nk is not None else pd.Series(pd.NA, index=b.df.index[keep])).astype("str"),
         "no_kk": (kk["no_kk"][keep] if kk is not None else pd.Series(pd.NA, index=b.df.index[keep])).astype("str"),
         "rt": rtn[keep].astype("str"),
-        "sumber_file": pd.Categorical(np.asarray(b.file)[keep]),
-        "sumber_sheet": pd.Categorical(np.asarray(b.sheet)[keep]),
+        "sumber_file": _kept(b.file, keep),
+        "sumber_sheet": _kept(b.sheet, keep),
         "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
     }).reset_index(drop=True)
     return out, mpm_laporan(out)
@@ -1162,7 +1214,7 @@ def clean_penduduk(b: Batch, F: Findings) -> pd.DataFrame:
         out[c] = v[keep].to_numpy()
     out["tahun"] = tahun[keep].to_numpy()
     out["sumber"] = codes.text(b.col("sumber"))[keep].astype("str").to_numpy()
-    out["sumber_file"] = pd.Categorical(np.asarray(b.file)[keep])
+    out["sumber_file"] = _kept(b.file, keep)
     out["baris_sumber"] = b.df["_baris"].to_numpy()[keep].astype("int64")
     return out.reset_index(drop=True)
 
@@ -1212,7 +1264,7 @@ def finish_temuan(F: Findings, batches: dict[str, Batch]) -> pd.DataFrame:
     for kind, b in batches.items():
         m = (t["_kind"] == kind).to_numpy() & (t["_pos"].to_numpy() >= 0)
         if m.any():
-            kel[m] = b.kel.to_numpy(dtype=object, na_value=None)[t["_pos"].to_numpy()[m]]
+            kel[m] = b.kel.iloc[t["_pos"].to_numpy()[m]].to_numpy(dtype=object, na_value=None)
     t["kode_kelurahan"] = pd.array(kel, dtype="str")
     t = t.drop(columns=["_kind", "_pos"])
     t = t.sort_values(["file", "sheet", "baris", "aturan", "kolom"], kind="stable").reset_index(drop=True)

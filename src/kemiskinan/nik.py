@@ -276,34 +276,15 @@ def _sex_column(sex: pd.Series) -> np.ndarray:
     return out
 
 
-def validate_series(s: pd.Series, sex: pd.Series | None = None, birth: pd.Series | None = None,
-                    *, reference_year: int = REFERENCE_YEAR) -> pd.DataFrame:
-    """Validate a column of NIKs (vectorised). Index is preserved.
-
-    `sex`: the member's own sex column (1/2 or L/P); `birth`: the member's birth dates as datetime64
-    (e.g. from `kemiskinan.codes.parse_dates`). When given, disagreement is reported in `aturan_jk` /
-    `aturan_tgl` (the NIK is kept: which of the two is wrong cannot be known).
-
-    Columns: nik (16 digits or NA), status (category), aturan (first rule that fired or NA;
-    ``NIK_TRAILING_DOT0`` on valid repaired values), jenis_kelamin ('L'/'P'), tanggal_lahir, prov,
-    kabkota, kecamatan (prefixes as digits), aturan_jk, aturan_tgl.
-    """
-    idx = s.index
+def _validate_arrays(s: pd.Series, sex: pd.Series | None = None, birth: pd.Series | None = None,
+                     *, reference_year: int = REFERENCE_YEAR) -> dict:
+    """The core of `validate_series` as positional arrays (index reset): `nik` (text Series, NA where not
+    valid), `status` (Categorical), `aturan`, `jenis_kelamin`, `aturan_jk`, `aturan_tgl` (object arrays,
+    None where nothing applies), `tanggal_lahir`, `valid`. The cleaner uses these directly: wrapping 4 M
+    rules as text columns and unwrapping them again cost more than the checks themselves."""
     value, status, rule, valid, ex = _structure(s.reset_index(drop=True), "nik", reference_year)
     n = len(value)
     jk = np.where(valid, np.where(ex["female"], "P", "L"), None).astype(object)
-    bd = _make_dates(ex["year"], ex["month"], ex["day"], valid)
-    v = value.fillna("")
-    out = pd.DataFrame({
-        "nik": value.astype("str"),
-        "status": pd.Categorical(status, categories=STATUSES),
-        "aturan": pd.array(rule, dtype="str"),
-        "jenis_kelamin": pd.array(jk, dtype="str"),
-        "tanggal_lahir": bd,
-        "prov": v.str.slice(0, 2).where(pd.Series(valid)),
-        "kabkota": v.str.slice(0, 4).where(pd.Series(valid)),
-        "kecamatan": v.str.slice(0, 6).where(pd.Series(valid)),
-    })
     aturan_jk = np.full(n, None, dtype=object)
     aturan_tgl = np.full(n, None, dtype=object)
     if sex is not None:
@@ -318,22 +299,62 @@ def validate_series(s: pd.Series, sex: pd.Series | None = None, birth: pd.Series
         byy = (b.dt.year.fillna(0).to_numpy(dtype=np.int64)) % 100
         differ = valid & has & ((bday != ex["day"]) | (bmon != ex["month"]) | (byy != ex["yy"]))
         aturan_tgl[differ] = "NIK_TGL_BEDA"
-    out["aturan_jk"] = pd.array(aturan_jk, dtype="str")
-    out["aturan_tgl"] = pd.array(aturan_tgl, dtype="str")
-    out.index = idx
+    return {"nik": value.astype("str"), "status": _status_categorical(status), "aturan": rule,
+            "jenis_kelamin": jk, "tanggal_lahir": _make_dates(ex["year"], ex["month"], ex["day"], valid),
+            "aturan_jk": aturan_jk, "aturan_tgl": aturan_tgl, "valid": valid}
+
+
+def _status_categorical(status: np.ndarray) -> pd.Categorical:
+    """`pd.Categorical(status, categories=STATUSES)` for an object array of those few literals, without
+    hashing one Python string per row."""
+    codes = np.full(len(status), -1, dtype=np.int8)
+    for i, name in enumerate(STATUSES):
+        codes[status == name] = i
+    return pd.Categorical.from_codes(codes, categories=STATUSES)
+
+
+def validate_series(s: pd.Series, sex: pd.Series | None = None, birth: pd.Series | None = None,
+                    *, reference_year: int = REFERENCE_YEAR) -> pd.DataFrame:
+    """Validate a column of NIKs (vectorised). Index is preserved.
+
+    `sex`: the member's own sex column (1/2 or L/P); `birth`: the member's birth dates as datetime64
+    (e.g. from `kemiskinan.codes.parse_dates`). When given, disagreement is reported in `aturan_jk` /
+    `aturan_tgl` (the NIK is kept: which of the two is wrong cannot be known).
+
+    Columns: nik (16 digits or NA), status (category), aturan (first rule that fired or NA;
+    ``NIK_TRAILING_DOT0`` on valid repaired values), jenis_kelamin ('L'/'P'), tanggal_lahir, prov,
+    kabkota, kecamatan (prefixes as digits), aturan_jk, aturan_tgl.
+    """
+    r = _validate_arrays(s, sex, birth, reference_year=reference_year)
+    valid = pd.Series(r["valid"])
+    v = r["nik"].fillna("")
+    out = pd.DataFrame({
+        "nik": r["nik"],
+        "status": r["status"],
+        "aturan": pd.array(r["aturan"], dtype="str"),
+        "jenis_kelamin": pd.array(r["jenis_kelamin"], dtype="str"),
+        "tanggal_lahir": r["tanggal_lahir"],
+        "prov": v.str.slice(0, 2).where(valid),
+        "kabkota": v.str.slice(0, 4).where(valid),
+        "kecamatan": v.str.slice(0, 6).where(valid),
+        "aturan_jk": pd.array(r["aturan_jk"], dtype="str"),
+        "aturan_tgl": pd.array(r["aturan_tgl"], dtype="str"),
+    })
+    out.index = s.index
     return out
+
+
+def _validate_kk_arrays(s: pd.Series) -> dict:
+    """The core of `validate_kk_series` as positional arrays (see `_validate_arrays`)."""
+    value, status, rule, valid, _ = _structure(s.reset_index(drop=True), "kk")
+    return {"no_kk": value.astype("str"), "status": _status_categorical(status), "aturan": rule, "valid": valid}
 
 
 def validate_kk_series(s: pd.Series) -> pd.DataFrame:
     """Validate a column of No. KK (16 digits, plausible wilayah prefix). Columns: no_kk, status, aturan."""
-    idx = s.index
-    value, status, rule, valid, _ = _structure(s.reset_index(drop=True), "kk")
-    out = pd.DataFrame({
-        "no_kk": value.astype("str"),
-        "status": pd.Categorical(status, categories=STATUSES),
-        "aturan": pd.array(rule, dtype="str"),
-    })
-    out.index = idx
+    r = _validate_kk_arrays(s)
+    out = pd.DataFrame({"no_kk": r["no_kk"], "status": r["status"], "aturan": pd.array(r["aturan"], dtype="str")})
+    out.index = s.index
     return out
 
 
