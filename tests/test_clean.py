@@ -313,6 +313,24 @@ def test_failure_leaves_previous_output_untouched(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".proc")]
 
 
+def test_schema_failure_while_writing_leaves_previous_output_untouched(tmp_path, monkeypatch):
+    """The schema checks run while the parquet files are being written (into a temporary folder): a table
+    that fails them must not replace the previous outputs, and no temporary folder may stay behind."""
+    from kemiskinan import schemas
+    raw = write_raw(base_data(), tmp_path / "raw")
+    out = tmp_path / "proc"
+    C.clean(raw, out, verbose=False, pii_terms=False)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+
+    def broken(tables, **k):
+        raise schemas.SchemaViolation("anggota.nik: simulasi")
+    monkeypatch.setattr(schemas, "validate", broken)
+    with pytest.raises(schemas.SchemaViolation, match="simulasi"):
+        C.clean(raw, out, verbose=False, pii_terms=False)
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".proc")]
+
+
 def test_unbalanced_reconciliation_is_detected():
     rek = pd.DataFrame({"file": ["a.csv"], "sheet": [""], "jenis": ["rt"], "dibaca": [3], "disimpan": [1],
                         "ditolak": [1], "digabung": [0], "seimbang": [False]})

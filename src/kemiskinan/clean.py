@@ -845,10 +845,19 @@ class _SubBatch:
         if slim is None:
             self.df = b.df.loc[keep]
         else:
-            pos = np.flatnonzero(keep)
+            index = b.df.index[keep]
+            mask = None
             parts = {}
             for c in list(b.df.columns):
-                parts[c] = b.df[c].take(pos)
+                col = b.df[c]
+                if isinstance(col.array, pd.arrays.ArrowStringArray):   # arrow's filter: ~2× a pandas take
+                    import pyarrow as pa
+                    import pyarrow.compute as pc
+                    mask = pa.array(keep) if mask is None else mask
+                    parts[c] = pd.Series(pd.arrays.ArrowStringArray(pc.filter(col.array._pa_array, mask)),
+                                         index=index, name=c, copy=False)
+                else:
+                    parts[c] = pd.Series(col.to_numpy()[keep], index=index, name=c)
                 if not (c.startswith("_") or c in slim or c in PII_COLUMNS):
                     del b.df[c]
                     for t in b.tables:
@@ -923,6 +932,19 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
             v, bad = codes.parse_int(d[c], dt)
             out[c] = v
             _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    # Memory: at 4 M members the kept raw text is the largest thing held. The code columns are decoded
+    # before the NIK/KK checks (their columns still land after them in `out`), and every raw column is
+    # dropped from `d` once decoded, so those checks run without ~30 raw columns beside them (the PII
+    # term list reads the batch's own columns, not `d`).
+    decoded = {}
+    for c in ART_CODE_COLS:
+        if c in ("hub_krt", "hubkel") or c not in d:
+            continue
+        decoded[c], bad = codes.decode_codes(d[c], c)
+        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    for c in list(d.columns):
+        if c not in ("nik", "no_kk", "jnskel", "_baris"):   # what the rest of this function reads from `d`
+            del d[c]
     # NIK and No. KK
     nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl) if "nik" in d else None
     if nk is not None:
@@ -936,12 +958,9 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
         out["no_kk"] = kk["no_kk"].astype("str")
     else:
         out["no_kk"] = pd.Series(pd.NA, index=d.index, dtype="str")
-    for c in ART_CODE_COLS:
-        if c in ("hub_krt", "hubkel") or c not in d:
-            continue
-        v, bad = codes.decode_codes(d[c], c)
+    for c, v in decoded.items():
         out[c] = v
-        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    del decoded
     # one NIK in one family only (domain.md §3.4 d)
     m = _OneKeluarga(out["nik"], out["idbdt"], out["nuk"]).many()
     F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
@@ -995,6 +1014,12 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return c.astype(np.int64), pd.Index(u, dtype="str")
 
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """`np.unique(a)` for integers by sorting: numpy 2.4's `unique` hashes, ~70× slower on 4 M int64."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 class _OneKeluarga:
     """For each value of a key column (NIK, No. KK): how many distinct keluarga (IDBDT, NUK) it appears in,
     counted once on integer codes (dictionary codes × NUK) instead of `drop_duplicates` over 4 M text rows.
@@ -1012,8 +1037,9 @@ class _OneKeluarga:
         if rows is not None:
             has &= rows
         self.rows = np.flatnonzero(has)
-        pair = np.unique(self.codes[self.rows] * (int(fam.max(initial=0)) + 1) + fam[self.rows])
-        self.count = np.bincount(pair // (int(fam.max(initial=0)) + 1), minlength=len(self.values))
+        width = int(fam.max(initial=0)) + 1
+        pair = _sorted_unique(self.codes[self.rows] * width + fam[self.rows])
+        self.count = np.bincount(pair // width, minlength=len(self.values))
 
     def many(self) -> np.ndarray:
         return (self.codes >= 0) & (self.count[np.maximum(self.codes, 0)] > 1) if len(self.count) \
@@ -1021,8 +1047,11 @@ class _OneKeluarga:
 
     def unique_frame(self) -> pd.DataFrame:
         kc = self.codes[self.rows]
-        u, first = np.unique(kc, return_index=True)
-        r = self.rows[first[self.count[u] == 1]]
+        order = np.argsort(kc, kind="stable")
+        ks = kc[order]
+        start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if len(ks) else np.zeros(0, dtype=np.intp)
+        first = order[start]                       # each key's first row (stable sort: in row order)
+        r = self.rows[first[self.count[ks[start]] == 1]]
         return pd.DataFrame({"idbdt": self.idbdt.array.take(r), "nuk": self.nuk.array.take(r)},
                             index=pd.Index(self.key.array.take(r), name=self.key.name))
 
@@ -1433,9 +1462,7 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     tables["temuan"], tables["rekonsiliasi"] = temuan, rek
     waktu("temuan+rekonsiliasi")
     tables = schemas.coerce(tables)
-    if validate:
-        schemas.validate(tables, kelurahan=None if _REF is None else [w.kode for w in _REF.kelurahan()])
-    waktu("skema")
+    waktu("tipe")
     if not hashes:
         from kemiskinan import provenance
         hashes = {p.name: provenance.sha256(p) for p in data_files(raw_dir)}
@@ -1451,8 +1478,19 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     }
 
     def write(tmp: Path) -> None:
-        for name in OUTPUT_TABLES:
-            tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
+        # The schema checks run while two threads write the parquet files (arrow encodes and compresses
+        # without the GIL): into the temporary folder, so a table that fails its schema never reaches
+        # `out_dir` — `_atomic_write` removes the folder when this raises.
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(2, thread_name_prefix="parquet") as pool:
+            done = [pool.submit(tables[name].to_parquet, tmp / f"{name}.parquet", index=False)
+                    for name in sorted(OUTPUT_TABLES, key=lambda n: -len(tables[n]))]   # largest first
+            try:
+                if validate:
+                    schemas.validate(tables, kelurahan=None if _REF is None else [w.kode for w in _REF.kelurahan()])
+            finally:
+                for f in done:
+                    f.result()
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         if pii_terms:
             try:
@@ -1472,7 +1510,7 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
             pii.write_terms(frames, tmp)
 
     _atomic_write(out_dir, write)
-    waktu("tulis")
+    waktu("tulis+periksa_skema")
     secs = time.perf_counter() - t0
     say(f"  selesai dalam {secs:.1f} s: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()))
     return CleanResult(out_dir, tables, meta, secs)
