@@ -264,6 +264,32 @@ def test_schemas_and_dictionary(cleaned, tmp_path):
     assert all(f"`{r}`" in rules for r in C.RULES)
 
 
+def test_schema_checks_name_each_broken_rule(cleaned):
+    """The vectorised schema checks must fail: a value off its pattern (text and categorical columns, NA
+    allowed where the column is nullable), a repeated key (also a repeated NA key), a missing column."""
+    from kemiskinan import schemas
+    res, _, _ = cleaned
+    t = {k: v.copy() for k, v in res.tables.items()}
+    t["anggota"].loc[0, "nik"] = "647401070875000"                          # 15 digits
+    t["anggota"].loc[1, "nik"] = pd.NA                                       # nullable: fine
+    t["anggota"].loc[2, "idartbdt"] = t["anggota"].loc[3, "idartbdt"]        # key twice
+    t["rumah_tangga"]["kode_kelurahan"] = t["rumah_tangga"]["kode_kelurahan"].astype("category")
+    t["rumah_tangga"]["kode_kelurahan"] = t["rumah_tangga"]["kode_kelurahan"].cat.add_categories(["64.74.09.1001"])
+    t["rumah_tangga"].loc[0, "kode_kelurahan"] = "64.74.09.1001"            # categorical off the pattern
+    t["keluarga"] = t["keluarga"].drop(columns="jumlah_art")
+    with pytest.raises(schemas.SchemaViolation) as e:
+        schemas.validate(t)
+    msg = str(e.value)
+    assert "anggota.nik: 1 nilai tidak cocok" in msg
+    assert "anggota: kunci ['idartbdt'] tidak unik (1 duplikat)" in msg
+    assert "rumah_tangga.kode_kelurahan: 1 nilai tidak cocok" in msg
+    assert "keluarga.jumlah_art: kolom tidak ada" in msg
+    t2 = {k: v.copy() for k, v in res.tables.items()}
+    t2["rumah_tangga"]["idbdt"] = pd.Series([pd.NA] * len(t2["rumah_tangga"]), dtype="str")
+    with pytest.raises(schemas.SchemaViolation, match=r"rumah_tangga: kunci \['idbdt'\] tidak unik \(5 duplikat\)"):
+        schemas.validate(t2)
+
+
 def test_quality_report(cleaned, tmp_path):
     from kemiskinan.quality import write_quality_report
     res, raw, out = cleaned

@@ -287,16 +287,29 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
                 errs.append(f"{name}.{col}: {int(bad.sum())} kode di luar tabel wilayah")
             continue
         if regex is not None and (~na).any():
-            vals = s[~na]
-            arr = pa.array(vals.astype("str"), from_pandas=True) if not isinstance(s.dtype, pd.CategoricalDtype) \
-                else pa.array(vals.astype(str).to_numpy(dtype=object))
-            ok = pc.match_substring_regex(arr, regex).to_numpy(zero_copy_only=False)
-            if not np.asarray(ok, dtype=bool).all():
-                bad = vals[~np.asarray(ok, dtype=bool)]
-                errs.append(f"{name}.{col}: {len(bad)} nilai tidak cocok dengan pola {regex}")
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                # the pattern is a property of the value: check each category in use once, not every row
+                cats = pa.array(s.cat.categories.astype(str).to_numpy(dtype=object))
+                cat_ok = np.asarray(pc.match_substring_regex(cats, regex).to_numpy(zero_copy_only=False), dtype=bool)
+                c = s.cat.codes.to_numpy()
+                nbad = int((~cat_ok[c[c >= 0]]).sum()) if len(cat_ok) else 0
+            else:
+                arr = s.array._pa_array if isinstance(s.array, pd.arrays.ArrowStringArray) \
+                    else pa.array(s.astype("str"), from_pandas=True)
+                ok = pc.fill_null(pc.match_substring_regex(arr, regex), True)   # NA: judged by nullability
+                nbad = len(s) - int(pc.sum(ok).as_py() or 0)
+            if nbad:
+                errs.append(f"{name}.{col}: {nbad} nilai tidak cocok dengan pola {regex}")
     keys = UNIQUE.get(name)
-    if keys and all(k in df.columns for k in keys) and df.duplicated(keys).any():
-        errs.append(f"{name}: kunci {keys} tidak unik ({int(df.duplicated(keys).sum())} duplikat)")
+    if keys and all(k in df.columns for k in keys):
+        k0 = df[keys[0]]
+        if len(keys) == 1 and isinstance(k0.array, pd.arrays.ArrowStringArray):
+            # one text key: distinct count by arrow's hash (NA counts as one value, as in `duplicated`)
+            ndup = len(k0) - pc.count_distinct(k0.array._pa_array, mode="all").as_py()
+        else:
+            ndup = int(df.duplicated(keys).sum())
+        if ndup:
+            errs.append(f"{name}: kunci {keys} tidak unik ({ndup} duplikat)")
     return errs
 
 
