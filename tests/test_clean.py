@@ -243,6 +243,34 @@ def test_one_nik_one_keluarga_shared_kk_and_keluarga_with_two_kk(tmp_path):
     assert kel.set_index("idbdt").loc[ids[4], "no_kk"] == "6474020101150005"       # tie: smallest, EKO's
 
 
+def test_same_key_other_content_merges_into_the_first_row(tmp_path):
+    """DUPLIKAT_KUNCI: a later row with a kept row's IDBDT / IDARTBDT but other content merges into the
+    first such row (its source row named in the message), an exact copy is DUPLIKAT_PERSIS, and a key
+    repeated only by rows already rejected does not count."""
+    d = base_data()
+    rt2 = list(d["rt"][1])
+    rt2[7] = "Jl. Lain 99"                                   # household 2 again, other address
+    rt2b = list(d["rt"][1])
+    rt2b[9] = "KRT LAIN"                                     # ... and a third time, other head
+    art1 = list(d["art"][2])                                 # BUDI's IDARTBDT, other name
+    art1[4] = "BUDI LAIN"
+    d["rt"] += [rt2, rt2b]
+    d["art"] += [art1]
+    res = C.clean(write_raw(d, tmp_path / "raw"), tmp_path / "out", verbose=False)
+    t = res.temuan
+    kunci = t[t["aturan"] == "DUPLIKAT_KUNCI"].sort_values(["file", "baris"])
+    rt_file, art_file = "SINTETIS_BDT2015_RT_6474.csv", "SINTETIS_BDT2015_ART_6474.csv"
+    got = [(f, b, p.rsplit("(baris ", 1)[1].rstrip(")")) for f, b, p in
+           zip(kunci["file"].astype(str), kunci["baris"], kunci["pesan"])]
+    # RT file: header line 1, household 2 on line 3, the two new rows on lines 11 and 12
+    # ART file: header line 1, BUDI on line 4, the new row on line 14
+    assert got == [(art_file, 14, "4"), (rt_file, 11, "3"), (rt_file, 12, "3")]
+    assert set(kunci["kolom"].astype(str)) == {"idbdt", "idartbdt"}
+    rek = res.rekonsiliasi.set_index(["file", "sheet"])
+    assert rek.loc[(rt_file, ""), "digabung"] == 3 and rek.loc[(art_file, ""), "digabung"] == 2
+    assert len(res.tables["rumah_tangga"]) == 6 and len(res.tables["anggota"]) == 9
+
+
 def test_no_full_identifier_or_name_in_findings(cleaned):
     res, raw, out = cleaned
     t = pd.read_parquet(out / "temuan.parquet")

@@ -669,15 +669,19 @@ def _dedupe(b: Batch, F: Findings, key: pd.Series | None, ignore: tuple[str, ...
     kept = b.kept()
     content_cols = [c for c in b.df.columns if not c.startswith("_") and c not in ignore]
     if key is not None:
-        k = key.where(pd.Series(kept, index=key.index))
-        cand = (k.duplicated(keep=False) & k.notna()).to_numpy()
+        # key values as dictionary codes (-1: NA or not kept); candidates: a kept key seen twice or more
+        key_codes, _ = _text_codes(key)
+        kc = np.where(kept, key_codes, -1)
+        cnt = np.bincount(kc[kc >= 0]) if (kc >= 0).any() else np.zeros(0, dtype=np.int64)
+        cand = (kc >= 0) & (cnt[np.maximum(kc, 0)] > 1) if len(cnt) else np.zeros(b.n, dtype=bool)
     else:
         cand = kept.copy()
     if not cand.any():
         return
     sub_idx = np.flatnonzero(cand)
     sub = b.df.iloc[sub_idx]
-    norm = pd.DataFrame({c: _norm_text(sub[c]) for c in content_cols}, index=sub.index)
+    norm = pd.DataFrame(dict(zip(content_cols, _in_pairs(_norm_text, [(sub[c],) for c in content_cols]))),
+                        index=sub.index)
     h = pd.util.hash_pandas_object(norm, index=False).to_numpy()
     first_pos = pd.Series(sub_idx).groupby(h).transform("first").to_numpy()
     exact = first_pos != sub_idx
@@ -687,13 +691,18 @@ def _dedupe(b: Batch, F: Findings, key: pd.Series | None, ignore: tuple[str, ...
     ref[sub_idx] = b.df["_baris"].to_numpy()[first_pos]
     F.merge(b, m, "DUPLIKAT_PERSIS", ref)
     if key is not None:
-        k = key.where(pd.Series(b.kept(), index=key.index))
-        dup = (k.duplicated(keep="first") & k.notna()).to_numpy()
-        if dup.any():
-            firsts = k[b.kept()].drop_duplicates()
-            first_row = pd.Series(b.df["_baris"].to_numpy()[firsts.index], index=firsts.to_numpy())
+        # same key, other content: every kept row after the first with its key merges into that first row
+        idx = np.flatnonzero(b.kept() & (key_codes >= 0))
+        kv = key_codes[idx]
+        order = np.argsort(kv, kind="stable")                 # stable: each key's rows stay in row order
+        ks = kv[order]
+        start = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, dtype=bool)
+        if not start.all():
+            first = idx[order[start]][np.cumsum(start) - 1]   # each row's first row with its key
+            dup = np.zeros(b.n, dtype=bool)
+            dup[idx[order[~start]]] = True
             ref = np.zeros(b.n, dtype=np.int64)
-            ref[dup] = first_row.reindex(k[dup].to_numpy()).to_numpy()
+            ref[idx[order[~start]]] = b.df["_baris"].to_numpy()[first[~start]]
             F.merge(b, dup, "DUPLIKAT_KUNCI", ref, kolom=key.name)
 
 
@@ -764,6 +773,23 @@ def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], boo
 # --------------------------------------------------------------------------------------------------
 # Per kind
 # --------------------------------------------------------------------------------------------------
+_POOL = None
+
+
+def _in_pairs(fn, calls: list[tuple]) -> list:
+    """`[fn(*args) for args in calls]`, two at a time on a shared thread pool: the column decoders spend
+    their time in arrow/numpy kernels that release the GIL, so the machine's second core does half of
+    them. Results in call order; findings are logged by the caller afterwards, in the same order as a
+    sequential run would log them."""
+    global _POOL
+    if len(calls) < 2:
+        return [fn(*a) for a in calls]
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL = ThreadPoolExecutor(2, thread_name_prefix="kemiskinan-kolom")
+    return list(_POOL.map(lambda a: fn(*a), calls))
+
+
 def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str, rows: np.ndarray) -> None:
     m = rows & invalid.fillna(False).to_numpy(dtype=bool)
     F.add(b, m, rule, col, b.col(col))
@@ -790,11 +816,10 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     rtn, rt_bad = _rt_number(d["nama_sls"]) if "nama_sls" in d else _rt_number(d.get("rt", pd.Series("", index=d.index, dtype="str")))
     out["rt"] = rtn.astype("str")
     _flag_decoded(sub, F, "nama_sls" if "nama_sls" in d else "rt", rt_bad, "RT_SLS_TIDAK_VALID", rows)
-    for c, dt in RT_INT_COLS.items():
-        if c in d:
-            v, bad = codes.parse_int(d[c], dt)
-            out[c] = v
-            _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    cols = [c for c in RT_INT_COLS if c in d]
+    for c, (v, bad) in zip(cols, _in_pairs(codes.parse_int, [(d[c], RT_INT_COLS[c]) for c in cols])):
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
     ds = codes.desil_from(d.get("status_kesejahteraan", pd.Series("", index=d.index, dtype="str")),
                           d.get("percentile", pd.Series("", index=d.index, dtype="str")))
     out["desil"], out["percentile"], out["kelompok_desil"] = ds["desil"], ds["percentile"], ds["kelompok_desil"]
@@ -803,27 +828,25 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     if "percentile" in d:
         _flag_decoded(sub, F, "percentile", ds["percentile_tidak_valid"], "PERSENTIL_TIDAK_VALID", rows)
     _flag_decoded(sub, F, "status_kesejahteraan", ds["desil_percentile_beda"], "DESIL_PERSENTIL_BEDA", rows)
-    for c in RT_CODE_COLS:
-        if c in d:
-            v, bad = codes.decode_codes(d[c], c)
-            out[c] = v
-            _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
-    for c in RT_FLOAT_COLS:
-        if c in d:
-            v, bad = codes.parse_float(d[c])
-            out[c] = v
-            _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
-    for c, pair in codes.YES_NO.items():
-        if c in d:
-            v, bad, used = codes.decode_yes_no(d[c], c)
-            out[c] = v
-            _flag_decoded(sub, F, c, bad, "YA_TIDAK_TIDAK_VALID", rows)
-            if used != pair:
-                F.parts.append(pd.DataFrame({
-                    "file": [b.tables[0].file], "sheet": [b.tables[0].sheet or ""], "baris": [b.tables[0].header_row],
-                    "kolom": [c], "aturan": ["YA_TIDAK_POLA_LAIN"],
-                    "pesan": [RULES["YA_TIDAK_POLA_LAIN"].pesan.format(kolom=c) + f" ({used[0]}/{used[1]})"],
-                    "nilai_tersamar": [""], "tindakan": [TANDAI], "_kind": [b.kind], "_pos": [-1]}))
+    cols = [c for c in RT_CODE_COLS if c in d]
+    for c, (v, bad) in zip(cols, _in_pairs(codes.decode_codes, [(d[c], c) for c in cols])):
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    cols = [c for c in RT_FLOAT_COLS if c in d]
+    for c, (v, bad) in zip(cols, _in_pairs(codes.parse_float, [(d[c],) for c in cols])):
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    cols = [c for c in codes.YES_NO if c in d]
+    for c, (v, bad, used) in zip(cols, _in_pairs(codes.decode_yes_no, [(d[c], c) for c in cols])):
+        pair = codes.YES_NO[c]
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "YA_TIDAK_TIDAK_VALID", rows)
+        if used != pair:
+            F.parts.append(pd.DataFrame({
+                "file": [b.tables[0].file], "sheet": [b.tables[0].sheet or ""], "baris": [b.tables[0].header_row],
+                "kolom": [c], "aturan": ["YA_TIDAK_POLA_LAIN"],
+                "pesan": [RULES["YA_TIDAK_POLA_LAIN"].pesan.format(kolom=c) + f" ({used[0]}/{used[1]})"],
+                "nilai_tersamar": [""], "tindakan": [TANDAI], "_kind": [b.kind], "_pos": [-1]}))
     out["sumber_file"] = _kept(b.file, keep)
     out["baris_sumber"] = d["_baris"].astype("int64")
     return out.reset_index(drop=True)
@@ -912,11 +935,10 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     nuk = nuk.mask(out_range)
     F.add(sub, nuk_bad.to_numpy(dtype=bool), "NUK_KOSONG", "nuk", d.get("nuk"))
     out["nuk"] = nuk.astype("Int8")
-    for c in ("hub_krt", "hubkel"):
-        if c in d:
-            v, bad = codes.decode_codes(d[c], c)
-            out[c] = v
-            _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    cols = [c for c in ("hub_krt", "hubkel") if c in d]
+    for c, (v, bad) in zip(cols, _in_pairs(codes.decode_codes, [(d[c], c) for c in cols])):
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
     jk_raw = codes.text(d.get("jnskel", pd.Series("", index=d.index, dtype="str")))
     jk = pd.Series(nikmod._sex_column(jk_raw.fillna("")), index=d.index)
     F.add(sub, (jk_raw.notna() & jk.isna()).to_numpy(dtype=bool), "JK_TIDAK_VALID", "jnskel", jk_raw)
@@ -927,20 +949,17 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     else:
         tgl = pd.Series(pd.NaT, index=d.index, dtype="datetime64[s]")
     out["tanggal_lahir"] = tgl
-    for c, dt in ART_INT_COLS.items():
-        if c in d:
-            v, bad = codes.parse_int(d[c], dt)
-            out[c] = v
-            _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
+    cols = [c for c in ART_INT_COLS if c in d]
+    for c, (v, bad) in zip(cols, _in_pairs(codes.parse_int, [(d[c], ART_INT_COLS[c]) for c in cols])):
+        out[c] = v
+        _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
     # Memory: at 4 M members the kept raw text is the largest thing held. The code columns are decoded
     # before the NIK/KK checks (their columns still land after them in `out`), and every raw column is
     # dropped from `d` once decoded, so those checks run without ~30 raw columns beside them (the PII
     # term list reads the batch's own columns, not `d`).
     decoded = {}
-    for c in ART_CODE_COLS:
-        if c in ("hub_krt", "hubkel") or c not in d:
-            continue
-        decoded[c], bad = codes.decode_codes(d[c], c)
+    cols = [c for c in ART_CODE_COLS if c not in ("hub_krt", "hubkel") and c in d]
+    for c, (decoded[c], bad) in zip(cols, _in_pairs(codes.decode_codes, [(d[c], c) for c in cols])):
         _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
     for c in list(d.columns):
         if c not in ("nik", "no_kk", "jnskel", "_baris"):   # what the rest of this function reads from `d`
@@ -973,29 +992,74 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     return out.reset_index(drop=True)
 
 
+def _string_rank(values: pd.Index) -> np.ndarray:
+    """Rank of each distinct text value in sorted (code point) order — what `sort_values` orders by."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = values.array._pa_array if isinstance(values.array, pd.arrays.ArrowStringArray) \
+        else pa.array(values.to_numpy(dtype=object))
+    order = pc.sort_indices(arr).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
 def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Findings) -> pd.DataFrame:
-    a = art.loc[art["nuk"].notna(), ["idbdt", "nuk", "no_kk"]]
-    g = a.groupby(["idbdt", "nuk"], sort=True, observed=True)
-    kel = g.size().rename("jumlah_art").reset_index()
-    kk = a.dropna(subset=["no_kk"])
-    if len(kk):
-        cnt = kk.value_counts(["idbdt", "nuk", "no_kk"]).rename("n").reset_index()
-        cnt = cnt.sort_values(["idbdt", "nuk", "n", "no_kk"], ascending=[True, True, False, True])
-        best = cnt.drop_duplicates(["idbdt", "nuk"])
-        nvar = cnt.groupby(["idbdt", "nuk"]).size().rename("nvar").reset_index()
-        kel = kel.merge(best[["idbdt", "nuk", "no_kk"]], on=["idbdt", "nuk"], how="left")
-        bad = nvar[nvar["nvar"] > 1]
-        if len(bad):
-            key = art["idbdt"] + "|" + art["nuk"].astype("str")
-            badkey = set(bad["idbdt"] + "|" + bad["nuk"].astype("str"))
-            m = codes.isin_text(key, pd.Series(sorted(badkey), dtype="str"))
+    """One row per keluarga (IDBDT, NUK) of the kept members, in (IDBDT, NUK) order: its number of members,
+    its No. KK (the one most of its members carry; a tie goes to the smallest — KELUARGA_KK_BEDA flags
+    every member of a keluarga with more than one) and its household's wilayah and desil.
+
+    Computed on integer codes (IDBDT and No. KK ranked in text order, × NUK) instead of grouping 4 M text
+    rows: the same table `groupby`/`value_counts`/`merge` gave, in a fraction of the time."""
+    nuk = art["nuk"].to_numpy(dtype=np.int64, na_value=0)
+    rows = np.flatnonzero(art["nuk"].notna().to_numpy(dtype=bool))
+    idc, idv = _text_codes(art["idbdt"])
+    id_rank = _string_rank(idv)
+    fam_of_row = np.full(len(art), -1, dtype=np.int64)
+    fam_of_row[rows] = id_rank[idc[rows]] * 128 + nuk[rows]       # NUK is 1–99; sorts as (IDBDT, NUK)
+    fam_keys = _sorted_unique(fam_of_row[rows])
+    fam_index = np.searchsorted(fam_keys, fam_of_row[rows])     # 0..n_kel-1 per member row with a NUK
+    id_by_rank = np.empty(len(idv), dtype=np.int64)
+    id_by_rank[id_rank] = np.arange(len(idv))
+    kel = pd.DataFrame({
+        "idbdt": pd.Series(idv.array.take(id_by_rank[fam_keys // 128])),
+        "nuk": pd.array(fam_keys % 128, dtype="Int8"),
+    })
+    jumlah = np.bincount(fam_index, minlength=len(kel))
+    kk_rows = rows[art["no_kk"].notna().to_numpy(dtype=bool)[rows]]
+    if len(kk_rows):
+        kkc, kkv = _text_codes(art["no_kk"])
+        kk_rank = _string_rank(kkv)
+        nkk = len(kkv)
+        fam_kk = np.searchsorted(fam_keys, fam_of_row[kk_rows])
+        pair = np.sort(fam_kk * nkk + kk_rank[kkc[kk_rows]])
+        start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        n = np.diff(np.r_[start, len(pair)])
+        u = pair[start]
+        u_fam, u_kk = u // nkk, u % nkk
+        best = np.lexsort((u_kk, -n, u_fam))                        # per keluarga: most members, then smallest
+        first = best[np.r_[True, u_fam[best][1:] != u_fam[best][:-1]]]
+        kk_by_rank = np.empty(nkk, dtype=np.int64)
+        kk_by_rank[kk_rank] = np.arange(nkk)
+        pick = np.full(len(kel), -1, dtype=np.int64)
+        pick[u_fam[first]] = kk_by_rank[u_kk[first]]
+        kel["no_kk"] = pd.Series(kkv.array.take(pick, allow_fill=True))
+        nvar = np.bincount(u_fam, minlength=len(kel))
+        if (nvar > 1).any():
+            m = np.zeros(len(art), dtype=bool)
+            m[rows] = nvar[fam_index] > 1
             sub = _SubBatch(art_batch, art_batch.kept())
             F.add(sub, m, "KELUARGA_KK_BEDA", "no_kk", art["no_kk"], "id")
     else:
         kel["no_kk"] = pd.Series(pd.NA, index=kel.index, dtype="str")
-    kel = kel.merge(rt[["idbdt", "kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil"]],
-                    on="idbdt", how="left", validate="many_to_one")
-    kel["jumlah_art"] = kel["jumlah_art"].astype("Int16")
+    # the household's wilayah and desil (rt["idbdt"] is unique: one household row per keluarga)
+    rt_index = pd.Index(rt["idbdt"])
+    if not rt_index.is_unique:
+        raise ReconciliationError("tabel rumah_tangga: IDBDT tidak unik", file="rumah_tangga")
+    pos = _positions(kel["idbdt"], rt_index)
+    for c in ("kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil"):
+        kel[c] = pd.Series(rt[c].array.take(pos, allow_fill=True))
+    kel["jumlah_art"] = pd.array(jumlah, dtype="Int16")
     return kel[["idbdt", "nuk", "no_kk", "kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil",
                 "jumlah_art"]]
 
