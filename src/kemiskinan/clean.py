@@ -915,10 +915,13 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     rejected_hh.index = rb_ids[rt_batch.state == 1].to_numpy()
     rejected_hh = rejected_hh[~rejected_hh.index.isna()]
     rejected_hh = rejected_hh[~rejected_hh.index.duplicated()]
-    why = idbdt.map(rejected_hh)
-    in_rejected = (~in_rt) & why.notna().to_numpy()
+    outside = np.flatnonzero(~in_rt)           # only these can belong to a rejected household
+    why = idbdt.iloc[outside].map(rejected_hh)
+    in_rejected = np.zeros(b.n, dtype=bool)
+    in_rejected[outside] = why.notna().to_numpy()
     if in_rejected.any():
-        msg = (RULES["ART_RUTA_DITOLAK"].pesan + " (alasan: " + why.fillna("") + ")").to_numpy(dtype=object)
+        msg = np.full(b.n, None, dtype=object)
+        msg[outside] = (RULES["ART_RUTA_DITOLAK"].pesan + " (alasan: " + why.fillna("") + ")").to_numpy(dtype=object)
         F.reject(b, in_rejected, "ART_RUTA_DITOLAK", "idbdt", idbdt, "id", pesan=msg)
     F.reject(b, ~in_rt, "ART_TANPA_RUTA", "idbdt", idbdt, "id")
     _dedupe(b, F, idart.rename("idartbdt"))
@@ -927,6 +930,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     d = sub.df
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
+    del idart, idbdt    # full-length copies no later step reads (memory)
     pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)
     F.add(sub, pref, "IDARTBDT_BEDA_IDBDT", "idartbdt", d["idartbdt"], "id")
     nuk, nuk_bad = codes.parse_int(d.get("nuk", pd.Series("", index=d.index, dtype="str")), "Int64")
@@ -1145,7 +1149,9 @@ def _take(values: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(values.array.take(pos.astype(np.intp), allow_fill=True), index=index)
 
 
-def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def prepare_kks(b: Batch, F: Findings) -> dict:
+    """The part of the KKS list's cleaning that needs only the list itself (duplicates, wilayah, No. KK
+    and NIK checks, card status, dates) — `_clean` runs it beside the member stage, on the other core."""
     # exact duplicates first (they would otherwise look like a family with two KKS rows)
     _dedupe(b, F, None)
     rows_all = b.kept()
@@ -1159,6 +1165,16 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame) -> tu
     tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=2018)
     F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
           b.col("tanggal_distribusi"))
+    return {"kode": kode, "unresolved": unresolved, "no_kk": no_kk, "nik_p": nik_p, "status": status, "tgl": tgl}
+
+
+def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
+              prepared: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KKS list matched to the keluarga (by No. KK, else by the holder's NIK) and each keluarga's
+    card status. `prepared`: the result of `prepare_kks(b, F)` when it already ran."""
+    p = prepared if prepared is not None else prepare_kks(b, F)
+    kode, unresolved, no_kk, nik_p, status, tgl = (p[k] for k in ("kode", "unresolved", "no_kk", "nik_p",
+                                                                 "status", "tgl"))
     # match: by No. KK (unique among keluarga), else by the holder's NIK among members (unique family)
     # (a keluarga row is one (IDBDT, NUK), so a No. KK "in one keluarga" is a No. KK on one keluarga row)
     by_kk = _OneKeluarga(kel["no_kk"], kel["idbdt"], kel["nuk"])
@@ -1492,12 +1508,19 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     batches: dict[str, Batch] = {k: Batch(k, v) for k, v in by_kind.items() if v}
     rt = clean_rt(batches["rt"], F)
     waktu("rumah_tangga")
-    art = clean_art(batches["art"], F, rt, batches["rt"])
-    waktu("anggota")
-    kel = build_keluarga(art, rt, batches["art"], F)
-    waktu("keluarga")
+    # The KKS list's own checks need neither members nor keluarga: they run in a second thread while
+    # the member stage runs (both spend much of their time in arrow/numpy kernels that release the GIL).
+    # Findings are sorted at the end, so their order does not depend on which thread logged first.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1, thread_name_prefix="kemiskinan-kks") as side:
+        kks_prepared = side.submit(prepare_kks, batches["kks"], F) if "kks" in batches else None
+        art = clean_art(batches["art"], F, rt, batches["rt"])
+        waktu("anggota")
+        kel = build_keluarga(art, rt, batches["art"], F)
+        waktu("keluarga")
+        kks_prepared = kks_prepared.result() if kks_prepared is not None else None
     if "kks" in batches:
-        kks, kel = clean_kks(batches["kks"], F, kel, art)
+        kks, kel = clean_kks(batches["kks"], F, kel, art, kks_prepared)
     else:
         kks, _ = _empty_kks()
         kel["kks_status"] = pd.Categorical(["tidak_ada"] * len(kel), categories=codes.KKS_STATUSES)
