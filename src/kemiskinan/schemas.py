@@ -6,6 +6,8 @@ the right shape (`empty`), and docs/data_dictionary.md (`write_data_dictionary`)
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pandas as pd
@@ -255,6 +257,9 @@ UNIQUE = {"rumah_tangga": ["idbdt"], "anggota": ["idartbdt"], "keluarga": ["idbd
           "mpm_laporan": ["kode_kelurahan"]}
 
 
+_DIGITS_ONLY = re.compile(r"\^\\d\{(\d+)\}\$")
+
+
 def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None) -> list[str]:
     """The checks of `schema(name)` (the pandera schema), vectorised over whole columns: column present,
     dtype, nullability, allowed values, regex, key uniqueness. Returns the failures (empty = valid)."""
@@ -275,7 +280,12 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
         if not nullable and na.any():
             errs.append(f"{name}.{col}: {int(na.sum())} nilai kosong (tidak boleh)")
         if allowed is not None and dt != "category":
-            bad = ~s.isin(allowed).to_numpy(dtype=bool) & ~na
+            if dt.startswith("Int") and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+                                            for a in allowed) and len(allowed):
+                # small integer code lists: numpy's lookup-table isin (pandas' masked isin hashes)
+                bad = ~np.isin(s.to_numpy(dtype=np.int64, na_value=allowed[0]), allowed, kind="table") & ~na
+            else:
+                bad = ~s.isin(allowed).to_numpy(dtype=bool) & ~na
             if bad.any():
                 errs.append(f"{name}.{col}: {int(bad.sum())} nilai di luar {allowed[:10]}: "
                             f"{sorted(map(str, pd.unique(s[bad])))[:5]}")
@@ -296,7 +306,12 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
             else:
                 arr = s.array._pa_array if isinstance(s.array, pd.arrays.ArrowStringArray) \
                     else pa.array(s.astype("str"), from_pandas=True)
-                ok = pc.fill_null(pc.match_substring_regex(arr, regex), True)   # NA: judged by nullability
+                digits = _DIGITS_ONLY.fullmatch(regex)
+                if digits:   # ^\d{N}$ (RE2's \d is ASCII): N bytes, all ASCII decimal — no regex engine
+                    ok = pc.and_(pc.equal(pc.binary_length(arr), int(digits[1])), pc.ascii_is_decimal(arr))
+                else:
+                    ok = pc.match_substring_regex(arr, regex)
+                ok = pc.fill_null(ok, True)   # NA: judged by nullability
                 nbad = len(s) - int(pc.sum(ok).as_py() or 0)
             if nbad:
                 errs.append(f"{name}.{col}: {nbad} nilai tidak cocok dengan pola {regex}")
