@@ -207,15 +207,16 @@ def decode_yes_no(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series, tupl
     """
     vals, invalid = parse_int(s, "Int64")
     pair = YES_NO.get(column, (1, 2))
-    present = set(pd.unique(vals.dropna()).tolist())
+    na = vals.isna().to_numpy(dtype=bool)
+    v = vals.to_numpy(dtype=np.int64, na_value=0)
+    present = set(pd.unique(v[~na]).tolist())
     if present and not (present & set(pair)):
         other = (3, 4) if pair == (1, 2) else (1, 2)
         if present <= set(other):
             pair = other
-    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    out[vals == pair[0]] = True
-    out[vals == pair[1]] = False
-    invalid = invalid | (vals.notna() & ~vals.isin(list(pair)))
+    yes, no = ~na & (v == pair[0]), ~na & (v == pair[1])
+    out = pd.Series(pd.arrays.BooleanArray(yes, ~(yes | no)), index=s.index)
+    invalid = invalid | pd.Series(~na & ~(yes | no), index=s.index)
     return out, invalid, pair
 
 
