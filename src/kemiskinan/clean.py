@@ -173,6 +173,15 @@ def _mask_values(s: pd.Series, how: str) -> pd.Series:
     return s.str.strip().str.slice(0, 40)
 
 
+def _per_table(names: list[str], rows: list[int], ti: np.ndarray) -> pd.Categorical:
+    """A per-row Categorical of each row's table name (file or sheet), from the table index `ti` — the
+    same as `pd.Categorical(np.array(names)[ti])` (sorted categories, only names with rows) without
+    building and hashing one Python string per row."""
+    cats = sorted({n for n, r in zip(names, rows) if r})
+    code_of = np.array([cats.index(n) if n in cats else -1 for n in names] or [-1], dtype=np.int32)
+    return pd.Categorical.from_codes(code_of[ti] if len(ti) else np.zeros(0, dtype=np.int32), categories=cats)
+
+
 class Batch:
     """The rows of one kind (all files/sheets of that kind concatenated) plus their fate."""
 
@@ -194,11 +203,9 @@ class Batch:
         self.n = len(self.df)
         self.state = np.zeros(self.n, dtype=np.int8)    # 0 keep, 1 tolak, 2 gabung
         self.reason = np.full(self.n, None, dtype=object)  # first tolak rule
-        files = np.array([t.file for t in tables], dtype=object)
-        sheets = np.array([t.sheet or "" for t in tables], dtype=object)
         ti = self.df["_t"].to_numpy()
-        self.file = pd.Categorical(files[ti])
-        self.sheet = pd.Categorical(sheets[ti])
+        self.file = _per_table([t.file for t in tables], [t.rows for t in tables], ti)
+        self.sheet = _per_table([t.sheet or "" for t in tables], [t.rows for t in tables], ti)
         self.numeric: dict[str, np.ndarray] = {}
         for c in cols:
             parts = [t.numeric.get(c, np.zeros(t.rows, dtype=bool)) for t in tables]
@@ -985,8 +992,8 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
         out[c] = v
     del decoded
     # one NIK in one family only (domain.md §3.4 d)
-    m = _OneKeluarga(out["nik"], out["idbdt"], out["nuk"]).many()
-    F.add(sub, m, "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
+    b.nik_keluarga = _OneKeluarga(out["nik"], out["idbdt"], out["nuk"])   # clean_kks matches on it too
+    F.add(sub, b.nik_keluarga.many(), "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
     # each kept member's kelurahan is its household's (rt["idbdt"] is unique); NA for the other rows
     pos = np.full(b.n, -1, dtype=np.int64)
     pos[keep] = _positions(out["idbdt"], pd.Index(rt["idbdt"]))
@@ -1169,9 +1176,11 @@ def prepare_kks(b: Batch, F: Findings) -> dict:
 
 
 def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
-              prepared: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+              prepared: dict | None = None, nik_keluarga: "_OneKeluarga | None" = None
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The KKS list matched to the keluarga (by No. KK, else by the holder's NIK) and each keluarga's
-    card status. `prepared`: the result of `prepare_kks(b, F)` when it already ran."""
+    card status. `prepared`: the result of `prepare_kks(b, F)` when it already ran; `nik_keluarga`: the
+    members' NIK → keluarga counts `clean_art` made from the same `art` rows."""
     p = prepared if prepared is not None else prepare_kks(b, F)
     kode, unresolved, no_kk, nik_p, status, tgl = (p[k] for k in ("kode", "unresolved", "no_kk", "nik_p",
                                                                  "status", "tgl"))
@@ -1179,7 +1188,7 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     # (a keluarga row is one (IDBDT, NUK), so a No. KK "in one keluarga" is a No. KK on one keluarga row)
     by_kk = _OneKeluarga(kel["no_kk"], kel["idbdt"], kel["nuk"])
     kk_unique = by_kk.unique_frame()
-    nik_unique = _OneKeluarga(art["nik"], art["idbdt"], art["nuk"]).unique_frame()
+    nik_unique = (nik_keluarga or _OneKeluarga(art["nik"], art["idbdt"], art["nuk"])).unique_frame()
     # (`Series.map` through a text index, done once per lookup table with arrow's index_in: same values)
     kk_pos = _positions(no_kk, kk_unique.index)
     idb = _take(kk_unique["idbdt"], kk_pos, no_kk.index)
@@ -1520,7 +1529,8 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         waktu("keluarga")
         kks_prepared = kks_prepared.result() if kks_prepared is not None else None
     if "kks" in batches:
-        kks, kel = clean_kks(batches["kks"], F, kel, art, kks_prepared)
+        kks, kel = clean_kks(batches["kks"], F, kel, art, kks_prepared,
+                             getattr(batches["art"], "nik_keluarga", None))
     else:
         kks, _ = _empty_kks()
         kel["kks_status"] = pd.Categorical(["tidak_ada"] * len(kel), categories=codes.KKS_STATUSES)
