@@ -1504,10 +1504,19 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     if not raw_dir.is_dir():
         raise InputError("folder data mentah tidak ada", file=str(raw_dir))
     _check_out_dir(out_dir)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kemiskinan import provenance
     hashes: dict[str, str] = {}
+    hashing = None
     if check_provenance:
-        from kemiskinan import provenance
         hashes = provenance.verify(raw_dir, accept_changes=accept_changes, log=say)
+    else:
+        # meta.json still records every input's sha256: hashed in a side thread (hashlib releases the
+        # GIL on large blocks) while the files are read and cleaned, instead of after them
+        side_hash = ThreadPoolExecutor(1, thread_name_prefix="kemiskinan-sha256")
+        hashing = side_hash.submit(lambda: {p.name: provenance.sha256(p) for p in data_files(raw_dir)})
+        side_hash.shutdown(wait=False)
     # KEMISKINAN_WAKTU=1: time of each stage on stderr (benchmarks; bench/README.md "clean")
     waktu = _Laps(os.environ.get("KEMISKINAN_WAKTU") == "1")
     by_kind, _, synthetic = read_inputs(raw_dir)
@@ -1520,7 +1529,6 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     # The KKS list's own checks need neither members nor keluarga: they run in a second thread while
     # the member stage runs (both spend much of their time in arrow/numpy kernels that release the GIL).
     # Findings are sorted at the end, so their order does not depend on which thread logged first.
-    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(1, thread_name_prefix="kemiskinan-kks") as side:
         kks_prepared = side.submit(prepare_kks, batches["kks"], F) if "kks" in batches else None
         art = clean_art(batches["art"], F, rt, batches["rt"])
@@ -1560,9 +1568,8 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     waktu("temuan+rekonsiliasi")
     tables = schemas.coerce(tables)
     waktu("tipe")
-    if not hashes:
-        from kemiskinan import provenance
-        hashes = {p.name: provenance.sha256(p) for p in data_files(raw_dir)}
+    if hashing is not None:
+        hashes = hashing.result()
     meta = {
         "sintetis": bool(synthetic),
         "files": hashes,
@@ -1578,7 +1585,6 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         # The schema checks run while two threads write the parquet files (arrow encodes and compresses
         # without the GIL): into the temporary folder, so a table that fails its schema never reaches
         # `out_dir` — `_atomic_write` removes the folder when this raises.
-        from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(2, thread_name_prefix="parquet") as pool:
             done = [pool.submit(tables[name].to_parquet, tmp / f"{name}.parquet", index=False)
                     for name in sorted(OUTPUT_TABLES, key=lambda n: -len(tables[n]))]   # largest first
