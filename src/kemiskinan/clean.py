@@ -1346,9 +1346,13 @@ def reconcile(batches: dict[str, Batch], tables: dict[str, pd.DataFrame], temuan
     fate = temuan[temuan["tindakan"].isin([TOLAK, GABUNG])]
     for kind, b in batches.items():
         out = tables[KIND_TABLE[kind]]
-        sheet_col = out["sumber_sheet"].astype("str") if "sumber_sheet" in out else pd.Series("", index=out.index)
-        kept_counts = pd.DataFrame({"f": out["sumber_file"].astype("str"), "s": sheet_col.fillna("")}) \
-            .value_counts().to_dict()
+        # kept rows per (file, sheet), counted on the source columns' categories (not 4 M strings)
+        if "sumber_sheet" in out:
+            g = pd.DataFrame({"f": out["sumber_file"], "s": out["sumber_sheet"]}) \
+                .groupby(["f", "s"], observed=True, dropna=False).size()
+            kept_counts = {(str(f), "" if pd.isna(s) else str(s)): int(n) for (f, s), n in g.items()}
+        else:
+            kept_counts = {(str(f), ""): int(n) for f, n in out["sumber_file"].value_counts().items()}
         for t in b.tables:
             sheet = t.sheet or ""
             f = fate[(fate["file"] == t.file) & (fate["sheet"] == sheet)]
