@@ -270,3 +270,98 @@ def test_kombinasi_parsing():
     assert charts.parse_kombinasi("KIS/PBI+Rastra/BPNT") == ("KIS/PBI", "Rastra/BPNT")
     assert charts.parse_kombinasi("") == () and charts.parse_kombinasi("tidak_ada") == ()
     assert charts.parse_kombinasi(None) == ()
+
+
+# --- drawing cost: the shortcuts must not change what is drawn -------------------------------------
+
+def test_svg_equals_matplotlibs_own_svg_writer(figs):
+    """`to_svg` lends the canvas a caching SVG writer and skips placing empty axis labels: the bytes
+    must be those matplotlib's own writer gives."""
+    import io
+
+    for name, fig in figs.items():
+        ours = charts.to_svg(fig)
+        with charts.style():
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        plain = buf.getvalue().replace(b"font-family: 'DejaVu Sans'",
+                                       b"font-family: " + charts.SVG_FONT_STACK.encode())
+        assert ours == plain, name
+
+
+def test_process_wide_caches_do_not_change_the_chart(tables):
+    """Text metrics, font heights and label boxes are cached across charts: a chart drawn with cold
+    caches and one drawn with warm caches are the same bytes."""
+    def draw():
+        return charts.to_svg(charts.quadrant_scatter(tables["prioritas"], highlight=["64.74.01.1003"],
+                                                     period="p", source="s"))
+    for cache in (charts._text_metrics, charts._font_heights, charts._label_boxes):
+        cache.clear()
+    cold = draw()
+    assert charts._text_metrics and charts._font_heights and charts._label_boxes
+    assert draw() == cold
+
+
+def test_bars_draw_what_barh_draws():
+    """`_bars` (one PolyCollection) against one `barh`/`bar` call per series: same pixels, same limits,
+    same legend, including a NaN bar (left to matplotlib) and a colour list that bar() would cycle."""
+    import numpy as np
+
+    y = np.arange(4)
+    series = [(np.array([3.0, 1.0, 0.0, 2.0]), "#D55E00"), (np.array([1.0, 2.0, 2.5, 0.5]), "#0072B2")]
+
+    def draw(ours: bool):
+        fig, (ax, ax2) = charts.figure("upset", 2, 1)
+        left = np.zeros(len(y))
+        starts, lengths, handles = [], [], []
+        for vals, colour in series:
+            if ours:
+                starts.append(left.copy())
+                lengths.append(vals)
+            else:
+                handles.append(ax.barh(y, vals, left=left.copy(), height=0.6, color=colour, edgecolor="white",
+                                       linewidth=0.5))
+            left += vals
+        if ours:
+            handles = charts._bars(ax, y, lengths, start=starts, thickness=0.6, color=[c for _, c in series],
+                                   edgecolor="white", linewidth=0.5, layers=True)
+            charts._bars(ax2, y, [1.0, np.nan, 2.0, 3.0], color=["#009E73", "#CC79A7"], thickness=0.5,
+                         horizontal=False)
+        else:
+            ax2.bar(y, [1.0, np.nan, 2.0, 3.0], color=["#009E73", "#CC79A7"], width=0.5)
+        charts._legend_above(ax, handles, ["a", "b"], ncols=2)
+        charts.finish(fig, ax, "Judul", "unit", "periode", "sumber")
+        return fig
+
+    a, b = draw(False), draw(True)
+    for ax_a, ax_b in zip(a.axes, b.axes):
+        assert ax_a.get_xlim() == ax_b.get_xlim() and ax_a.get_ylim() == ax_b.get_ylim()
+    assert charts.to_png(a) == charts.to_png(b)
+
+
+def test_figures_are_independent_copies_of_a_blank():
+    import io
+    import pickle
+
+    import matplotlib
+    from matplotlib.transforms import TransformNode
+
+    f1, a1 = charts.figure("bar")
+    f2, a2 = charts.figure("bar")
+    assert f1 is not f2 and a1 is not a2 and a2.figure is f2 and f2.axes == [a2]
+    a1.set_xlim(0, 7)
+    a1.text(0, 0, "x")
+    assert a2.get_xlim() == (0.0, 1.0) and not a2.texts
+    assert isinstance(f2.canvas, charts._Canvas)
+    with matplotlib.rc_context({"axes.linewidth": 3.0}):  # not a house-style key: the blank is remade
+        _, a3 = charts.figure("bar")
+    assert a3.spines["left"].get_linewidth() == 3.0
+    assert charts.figure("bar")[1].spines["left"].get_linewidth() == matplotlib.rcParams["axes.linewidth"]
+    # A copy files its transforms' parents under the ids they had in the blank; those objects are
+    # kept alive with it, so no new transform can take one of those ids and unhook a copy's parent.
+    tpl = charts._FIGURE_TEMPLATE[f2]
+    pinned = {id(p) for p in tpl.pinned}
+    u = pickle.Unpickler(io.BytesIO(tpl.blob))
+    u.load()
+    filed = [k for o in u.memo.copy().values() if isinstance(o, TransformNode) for k in o._parents]
+    assert filed and all(k in pinned for k in filed)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
@@ -164,12 +165,16 @@ def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, name
         ax.text(col + 0.5, -row - 0.78, fmt_value(v) if not fmt.is_na(v) else fmt.NA, ha="center", va="center",
                 fontsize=8.8, color=ink, fontweight="bold", zorder=3)
     # Kecamatan outlines: every cell edge whose neighbour belongs to another kecamatan (or to nothing).
+    # One LineCollection, not a Line2D per edge: the same strokes, a fraction of the cost.
     kec_of = {TILES[c]: wilayah.get(c).induk for c in codes}
+    segments = []
     for (col, row), kec in kec_of.items():
         for dc, dr, seg in ((0, -1, ((col, col + 1), (-row, -row))), (0, 1, ((col, col + 1), (-row - 1, -row - 1))),
                             (-1, 0, ((col, col), (-row, -row - 1))), (1, 0, ((col + 1, col + 1), (-row, -row - 1)))):
             if kec_of.get((col + dc, row + dr)) != kec:
-                ax.plot(*seg, color=charts.INK, linewidth=1.6, solid_capstyle="projecting", zorder=4)
+                segments.append(list(zip(*seg)))
+    ax.add_collection(LineCollection(segments, colors=charts.INK, linewidths=1.6, capstyle="projecting", zorder=4),
+                      autolim=False)
     for kec, (x, y) in KECAMATAN_LABELS.items():
         ax.text(x, -y, "\n".join(textwrap.wrap(names.get(kec, kec), 8)), ha="center", va="center", fontsize=8,
                 style="italic", fontweight="bold", color=charts.MUTED)
