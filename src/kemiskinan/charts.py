@@ -230,34 +230,38 @@ def _font_height_metrics(prop, dpi) -> tuple:
     return _remember(_font_heights, key, out)
 
 
-class _MeasuringRendererAgg(RendererAgg):
+class _CachedText:
+    """Mixin for a renderer: text sizes and font heights from the process-wide caches. A subclass says
+    what the answer depends on (`_metrics_key`) and at which DPI font heights are taken (`_height_dpi`)."""
+
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
-        key = ("agg", s, _font_key(prop), self.dpi, _rc_key())
+        key = self._metrics_key(s, prop)
         got = _text_metrics.get(key)
         return got if got is not None else _remember(
             _text_metrics, key, super().get_text_width_height_descent(s, prop, ismath))
 
     def _get_font_height_metrics(self, prop):
-        return _font_height_metrics(prop, self.dpi)
+        return _font_height_metrics(prop, self._height_dpi())
 
 
-class _CachingRendererSVG(RendererSVG):
-    _fig_dpi = 72  # `print_svg` lays the figure out at 72 dpi
+class _MeasuringRendererAgg(_CachedText, RendererAgg):
+    def _metrics_key(self, s, prop) -> tuple:
+        return "agg", s, _font_key(prop), self.dpi, _rc_key()
 
-    def get_text_width_height_descent(self, s, prop, ismath):
-        if ismath:
-            return super().get_text_width_height_descent(s, prop, ismath)
+    def _height_dpi(self):
+        return self.dpi
+
+
+class _CachingRendererSVG(_CachedText, RendererSVG):
+    def _metrics_key(self, s, prop) -> tuple:
         # TextToPath measures at a fixed 100 pt / 72 dpi and scales: no DPI or hinting in the key.
-        key = ("svg", s, _font_key(prop), matplotlib.rcParams["text.kerning_factor"],
-               matplotlib.rcParams["font.enable_last_resort"])
-        got = _text_metrics.get(key)
-        return got if got is not None else _remember(
-            _text_metrics, key, super().get_text_width_height_descent(s, prop, ismath))
+        return ("svg", s, _font_key(prop), matplotlib.rcParams["text.kerning_factor"],
+                matplotlib.rcParams["font.enable_last_resort"])
 
-    def _get_font_height_metrics(self, prop):
-        return _font_height_metrics(prop, self._fig_dpi)
+    def _height_dpi(self):
+        return 72  # `print_svg` lays the figure out at 72 dpi
 
 
 class _Canvas(FigureCanvasAgg):
