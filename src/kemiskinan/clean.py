@@ -797,6 +797,17 @@ def _in_pairs(fn, calls: list[tuple]) -> list:
     return list(_POOL.map(lambda a: fn(*a), calls))
 
 
+def _decode_columns(sub, F: Findings, d: pd.DataFrame, rows: np.ndarray, fn, rule: str,
+                    args: dict[str, tuple]) -> dict[str, pd.Series]:
+    """`fn(d[c], *args[c])` → (values, invalid) for each column of `args` present in `d`, two at a time
+    (`_in_pairs`); each column's invalid values are flagged with `rule`, in column order. {column: values}."""
+    cols = [c for c in args if c in d]
+    out = {}
+    for c, (out[c], bad) in zip(cols, _in_pairs(fn, [(d[c], *args[c]) for c in cols])):
+        _flag_decoded(sub, F, c, bad, rule, rows)
+    return out
+
+
 def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str, rows: np.ndarray) -> None:
     m = rows & invalid.fillna(False).to_numpy(dtype=bool)
     F.add(b, m, rule, col, b.col(col))
@@ -823,10 +834,9 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     rtn, rt_bad = _rt_number(d["nama_sls"]) if "nama_sls" in d else _rt_number(d.get("rt", pd.Series("", index=d.index, dtype="str")))
     out["rt"] = rtn.astype("str")
     _flag_decoded(sub, F, "nama_sls" if "nama_sls" in d else "rt", rt_bad, "RT_SLS_TIDAK_VALID", rows)
-    cols = [c for c in RT_INT_COLS if c in d]
-    for c, (v, bad) in zip(cols, _in_pairs(codes.parse_int, [(d[c], RT_INT_COLS[c]) for c in cols])):
+    for c, v in _decode_columns(sub, F, d, rows, codes.parse_int, "ANGKA_TIDAK_VALID",
+                                {c: (dt,) for c, dt in RT_INT_COLS.items()}).items():
         out[c] = v
-        _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
     ds = codes.desil_from(d.get("status_kesejahteraan", pd.Series("", index=d.index, dtype="str")),
                           d.get("percentile", pd.Series("", index=d.index, dtype="str")))
     out["desil"], out["percentile"], out["kelompok_desil"] = ds["desil"], ds["percentile"], ds["kelompok_desil"]
@@ -835,14 +845,12 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
     if "percentile" in d:
         _flag_decoded(sub, F, "percentile", ds["percentile_tidak_valid"], "PERSENTIL_TIDAK_VALID", rows)
     _flag_decoded(sub, F, "status_kesejahteraan", ds["desil_percentile_beda"], "DESIL_PERSENTIL_BEDA", rows)
-    cols = [c for c in RT_CODE_COLS if c in d]
-    for c, (v, bad) in zip(cols, _in_pairs(codes.decode_codes, [(d[c], c) for c in cols])):
+    for c, v in _decode_columns(sub, F, d, rows, codes.decode_codes, "KODE_TIDAK_VALID",
+                                {c: (c,) for c in RT_CODE_COLS}).items():
         out[c] = v
-        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
-    cols = [c for c in RT_FLOAT_COLS if c in d]
-    for c, (v, bad) in zip(cols, _in_pairs(codes.parse_float, [(d[c],) for c in cols])):
+    for c, v in _decode_columns(sub, F, d, rows, codes.parse_float, "ANGKA_TIDAK_VALID",
+                                {c: () for c in RT_FLOAT_COLS}).items():
         out[c] = v
-        _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
     cols = [c for c in codes.YES_NO if c in d]
     for c, (v, bad, used) in zip(cols, _in_pairs(codes.decode_yes_no, [(d[c], c) for c in cols])):
         pair = codes.YES_NO[c]
@@ -875,15 +883,14 @@ class _SubBatch:
         if slim is None:
             self.df = b.df.loc[keep]
         else:
+            import pyarrow as pa
+            import pyarrow.compute as pc
             index = b.df.index[keep]
-            mask = None
+            mask = pa.array(keep)
             parts = {}
             for c in list(b.df.columns):
                 col = b.df[c]
                 if isinstance(col.array, pd.arrays.ArrowStringArray):   # arrow's filter: ~2× a pandas take
-                    import pyarrow as pa
-                    import pyarrow.compute as pc
-                    mask = pa.array(keep) if mask is None else mask
                     parts[c] = pd.Series(pd.arrays.ArrowStringArray(pc.filter(col.array._pa_array, mask)),
                                          index=index, name=c, copy=False)
                 else:
@@ -946,10 +953,9 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     nuk = nuk.mask(out_range)
     F.add(sub, nuk_bad.to_numpy(dtype=bool), "NUK_KOSONG", "nuk", d.get("nuk"))
     out["nuk"] = nuk.astype("Int8")
-    cols = [c for c in ("hub_krt", "hubkel") if c in d]
-    for c, (v, bad) in zip(cols, _in_pairs(codes.decode_codes, [(d[c], c) for c in cols])):
+    for c, v in _decode_columns(sub, F, d, rows, codes.decode_codes, "KODE_TIDAK_VALID",
+                                {c: (c,) for c in ("hub_krt", "hubkel")}).items():
         out[c] = v
-        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
     jk_raw = codes.text(d.get("jnskel", pd.Series("", index=d.index, dtype="str")))
     jk = pd.Series(nikmod._sex_column(jk_raw.fillna("")), index=d.index)
     F.add(sub, (jk_raw.notna() & jk.isna()).to_numpy(dtype=bool), "JK_TIDAK_VALID", "jnskel", jk_raw)
@@ -960,18 +966,15 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     else:
         tgl = pd.Series(pd.NaT, index=d.index, dtype="datetime64[s]")
     out["tanggal_lahir"] = tgl
-    cols = [c for c in ART_INT_COLS if c in d]
-    for c, (v, bad) in zip(cols, _in_pairs(codes.parse_int, [(d[c], ART_INT_COLS[c]) for c in cols])):
+    for c, v in _decode_columns(sub, F, d, rows, codes.parse_int, "ANGKA_TIDAK_VALID",
+                                {c: (dt,) for c, dt in ART_INT_COLS.items()}).items():
         out[c] = v
-        _flag_decoded(sub, F, c, bad, "ANGKA_TIDAK_VALID", rows)
     # Memory: at 4 M members the kept raw text is the largest thing held. The code columns are decoded
     # before the NIK/KK checks (their columns still land after them in `out`), and every raw column is
     # dropped from `d` once decoded, so those checks run without ~30 raw columns beside them (the PII
     # term list reads the batch's own columns, not `d`).
-    decoded = {}
-    cols = [c for c in ART_CODE_COLS if c not in ("hub_krt", "hubkel") and c in d]
-    for c, (decoded[c], bad) in zip(cols, _in_pairs(codes.decode_codes, [(d[c], c) for c in cols])):
-        _flag_decoded(sub, F, c, bad, "KODE_TIDAK_VALID", rows)
+    decoded = _decode_columns(sub, F, d, rows, codes.decode_codes, "KODE_TIDAK_VALID",
+                              {c: (c,) for c in ART_CODE_COLS if c not in ("hub_krt", "hubkel")})
     for c in list(d.columns):
         if c not in ("nik", "no_kk", "jnskel", "_baris"):   # what the rest of this function reads from `d`
             del d[c]

@@ -190,12 +190,6 @@ TITLES = {
 }
 
 
-def _series(dtype: str, n: int = 0, values=None) -> pd.Series:
-    if dtype == "category":
-        return pd.Series(pd.Categorical([] if values is None else values))
-    return pd.Series([], dtype=dtype)
-
-
 def empty(name: str) -> pd.DataFrame:
     """An empty table with the right columns and dtypes."""
     out = {}
