@@ -36,7 +36,7 @@ def slice_tables(tables: dict[str, pd.DataFrame], kode: str) -> dict[str, pd.Dat
     out: dict[str, pd.DataFrame] = {}
     for name, df in tables.items():
         if "kode_wilayah" not in df.columns:
-            out[name] = df
+            out[name] = df.copy()  # a new frame (lazy copy): the caller may edit it freely
             continue
         own = _is_self_or_below(df["kode_wilayah"], kode)
         if name in COMPARISON_TABLES and ancestors:
@@ -67,11 +67,93 @@ def slice_sha256(sliced: dict[str, pd.DataFrame]) -> str:
 
 
 def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str, str]:
-    return {k: slice_sha256(slice_tables(tables, k)) for k in kodes}
+    """`{kode: slice_sha256(slice_tables(tables, kode))}`, the same digests, for all wilayah at once.
+
+    The build computes these between step 02 and the first briefing, while the kernels wait: slicing and
+    hashing 19 slices took ~0.65 s. pandas' row hashes depend on the row alone, so each table's rows are
+    hashed once (plus once more with the ancestor-dropped columns emptied) and every slice's digest is
+    assembled from the hashes of its rows. A table whose dtypes would change when emptied takes the
+    direct route; `tests/test_briefing_data.py` checks the two agree."""
+    import numpy as np
+
+    per_table = {}
+    for name, df in tables.items():
+        header = "\x1f".join(f"{c}\x1e{t}" for c, t in df.dtypes.items()).encode() + b"\0"
+        rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+        if "kode_wilayah" not in df.columns:
+            per_table[name] = (header, rows, None)
+            continue
+        codes, uniques = pd.factorize(df["kode_wilayah"].astype(str))
+        emptied = None
+        cols = [c for c in df.columns if c.startswith(ANCESTOR_DROP_COLUMNS.get(name, ()))]
+        if cols and name in COMPARISON_TABLES:
+            na = df.copy()
+            try:
+                na.loc[:, cols] = pd.NA  # as slice_tables does it: in place, dtypes kept
+            except (TypeError, ValueError):  # a dtype that cannot hold NA: let the direct route say so
+                na = None
+            if na is None or not na.dtypes.equals(df.dtypes):
+                per_table[name] = None  # emptying would change the slice's dtypes: hash it directly
+                continue
+            emptied = pd.util.hash_pandas_object(na, index=False).to_numpy()
+        per_table[name] = (header, rows, (codes, [str(u) for u in uniques], emptied))
+    out = {}
+    for kode in kodes:
+        ancestors = [w.kode for w in wil.parent_chain(kode)[1:]]
+        h = hashlib.sha256()
+        direct = None
+        for name in sorted(tables):
+            t = per_table[name]
+            if t is None:
+                direct = direct or slice_tables(tables, kode)
+                df = direct[name]
+                t = ("\x1f".join(f"{c}\x1e{d}" for c, d in df.dtypes.items()).encode() + b"\0",
+                     pd.util.hash_pandas_object(df, index=False).to_numpy(), None)
+            header, rows, where = t
+            if where is not None:
+                codes, uniques, emptied = where
+                own_u = np.array([u == kode or u.startswith(kode + ".") for u in uniques] + [False])
+                own = own_u[codes]  # codes of -1 (missing) index the trailing False
+                if name in COMPARISON_TABLES and ancestors:
+                    anc = np.array([u in ancestors for u in uniques] + [False])[codes]
+                    sel = own | anc
+                    rows = rows[sel] if emptied is None else np.where(anc, emptied, rows)[sel]
+                else:
+                    rows = rows[own]
+            h.update(name.encode() + b"\0")
+            h.update(header)
+            h.update(len(rows).to_bytes(8, "little"))
+            h.update(np.ascontiguousarray(rows).tobytes())
+        out[kode] = h.hexdigest()
+    return out
+
+
+_LOADED: dict[str, tuple[tuple, dict[str, pd.DataFrame]]] = {}
+
+
+def _tables_once(periode_or_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """`indicators.load_all`, read once per process while the files stay the same.
+
+    A build's kernel executes many briefings: reading the ten parquet tables for each of them was ~70 ms
+    per briefing (1.2–1.6 s of a kernel's CPU per build). The key is the files' identity and size/mtime
+    (`hashing.files_stamp`), and step 02 replaces the folder by rename, so new indicators are always
+    re-read. The cached frames are never handed out: `slice_tables` returns new frames (copies under
+    pandas' copy-on-write), so a briefing that edits its tables cannot change the next briefing's."""
+    from kemiskinan import indicators
+    from kemiskinan.hashing import files_stamp
+    from kemiskinan.indicators import io
+
+    folder = io._resolve(periode_or_dir)
+    stamp = files_stamp(sorted(folder.glob("*.parquet"))) if folder.is_dir() else ()
+    hit = _LOADED.get(str(folder))
+    if hit is not None and stamp and hit[0] == stamp:
+        return hit[1]
+    tables = indicators.load_all(folder)
+    _LOADED.clear()  # one folder at a time: a kernel serves one build
+    _LOADED[str(folder)] = (stamp, tables)
+    return tables
 
 
 def load_for_briefing(periode_or_dir: str | Path, kode: str) -> dict[str, pd.DataFrame]:
     """The indicator tables one briefing may show (see module docstring)."""
-    from kemiskinan.indicators import load_all
-
-    return slice_tables(load_all(periode_or_dir), kode)
+    return slice_tables(_tables_once(periode_or_dir), kode)

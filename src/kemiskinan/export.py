@@ -8,7 +8,6 @@ which the spreadsheet shows as text. Numbers stay numbers.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,11 +54,6 @@ def _rows_for_workbook(df: pd.DataFrame, kode: str) -> pd.DataFrame:
     return df[keep]
 
 
-@lru_cache(maxsize=2)
-def _tables(indikator_dir: str, stamp: float):
-    from kemiskinan.indicators import load_all
-
-    return load_all(indikator_dir)
 
 
 def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str = "id") -> Path:
@@ -73,11 +67,9 @@ def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str
     """
     from openpyxl import Workbook
 
-    from kemiskinan.briefing_data import slice_tables
+    from kemiskinan.briefing_data import load_for_briefing
 
-    d = Path(indikator_dir)
-    stamp = max((p.stat().st_mtime_ns for p in d.glob("*.parquet")), default=0) if d.is_dir() else 0
-    tables = slice_tables(_tables(str(d), stamp), kode)
+    tables = load_for_briefing(indikator_dir, kode)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp")

@@ -24,6 +24,20 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def files_stamp(paths) -> tuple:
+    """(path, inode, size, mtime in ns) of each existing file: changes whenever a file is rewritten or
+    replaced by rename (our writers always do one of the two). A per-process cache keyed on it re-reads
+    when the data change and never serves tables of an older build; missing files simply drop out."""
+    out = []
+    for p in paths:
+        try:
+            st = Path(p).stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def json_sha256(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 

@@ -1,0 +1,111 @@
+"""briefing_data: the build's slice digests equal the direct route, and the per-process caches of the
+indicator tables and the quality appendix never serve stale or shared state."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pandas as pd
+import pytest
+
+from kemiskinan import briefing_data as bd
+from kemiskinan import quality
+from kemiskinan import wilayah as wil
+from kemiskinan.indicators import load_all, write_all
+
+PERIODE = "2018-05"
+KODES = [w.kode for w in wil.briefing_wilayah()]
+
+
+def _direct(tables):
+    return {k: bd.slice_sha256(bd.slice_tables(tables, k)) for k in KODES}
+
+
+def test_slice_hashes_equal_hashing_each_slice(indicator_tables):
+    assert bd.slice_hashes(indicator_tables, KODES) == _direct(indicator_tables)
+
+
+def test_slice_hashes_see_a_change_in_one_kelurahan_only_where_it_is_shown(indicator_tables):
+    t = {k: v.copy() for k, v in indicator_tables.items()}
+    before = bd.slice_hashes(t, KODES)
+    kel = wil.kelurahan()[0]
+    mpm = t["mpm"]
+    row = mpm.index[mpm["kode_wilayah"].astype(str) == kel.kode][0]
+    col = next(c for c in mpm.columns if pd.api.types.is_integer_dtype(mpm[c]) and c != "kode_wilayah")
+    mpm.loc[row, col] = (0 if pd.isna(mpm.loc[row, col]) else mpm.loc[row, col]) + 1
+    after = bd.slice_hashes(t, KODES)
+    assert after == _direct(t)
+    changed = {k for k in KODES if before[k] != after[k]}
+    assert changed == {kel.kode, kel.induk, wil.KOTA_CODE}
+
+
+def test_slice_hashes_take_the_direct_route_when_emptying_would_change_a_dtype(indicator_tables):
+    t = {k: v.copy() for k, v in indicator_tables.items()}
+    ring = t["ringkasan"]
+    ring["mpm_pendaftar"] = ring["mpm_pendaftar"].fillna(0).astype("float64")  # NA becomes NaN: same dtype
+    ring["mpm_teks"] = ring["nama"].astype(object)                               # object column, NA kept
+    assert bd.slice_hashes(t, KODES) == _direct(t)
+    # int64 cannot hold NA: emptying the ancestors' rows turns the slice's column into float64
+    ring["mpm_bulat"] = range(len(ring))
+    sliced = bd.slice_tables(t, wil.kelurahan()[0].kode)["ringkasan"]
+    assert sliced["mpm_bulat"].dtype == "float64"
+    assert bd.slice_hashes(t, KODES) == _direct(t)
+
+
+def test_tables_are_read_once_and_again_when_step_02_replaces_them(tmp_path, indicator_tables):
+    folder = tmp_path / "indikator"
+    write_all(indicator_tables, folder)
+    first = bd.load_for_briefing(folder, KODES[0])
+    cached = bd._tables_once(folder)
+    assert bd._tables_once(folder) is cached          # same files: not read again
+    # a briefing editing its slice cannot change what the next one reads
+    first["ringkasan"].loc[:, "nama"] = "DIUBAH"
+    first["bps_makro"].iloc[:, 0] = None
+    again = bd.load_for_briefing(folder, KODES[0])
+    assert not (again["ringkasan"]["nama"] == "DIUBAH").any()
+    pd.testing.assert_frame_equal(again["bps_makro"], indicator_tables["bps_makro"])
+    # step 02 writes a new folder and renames it into place: re-read
+    changed = {k: v.copy() for k, v in indicator_tables.items()}
+    changed["ringkasan"]["nama"] = "BARU"
+    write_all(changed, folder)
+    assert (bd.load_for_briefing(folder, KODES[0])["ringkasan"]["nama"] == "BARU").all()
+
+
+def test_quality_appendix_rendered_once_per_state_of_its_inputs(tmp_path, built):
+    from kemiskinan import config
+
+    src = config.processed_dir(PERIODE)
+    d = tmp_path / "proc"
+    d.mkdir()
+    for n in ("temuan.parquet", "rekonsiliasi.parquet", "meta.json"):
+        shutil.copy2(src / n, d / n)
+    calls = []
+    real = quality._fragment
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    quality._fragment = counting
+    try:
+        one = quality.quality_fragment(d)
+        assert quality.quality_fragment(d) == one and len(calls) == 1
+        rek = pd.read_parquet(d / "rekonsiliasi.parquet")
+        rek.loc[0, "file"] = "FILE_BARU.csv"
+        tmp = d / ".rek.tmp"
+        rek.to_parquet(tmp, index=False)
+        os.replace(tmp, d / "rekonsiliasi.parquet")   # as the cleaner writes: a new file by rename
+        two = quality.quality_fragment(d)
+        assert len(calls) == 2 and "FILE_BARU.csv" in two and two != one
+    finally:
+        quality._fragment = real
+
+
+@pytest.mark.parametrize("table", ["ringkasan", "profil"])
+def test_slices_from_the_cache_equal_reading_the_files(indicator_tables, table):
+    from kemiskinan import config
+
+    folder = config.processed_dir(PERIODE) / "indikator"
+    for k in (KODES[0], KODES[-1]):
+        pd.testing.assert_frame_equal(bd.load_for_briefing(folder, k)[table],
+                                      bd.slice_tables(load_all(folder), k)[table])
