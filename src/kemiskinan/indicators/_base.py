@@ -197,14 +197,21 @@ def sum_by_wilayah(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = ()
     if bad.any():
         raise CheckError("nilai di luar kisi wilayah × kategori (kode atau kategori tak dikenal):\n"
                          + df.loc[bad, list(by)].drop_duplicates().head(10).to_string())
-    vals = np.column_stack([_as_count(df[c]) for c in cols]) if cols else np.zeros((n, 0), dtype=np.int64)
 
     # --- add up per (kelurahan, RT, combination): the groups every level is built from ---
     nr = len(runi) + 1
     key = ((kc.astype(np.int64) + 1) * nr + (rc.astype(np.int64) + 1)) * ncomb + comb
     gi, gkey = pd.factorize(key)
-    gsum = np.column_stack([np.bincount(gi, weights=vals[:, j], minlength=len(gkey)) for j in range(len(cols))]) \
-        if len(cols) else np.zeros((len(gkey), 0))
+    gsum = np.zeros((len(gkey), len(cols)))
+    for j, c in enumerate(cols):
+        s = df[c]
+        if s.dtype == bool:
+            # a 0/1 flag (most columns, e.g. profil's n__/k__ pairs): count the rows where it is set —
+            # an integer bincount over those rows instead of a float-weighted pass over all of them, and
+            # no (rows × columns) int64 matrix (2.7 GB for profil at 1 M households)
+            gsum[:, j] = np.bincount(gi[s.to_numpy()], minlength=len(gkey))
+        else:
+            gsum[:, j] = np.bincount(gi, weights=_as_count(s), minlength=len(gkey))
     gcomb = gkey % ncomb
     gr = (gkey // ncomb) % nr - 1
     gk = (gkey // ncomb) // nr - 1
