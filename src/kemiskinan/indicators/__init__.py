@@ -38,11 +38,11 @@ def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None
     """
     if wilayah is not None:
         from kemiskinan.indicators import _base
-        prev, _base._REF = _base._REF, tuple(wilayah)
+        token = _base._REF.set(tuple(wilayah))
         try:
             return compute_all(clean, params)
         finally:
-            _base._REF = prev
+            _base._REF.reset(token)
     p = parse_params(params)
     if not isinstance(clean, dict):
         clean = read_clean(clean)
@@ -135,12 +135,19 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
     for name, lab in labels.items():
         order = np.argsort(lab, kind="stable")
         rows[name] = (order, np.searchsorted(lab[order], np.arange(len(kotas) + 1)))
-    out = {}
-    for i, kota in enumerate(kotas):
+    def one(i: int) -> dict[str, pd.DataFrame]:
+        kota = kotas[i]
         ref = tuple(w for w in ws if w.kode == kota.kode or w.kode.startswith(kota.kode + "."))
         sub = {name: clean[name].take(order[bounds[i]:bounds[i + 1]]) for name, (order, bounds) in rows.items()}
-        out[kota.kode] = compute_all(sub, params, wilayah=ref)
-    return out
+        return compute_all(sub, params, wilayah=ref)
+
+    # Two kab/kota at a time: much of compute_all is numpy/arrow work that releases the GIL, so a second
+    # thread uses the second core (the wilayah in force is a context variable, one per thread).
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2, thread_name_prefix="indikator") as ex:
+        results = list(ex.map(one, range(len(kotas))))
+    return {k.kode: r for k, r in zip(kotas, results)}
 
 
 def _check_kebocoran_vs_cakupan(keb: pd.DataFrame, cak: pd.DataFrame) -> None:

@@ -8,6 +8,7 @@ below still verify it, because a unit with a wrong code would silently break it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from functools import lru_cache
 
 import numpy as np
@@ -22,20 +23,28 @@ KOTA = wilayah.KOTA_CODE
 
 #: The wilayah the indicators are computed for: None = Kota Bontang (kemiskinan.wilayah); otherwise a
 #: tuple of `wilayah.Wilayah` for one kab/kota (the kota row, its kecamatan and kelurahan), set by
-#: `compute_all(..., wilayah=)` for province-scale runs (one kab/kota at a time).
-_REF: tuple | None = None
+#: `compute_all(..., wilayah=)` for province-scale runs. A context variable, not a module global, so
+#: `compute_by_kabkota` can compute two kab/kota at once in two threads (each thread has its own value).
+_REF: ContextVar[tuple | None] = ContextVar("kemiskinan_indicator_wilayah", default=None)
+
+
+def _ref() -> tuple | None:
+    return _REF.get()
 
 
 def _all_wilayah() -> tuple:
-    return wilayah.all_wilayah() if _REF is None else _REF
+    ref = _ref()
+    return wilayah.all_wilayah() if ref is None else ref
 
 
 def _kelurahan() -> list:
-    return wilayah.kelurahan() if _REF is None else [w for w in _REF if w.tingkat == "kelurahan"]
+    ref = _ref()
+    return wilayah.kelurahan() if ref is None else [w for w in ref if w.tingkat == "kelurahan"]
 
 
 def kota_code() -> str:
-    return KOTA if _REF is None else next(w.kode for w in _REF if w.tingkat == "kota")
+    ref = _ref()
+    return KOTA if ref is None else next(w.kode for w in ref if w.tingkat == "kota")
 
 KELOMPOK_DESIL: tuple[str, ...] = ("1", "2", "3", "4", "4+", "non-desil")
 
@@ -68,7 +77,7 @@ def rt_code(kode_kelurahan: pd.Series, rt: pd.Series) -> pd.Series:
 
 def wilayah_universe(levels: Iterable[str] = LEVELS_NO_RT) -> pd.DataFrame:
     """kode_wilayah, tingkat, nama for kota, kecamatan and kelurahan from the reference table."""
-    return _universe(tuple(levels), _REF).copy()
+    return _universe(tuple(levels), _ref()).copy()
 
 
 @lru_cache(maxsize=64)
@@ -117,7 +126,8 @@ def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
 
 def names_for(codes: pd.Series) -> pd.Series:
     """Display name of each kode_wilayah; RT codes become 'RT 012, <kelurahan>'."""
-    known = wilayah.names() if _REF is None else {w.kode: w.nama for w in _REF}
+    ref = _ref()
+    known = wilayah.names() if ref is None else {w.kode: w.nama for w in ref}
 
     def name(c: str) -> str:
         if c in known:
