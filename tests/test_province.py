@@ -70,3 +70,30 @@ def test_every_kabkota_gets_indicators_from_exactly_its_own_rows(province):
         expected = compute_all(_old_subset(tables, kode), {}, wilayah=own)
         for name, df in expected.items():
             pd.testing.assert_frame_equal(out[kode][name], df, check_exact=True, obj=f"{kode} {name}")
+
+
+def test_a_failing_check_in_one_kabkota_reaches_the_caller_with_its_rows(province):
+    """The kab/kota run two at a time in worker processes: a CheckError of one of them must come back to
+    the caller as the same error (with its evidence), not as a hang or a bare worker failure."""
+    from kemiskinan.errors import CheckError
+
+    tables, ref = province
+    broken = dict(tables)
+    kel = tables["keluarga"]
+    dup = kel[kel["kode_kelurahan"].astype(str).str.startswith("64.02.")].head(1)   # Kutai Barat
+    assert len(dup) == 1
+    broken["keluarga"] = pd.concat([kel, dup], ignore_index=True)
+    with pytest.raises(CheckError, match=r"keluarga: kunci \['idbdt', 'nuk'\] tidak unik"):
+        compute_by_kabkota(broken, {}, ref)
+    # the workers' work leaves the caller's tables as they were
+    assert len(broken["keluarga"]) == len(kel) + 1 and len(tables["keluarga"]) == len(kel)
+
+
+def test_two_at_a_time_keeps_order_and_falls_back_to_threads(monkeypatch):
+    import multiprocessing
+
+    from kemiskinan import indicators
+
+    assert indicators._map_two_at_a_time(abs, [-3, 2, -1, 5, -8]) == [3, 2, 1, 5, 8]
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert indicators._map_two_at_a_time(abs, [-3, 2, -1]) == [3, 2, 1]
