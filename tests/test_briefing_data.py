@@ -42,9 +42,10 @@ def test_slice_hashes_see_a_change_in_one_kelurahan_only_where_it_is_shown(indic
 def test_slice_hashes_take_the_direct_route_when_emptying_would_change_a_dtype(indicator_tables):
     t = {k: v.copy() for k, v in indicator_tables.items()}
     ring = t["ringkasan"]
-    ring["mpm_pendaftar"] = ring["mpm_pendaftar"].fillna(0).astype("float64")  # NA becomes NaN: same dtype
-    ring["mpm_teks"] = ring["nama"].astype(object)                               # object column, NA kept
+    ring["mpm_teks"] = ring["nama"].astype(object)   # object column: takes NA, dtype kept → fast route
     assert bd.slice_hashes(t, KODES) == _direct(t)
+    ring["mpm_pendaftar"] = ring["mpm_pendaftar"].fillna(0).astype("float64")  # pandas refuses NA for a
+    assert bd.slice_hashes(t, KODES) == _direct(t)                              # whole float64 column
     # int64 cannot hold NA: emptying the ancestors' rows turns the slice's column into float64
     ring["mpm_bulat"] = range(len(ring))
     sliced = bd.slice_tables(t, wil.kelurahan()[0].kode)["ringkasan"]
@@ -97,6 +98,23 @@ def test_quality_appendix_rendered_once_per_state_of_its_inputs(tmp_path, built)
         os.replace(tmp, d / "rekonsiliasi.parquet")   # as the cleaner writes: a new file by rename
         two = quality.quality_fragment(d)
         assert len(calls) == 2 and "FILE_BARU.csv" in two and two != one
+        assert quality.quality_fragment(d) == two and len(calls) == 2
+        # each of the other inputs is part of the key too
+        tem = pd.read_parquet(d / "temuan.parquet")
+        tem.head(1).to_parquet(d / ".tem.tmp", index=False)
+        os.replace(d / ".tem.tmp", d / "temuan.parquet")
+        quality.quality_fragment(d)
+        assert len(calls) == 3
+        meta = (d / "meta.json").read_text(encoding="utf-8")
+        (d / ".meta.tmp").write_text(meta.replace("{", '{"catatan": "x", ', 1), encoding="utf-8")
+        os.replace(d / ".meta.tmp", d / "meta.json")
+        quality.quality_fragment(d)
+        assert len(calls) == 4
+        (d / "sebelumnya").mkdir()
+        for n in ("temuan.parquet", "rekonsiliasi.parquet", "meta.json"):
+            shutil.copy2(src / n, d / "sebelumnya" / n)
+        with_prev = quality.quality_fragment(d)
+        assert len(calls) == 5 and with_prev != two
     finally:
         quality._fragment = real
 

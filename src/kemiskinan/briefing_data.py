@@ -36,7 +36,7 @@ def slice_tables(tables: dict[str, pd.DataFrame], kode: str) -> dict[str, pd.Dat
     out: dict[str, pd.DataFrame] = {}
     for name, df in tables.items():
         if "kode_wilayah" not in df.columns:
-            out[name] = df.copy()  # a new frame (lazy copy): the caller may edit it freely
+            out[name] = df.copy()  # a new frame (small tables: the BPS series): the caller may edit it freely
             continue
         own = _is_self_or_below(df["kode_wilayah"], kode)
         if name in COMPARISON_TABLES and ancestors:
@@ -137,8 +137,8 @@ def _tables_once(periode_or_dir: str | Path) -> dict[str, pd.DataFrame]:
     A build's kernel executes many briefings: reading the ten parquet tables for each of them was ~70 ms
     per briefing (1.2–1.6 s of a kernel's CPU per build). The key is the files' identity and size/mtime
     (`hashing.files_stamp`), and step 02 replaces the folder by rename, so new indicators are always
-    re-read. The cached frames are never handed out: `slice_tables` returns new frames (copies under
-    pandas' copy-on-write), so a briefing that edits its tables cannot change the next briefing's."""
+    re-read. The cached frames are never handed out: `slice_tables` returns new frames (filtered copies,
+    or `.copy()`), so a briefing that edits its tables cannot change the next briefing's."""
     from kemiskinan import indicators
     from kemiskinan.hashing import files_stamp
     from kemiskinan.indicators import io

@@ -151,16 +151,6 @@ def _warm_xlsx_worker() -> None:
     import kemiskinan.indicators  # noqa: F401
 
 
-def _warm_build_process() -> None:
-    try:
-        import kemiskinan.briefing_data  # noqa: F401
-        import kemiskinan.indicators  # noqa: F401
-        import kemiskinan.pii  # noqa: F401
-        import kemiskinan.render  # noqa: F401
-    except Exception:  # only a head start: the real import later reports any problem
-        pass
-
-
 # ----------------------------------------------------------------------------------------------- kernels
 class WarmKernel:
     """One Jupyter kernel of the project's kernelspec, kept alive across notebooks.
@@ -715,9 +705,6 @@ class Builder:
             self.pdf = PdfWorker(warm=True)
         if "analis" in self.formats:
             self._xlsx_pool().submit(_warm_xlsx_worker)
-        # What this process needs right after step 02 (pandas, the indicator reader, the slice hashes):
-        # imported now, beside step 01, instead of ~0.8 s on the critical path while the kernels wait.
-        threading.Thread(target=_warm_build_process, daemon=True, name="warm-imports").start()
         _ = self.pm
         self.staging.mkdir(parents=True, exist_ok=True)
         try:

@@ -10,6 +10,7 @@ Public API:
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -136,15 +137,19 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
         order = np.argsort(lab, kind="stable")
         rows[name] = (order, np.searchsorted(lab[order], np.arange(len(kotas) + 1)))
     global _KABKOTA_JOB
-    _KABKOTA_JOB = (clean, params, ws, kotas, rows)
-    try:
-        results = _map_two_at_a_time(_one_kabkota, range(len(kotas)))
-    finally:
-        _KABKOTA_JOB = None
+    # The workers find their job in this module global (inherited by fork; a 4 M-row table is never
+    # pickled), so one province run at a time per process.
+    with _KABKOTA_LOCK:
+        _KABKOTA_JOB = (clean, params, ws, kotas, rows)
+        try:
+            results = _map_two_at_a_time(_one_kabkota, range(len(kotas)))
+        finally:
+            _KABKOTA_JOB = None
     return {k.kode: r for k, r in zip(kotas, results)}
 
 
 _KABKOTA_JOB: tuple | None = None
+_KABKOTA_LOCK = threading.Lock()
 
 
 def _one_kabkota(i: int) -> dict[str, pd.DataFrame]:
@@ -166,16 +171,26 @@ def _map_two_at_a_time(fn, items) -> list:
     Where fork is unavailable, two threads (the wilayah in force is a context variable, one per thread).
     """
     import multiprocessing
+    import sys
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     items = list(items)
     if len(items) < 2:
         return [fn(x) for x in items]
-    if "fork" in multiprocessing.get_all_start_methods():
-        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as ex:
-            return list(ex.map(fn, items))
-    with ThreadPoolExecutor(2, thread_name_prefix="indikator") as ex:
-        return list(ex.map(fn, items))
+    # fork only on Linux: macOS lists it but its system libraries are not fork-safe
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        ex = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    else:
+        ex = ThreadPoolExecutor(2, thread_name_prefix="indikator")
+    futures = [ex.submit(fn, x) for x in items]
+    try:
+        out = [f.result() for f in futures]
+    except BaseException:
+        # the first failure (or Ctrl-C) ends the run now: the kab/kota not yet started are dropped
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
+    return out
 
 
 def _check_kebocoran_vs_cakupan(keb: pd.DataFrame, cak: pd.DataFrame) -> None:
