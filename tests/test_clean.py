@@ -423,6 +423,40 @@ def test_cli_broken_inputs_exit_2_and_write_nothing(tmp_path, breakage, match):
     assert not out.exists()
 
 
+def test_files_read_two_at_a_time_report_the_first_broken_file_in_order(tmp_path):
+    """read_inputs reads two files at a time; what it returns and which error it raises must be what a
+    file-by-file loop gives: tables in file order, and the first broken file (sorted by name) named."""
+    raw = write_raw(base_data(), tmp_path / "raw")
+    by_kind, tables, _ = C.read_inputs(raw)
+    assert [t.file for t in tables] == sorted(t.file for t in tables)
+    one_by_one = [t for p in C.data_files(raw) for t in C.read_table(p)]
+    assert [(t.file, t.sheet, t.rows) for t in tables] == [(t.file, t.sheet, t.rows) for t in one_by_one]
+    for a, b in zip(tables, one_by_one):
+        pd.testing.assert_frame_equal(a.df, b.df)
+    (raw / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(b"")                       # broken, later by name
+    (raw / "SINTETIS_BDT2015_ART_6474.csv").write_bytes(b"\x00\x01garbage" * 50)  # broken, first by name
+    with pytest.raises(InputError) as err:
+        C.read_inputs(raw)
+    assert err.value.file == "SINTETIS_BDT2015_ART_6474.csv"
+
+
+def test_reading_stops_at_the_first_broken_file(tmp_path, monkeypatch):
+    calls = []
+    real = C.read_table
+
+    def counting(p):
+        calls.append(p.name)
+        if p.name == "b.csv":
+            raise InputError("rusak", file=p.name)
+        return real(p) if p.exists() else []
+
+    monkeypatch.setattr(C, "read_table", counting)
+    files = [tmp_path / f"{c}.csv" for c in "abcdefgh"]
+    with pytest.raises(InputError, match="rusak"):
+        list(C._read_two_at_a_time(files))
+    assert len(calls) <= 4, calls  # b plus at most the reads already in flight
+
+
 def test_cli_message_names_file(tmp_path, capsys):
     raw = write_raw(base_data(), tmp_path / "raw")
     (raw / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(b"")
