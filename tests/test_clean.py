@@ -440,23 +440,6 @@ def test_files_read_two_at_a_time_report_the_first_broken_file_in_order(tmp_path
     assert err.value.file == "SINTETIS_BDT2015_ART_6474.csv"
 
 
-def test_reading_stops_at_the_first_broken_file(tmp_path, monkeypatch):
-    calls = []
-    real = C.read_table
-
-    def counting(p):
-        calls.append(p.name)
-        if p.name == "b.csv":
-            raise InputError("rusak", file=p.name)
-        return real(p) if p.exists() else []
-
-    monkeypatch.setattr(C, "read_table", counting)
-    files = [tmp_path / f"{c}.csv" for c in "abcdefgh"]
-    with pytest.raises(InputError, match="rusak"):
-        list(C._read_two_at_a_time(files))
-    assert len(calls) <= 4, calls  # b plus at most the reads already in flight
-
-
 def test_cli_message_names_file(tmp_path, capsys):
     raw = write_raw(base_data(), tmp_path / "raw")
     (raw / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(b"")

@@ -32,6 +32,7 @@ import pandas as pd
 
 from kemiskinan import codes, nik as nikmod, wilayah as wil
 from kemiskinan.errors import InputError, ReconciliationError
+from kemiskinan.parallel import two_at_a_time
 from kemiskinan.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_table
 
 # --------------------------------------------------------------------------------------------------
@@ -740,29 +741,6 @@ def detect_kind(cols: set[str]) -> str | None:
     return None
 
 
-def _read_two_at_a_time(files: list[Path]):
-    """`(path, read_table(path))` for each file in order, two files being read at a time.
-
-    Much of reading a CSV is single-threaded byte work (clean-up, line numbers, encoding checks) before
-    arrow parses it on both cores: a second file's byte work fills the core the first one leaves idle.
-    Results and errors come in file order, as a sequential loop would give them: a file's error is raised
-    when its turn comes, and the files not yet started are then dropped.
-    """
-    if len(files) < 2:
-        for p in files:
-            yield p, read_table(p)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(2, thread_name_prefix="kemiskinan-baca")
-    futures = [(p, pool.submit(read_table, p)) for p in files]
-    try:
-        for p, fut in futures:
-            yield p, fut.result()
-    finally:  # also when the caller stops early (an error of its own about this file)
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], bool]:
     """All tables by kind; every table read (for reconciliation); whether any carries the synthetic marker."""
     files = data_files(raw_dir)
@@ -771,7 +749,10 @@ def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], boo
     by_kind: dict[str, list[Table]] = {k: [] for k in KINDS}
     all_tables: list[Table] = []
     synthetic = False
-    for p, tables in _read_two_at_a_time(files):
+    # Two files at a time: much of reading a CSV is single-threaded byte work (clean-up, line numbers,
+    # encoding checks) before arrow parses it on both cores, so a second file's byte work fills the core
+    # the first one leaves idle. Tables and errors still come in file order.
+    for p, tables in zip(files, two_at_a_time(read_table, files, name="kemiskinan-baca")):
         synthetic |= p.name.upper().startswith("SINTETIS_") or any(t.marker for t in tables)
         if not tables:
             if p.name.upper().startswith("SINTETIS_") or p.suffix.lower() in EXCEL_SUFFIXES:
