@@ -58,12 +58,26 @@ def slice_sha256(sliced: dict[str, pd.DataFrame]) -> str:
     build key anyway; 4× cheaper than hashing the tables' CSV text (1.0 s → 0.25 s for 19 briefings)."""
     h = hashlib.sha256()
     for name in sorted(sliced):
-        df = sliced[name]
-        h.update(name.encode() + b"\0")
-        h.update("\x1f".join(f"{c}\x1e{t}" for c, t in df.dtypes.items()).encode() + b"\0")
-        h.update(len(df).to_bytes(8, "little"))
-        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+        _feed(h, name, _header(sliced[name]), _row_hashes(sliced[name]))
     return h.hexdigest()
+
+
+def _header(df: pd.DataFrame) -> bytes:
+    return "\x1f".join(f"{c}\x1e{t}" for c, t in df.dtypes.items()).encode() + b"\0"
+
+
+def _row_hashes(df: pd.DataFrame):
+    return pd.util.hash_pandas_object(df, index=False).to_numpy()
+
+
+def _feed(h, name: str, header: bytes, rows) -> None:
+    """One table of a slice into its digest: name, column names and dtypes, row count, row hashes."""
+    import numpy as np
+
+    h.update(name.encode() + b"\0")
+    h.update(header)
+    h.update(len(rows).to_bytes(8, "little"))
+    h.update(np.ascontiguousarray(rows).tobytes())
 
 
 def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str, str]:
@@ -78,8 +92,7 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
 
     per_table = {}
     for name, df in tables.items():
-        header = "\x1f".join(f"{c}\x1e{t}" for c, t in df.dtypes.items()).encode() + b"\0"
-        rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+        header, rows = _header(df), _row_hashes(df)
         if "kode_wilayah" not in df.columns:
             per_table[name] = (header, rows, None)
             continue
@@ -95,7 +108,7 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
             if na is None or not na.dtypes.equals(df.dtypes):
                 per_table[name] = None  # emptying would change the slice's dtypes: hash it directly
                 continue
-            emptied = pd.util.hash_pandas_object(na, index=False).to_numpy()
+            emptied = _row_hashes(na)
         per_table[name] = (header, rows, (codes, [str(u) for u in uniques], emptied))
     out = {}
     for kode in kodes:
@@ -106,9 +119,7 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
             t = per_table[name]
             if t is None:
                 direct = direct or slice_tables(tables, kode)
-                df = direct[name]
-                t = ("\x1f".join(f"{c}\x1e{d}" for c, d in df.dtypes.items()).encode() + b"\0",
-                     pd.util.hash_pandas_object(df, index=False).to_numpy(), None)
+                t = (_header(direct[name]), _row_hashes(direct[name]), None)
             header, rows, where = t
             if where is not None:
                 codes, uniques, emptied = where
@@ -120,10 +131,7 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
                     rows = rows[sel] if emptied is None else np.where(anc, emptied, rows)[sel]
                 else:
                     rows = rows[own]
-            h.update(name.encode() + b"\0")
-            h.update(header)
-            h.update(len(rows).to_bytes(8, "little"))
-            h.update(np.ascontiguousarray(rows).tobytes())
+            _feed(h, name, header, rows)
         out[kode] = h.hexdigest()
     return out
 

@@ -783,21 +783,12 @@ def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], boo
 # --------------------------------------------------------------------------------------------------
 # Per kind
 # --------------------------------------------------------------------------------------------------
-_POOL = None
-
-
 def _in_pairs(fn, calls: list[tuple]) -> list:
-    """`[fn(*args) for args in calls]`, two at a time on a shared thread pool: the column decoders spend
-    their time in arrow/numpy kernels that release the GIL, so the machine's second core does half of
-    them. Results in call order; findings are logged by the caller afterwards, in the same order as a
-    sequential run would log them."""
-    global _POOL
-    if len(calls) < 2:
-        return [fn(*a) for a in calls]
-    if _POOL is None:
-        from concurrent.futures import ThreadPoolExecutor
-        _POOL = ThreadPoolExecutor(2, thread_name_prefix="kemiskinan-kolom")
-    return list(_POOL.map(lambda a: fn(*a), calls))
+    """`[fn(*args) for args in calls]`, two at a time (`parallel.two_at_a_time`, threads): the column
+    decoders spend their time in arrow/numpy kernels that release the GIL, so the machine's second core
+    does half of them. Results in call order; findings are logged by the caller afterwards, in the same
+    order as a sequential run would log them."""
+    return list(two_at_a_time(lambda args: fn(*args), calls, name="kemiskinan-kolom"))
 
 
 def _decode_columns(sub, F: Findings, d: pd.DataFrame, rows: np.ndarray, fn, rule: str,
