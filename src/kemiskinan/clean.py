@@ -302,7 +302,7 @@ class Findings:
 def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """(value or NA, valid mask, repair rule per row or None) for a plain numeric ID of `length` digits."""
     raw = codes.text(b.col(col)).fillna("")
-    valid = raw.str.fullmatch(rf"\d{{{length}}}").to_numpy(dtype=bool, copy=True)
+    valid = nikmod.digits_of_length(raw, length)
     rule = np.full(b.n, None, dtype=object)
     value = raw
     if not valid.all():
@@ -646,8 +646,10 @@ def _resolve_one_ref(ref: Reference, r: dict, i: int, has_prov: bool, has_code: 
 def _rt_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """`RT 001`, `RT.12`, `12`, `RT 012/RW 03` → '001', '012'."""
     t = codes.text(s)
-    num = t.str.extract(r"(?i)^\s*(?:RT)?\s*[.:\-]?\s*0*(\d{1,3})\b", expand=False)
-    out = num.str.zfill(3)
+    # on the distinct values only: a file has a few hundred spellings of RT numbers, not a million
+    pos, uniques = _text_codes(t)
+    num = pd.Series(uniques).str.extract(r"(?i)^\s*(?:RT)?\s*[.:\-]?\s*0*(\d{1,3})\b", expand=False)
+    out = pd.Series(num.str.zfill(3).array.take(pos, allow_fill=True), index=t.index)
     return out, t.notna() & out.isna()
 
 
