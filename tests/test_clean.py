@@ -545,3 +545,24 @@ def test_errors_come_in_file_order(tmp_path):
     with pytest.raises(InputError) as e:
         C.read_inputs(tmp_path)
     assert "a_kosong.csv" in str(e.value) and "tidak dikenali" in str(e.value)
+
+
+def test_rt_numbers_parsed_per_spelling_as_per_row():
+    """`_rt_number` works on distinct spellings and spreads the result back: the same answer per row as
+    the row-by-row extraction, NA and unparseable rows included (and an empty or all-NA column)."""
+    from kemiskinan.clean import _rt_number
+
+    s = pd.Series(["RT 001", "rt.12", " 7 ", "RT 012/RW 03", None, "", "RW 5", "RT 001", "RT:0045", "X"] * 3,
+                  dtype="str")
+    got, bad = _rt_number(s)
+    assert [v if isinstance(v, str) else None for v in got.tolist()[:10]] == \
+        ["001", "012", "007", "012", None, None, None, "001", "045", None]
+    from kemiskinan import codes
+    t = codes.text(s)      # the row-by-row extraction this replaced
+    pd.testing.assert_series_equal(got, t.str.extract(r"(?i)^\s*(?:RT)?\s*[.:\-]?\s*0*(\d{1,3})\b",
+                                                      expand=False).str.zfill(3), check_names=False)
+    assert bad.tolist()[:10] == [False, False, False, False, False, False, True, False, False, True]
+    assert got.index.equals(s.index) and got.dtype == "str"
+    for empty in (pd.Series([], dtype="str"), pd.Series([None, None], dtype="str")):
+        g, b = _rt_number(empty)
+        assert g.isna().all() and len(g) == len(empty) and not b.any()

@@ -112,3 +112,22 @@ def test_masking_never_shows_full_value():
     m = nik.mask_ids(pd.Series(["6474014708800001", "123", None, "647401470880000101"]))
     assert m.tolist() == ["6474********01", "***", "", "6474********01"]
     assert nik.parse("6474014708800001").masked == "6474********01"
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+@pytest.mark.parametrize("length", [15, 16, 17])
+def test_digits_of_length_is_the_regex_it_replaces(dtype, length):
+    """The fast ID check (byte length + ASCII digits, regex only for non-ASCII rows) answers exactly as
+    `str.fullmatch(r"\\d{n}")` does, Unicode digits and NA included, on random mixes of digit-like text."""
+    import numpy as np
+
+    rng = np.random.default_rng(length)
+    alphabet = list("0123456789") * 6 + list("٠١٢३४５ a.,-é") + ["\u00a0", "\u200b"]
+    values = ["".join(rng.choice(alphabet, int(rng.integers(0, 19)))) for _ in range(20_000)]
+    values += [None, "", "1" * length, "١" * length, "1" * (length - 1) + "١", " " + "1" * length, "1" * (length + 1)]
+    s = pd.Series(values, dtype=dtype)
+    expected = s.str.fullmatch(rf"\d{{{length}}}").fillna(False).to_numpy(dtype=bool)
+    got = nik.digits_of_length(s, length)
+    assert expected.sum() > 50                      # the mix really has matching rows
+    assert (got == expected).all(), s[got != expected].head().tolist()
+    assert got.flags.writeable                      # callers mark repaired rows in place
