@@ -566,3 +566,23 @@ def test_rt_numbers_parsed_per_spelling_as_per_row():
     for empty in (pd.Series([], dtype="str"), pd.Series([None, None], dtype="str")):
         g, b = _rt_number(empty)
         assert g.isna().all() and len(g) == len(empty) and not b.any()
+
+
+def test_row_codes_group_rows_as_multiindex_factorize_does():
+    """`_row_codes` (per-column arrow codes folded into one key) puts rows in the same groups as
+    `pd.factorize(pd.MultiIndex.from_frame(df))`, numbers them in order of first appearance and points
+    at each group's first row."""
+    import numpy as np
+
+    from kemiskinan.clean import _row_codes
+
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({c: pd.Series(rng.choice(vals, 5000), dtype="str") for c, vals in
+                       {"kec": ["010", "020", "030", ""], "desa": ["001", "002", "1001", ""],
+                        "nama": ["LOK TUAN", "GUNTUNG", "Lok Tuan", "", "BELIMBING"]}.items()})
+    got, first = _row_codes([df[c] for c in df.columns])
+    ref, uniq = pd.factorize(pd.MultiIndex.from_frame(df))
+    assert (got == ref).all()                       # same groups, same numbering (first appearance)
+    assert [tuple(df.iloc[i]) for i in first] == list(uniq)
+    g, f = _row_codes([pd.Series([], dtype="str")])
+    assert len(g) == 0 and len(f) == 0

@@ -566,7 +566,8 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     if kec_name_col:
         parts["nmkec"] = codes.text(b.col(kec_name_col)).fillna("")
     key_df = pd.DataFrame(parts)
-    codes_arr, uniq = pd.factorize(pd.MultiIndex.from_frame(key_df))
+    codes_arr, first = _row_codes([key_df[c] for c in key_df.columns])
+    uniq = list(key_df.iloc[first].itertuples(index=False, name=None))
     n_u = len(uniq)
     kode_u = np.full(n_u, None, dtype=object)
     outside_u = np.zeros(n_u, dtype=bool)
@@ -1088,6 +1089,24 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return c.astype(np.int64), pd.Index(u, dtype="str")
 
 
+def _row_codes(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, first row of each code) for the combinations of values of `columns` (text without
+    NA): what `pd.factorize(pd.MultiIndex.from_frame(...))` gives, codes in order of first appearance.
+    Each column is dictionary-encoded by arrow and the codes are folded in column by column, re-numbered
+    after each step so the combined key never outgrows the row count (no int64 overflow)."""
+    n = len(columns[0]) if columns else 0
+    key = np.zeros(n, dtype=np.int64)
+    for col in columns:
+        c, values = _text_codes(col)
+        key, _ = pd.factorize(key * (len(values) + 1) + (c + 1))
+        key = key.astype(np.int64, copy=False)
+    if n == 0:
+        return key, np.zeros(0, dtype=np.intp)
+    # codes appear in order (pd.factorize): a row starts a code where the code exceeds all before it
+    new = np.r_[True, key[1:] > np.maximum.accumulate(key)[:-1]]
+    return key, np.flatnonzero(new)
+
+
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
     """`np.unique(a)` for integers by sorting: numpy 2.4's `unique` hashes, ~70× slower on 4 M int64."""
     a = np.sort(a)
@@ -1228,13 +1247,22 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     best = m.sort_values(["idbdt", "nuk", "_rank", "baris_sumber"], ascending=[True, True, False, True]) \
         .drop_duplicates(["idbdt", "nuk"])
     best = best[best["_rank"] > 0][["idbdt", "nuk", "status_kartu"]]
-    best["nuk"] = best["nuk"].astype("Int8")
-    kel = kel.merge(best.rename(columns={"status_kartu": "_st"}), on=["idbdt", "nuk"], how="left",
-                    validate="one_to_one")
-    st = kel["_st"].astype("str").fillna("tidak_ada")
+    # each keluarga's best status: a left join on (IDBDT, NUK), done on integer keys (IDBDT's position
+    # among the keluarga's distinct IDBDT × 128 + NUK, which is 1–99) instead of a text merge of 1 M rows
+    kc, kv = _text_codes(kel["idbdt"])
+    kel_key = pd.Index((kc + 1) * 128 + kel["nuk"].fillna(0).to_numpy(dtype=np.int64))
+    if not kel_key.is_unique:   # what merge(validate="one_to_one") guarded: one keluarga row per (IDBDT, NUK)
+        raise ReconciliationError("tabel keluarga berisi (idbdt, nuk) ganda", file="keluarga")
+    bpos = _positions(best["idbdt"], kv)
+    known = bpos >= 0     # a best row whose IDBDT no keluarga has cannot match (as in the merge)
+    best_key = pd.Index((bpos[known] + 1) * 128 + best["nuk"].to_numpy(dtype=np.int64)[known])
+    at = best_key.get_indexer(kel_key)
+    st = pd.Series(best["status_kartu"].astype("str").array[known].take(at, allow_fill=True),
+                   index=kel.index).fillna("tidak_ada")
+    kel = kel.copy(deep=False)
     kel["kks_status"] = pd.Categorical(st, categories=codes.KKS_STATUSES)
     kel["kks"] = pd.array(st == "tersalur", dtype="boolean")
-    return out.reset_index(drop=True), kel.drop(columns="_st")
+    return out.reset_index(drop=True), kel
 
 
 def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
