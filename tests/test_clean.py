@@ -305,6 +305,8 @@ def test_schema_checks_name_each_broken_rule(cleaned):
     t["rumah_tangga"]["kode_kelurahan"] = t["rumah_tangga"]["kode_kelurahan"].cat.add_categories(["64.74.09.1001"])
     t["rumah_tangga"].loc[0, "kode_kelurahan"] = "64.74.09.1001"            # categorical off the pattern
     t["keluarga"] = t["keluarga"].drop(columns="jumlah_art")
+    t["anggota"].loc[4, "hub_krt"] = 42                                      # code outside 1–8 (Int8)
+    t["anggota"].loc[5, "hub_krt"] = pd.NA                                   # nullable code: fine
     with pytest.raises(schemas.SchemaViolation) as e:
         schemas.validate(t)
     msg = str(e.value)
@@ -312,6 +314,7 @@ def test_schema_checks_name_each_broken_rule(cleaned):
     assert "anggota: kunci ['idartbdt'] tidak unik (1 duplikat)" in msg
     assert "rumah_tangga.kode_kelurahan: 1 nilai tidak cocok" in msg
     assert "keluarga.jumlah_art: kolom tidak ada" in msg
+    assert "anggota.hub_krt: 1 nilai di luar [1, 2, 3, 4, 5, 6, 7, 8]: ['42']" in msg
     t2 = {k: v.copy() for k, v in res.tables.items()}
     t2["rumah_tangga"]["idbdt"] = pd.Series([pd.NA] * len(t2["rumah_tangga"]), dtype="str")
     with pytest.raises(schemas.SchemaViolation, match=r"rumah_tangga: kunci \['idbdt'\] tidak unik \(5 duplikat\)"):

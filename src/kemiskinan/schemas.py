@@ -254,6 +254,23 @@ UNIQUE = {"rumah_tangga": ["idbdt"], "anggota": ["idartbdt"], "keluarga": ["idbd
 _DIGITS_ONLY = re.compile(r"\^\\d\{(\d+)\}\$")
 
 
+def _text_key_duplicates(arr) -> int:
+    """Rows of a text key column that repeat an earlier value (NA counts as one value, as in `duplicated`).
+
+    IDs (IDBDT, IDARTBDT) are digits of one length: then they are compared as int64 (cast in C, then
+    hashed as integers: ~5× faster than arrow's distinct count of 4 M strings); anything else by text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(arr)
+    if n and arr.null_count == 0:
+        lengths = pc.min_max(pc.binary_length(arr)).as_py()
+        if lengths["min"] == lengths["max"] and 0 < lengths["max"] <= 18 and pc.all(pc.ascii_is_decimal(arr)).as_py():
+            ints = pc.cast(arr, pa.int64()).to_numpy()   # same length, digits only: equal text ⇔ equal int
+            return n - len(pd.unique(ints))
+    return n - pc.count_distinct(arr, mode="all").as_py()
+
+
 def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None) -> list[str]:
     """The checks of `schema(name)` (the pandera schema), vectorised over whole columns: column present,
     dtype, nullability, allowed values, regex, key uniqueness. Returns the failures (empty = valid)."""
@@ -276,8 +293,11 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
         if allowed is not None and dt != "category":
             if dt.startswith("Int") and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
                                             for a in allowed) and len(allowed):
-                # small integer code lists: numpy's lookup-table isin (pandas' masked isin hashes)
-                bad = ~np.isin(s.to_numpy(dtype=np.int64, na_value=allowed[0]), allowed, kind="table") & ~na
+                # small integer code lists: numpy's lookup-table isin (pandas' masked isin hashes), on the
+                # masked array's own int8/16 values where there is one (no int64 copy of 4 M rows per column)
+                values = s.array._data if isinstance(s.array, pd.arrays.IntegerArray) else \
+                    s.to_numpy(dtype=np.int64, na_value=allowed[0])
+                bad = ~np.isin(values, allowed, kind="table") & ~na
             else:
                 bad = ~s.isin(allowed).to_numpy(dtype=bool) & ~na
             if bad.any():
@@ -313,8 +333,7 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
     if keys and all(k in df.columns for k in keys):
         k0 = df[keys[0]]
         if len(keys) == 1 and isinstance(k0.array, pd.arrays.ArrowStringArray):
-            # one text key: distinct count by arrow's hash (NA counts as one value, as in `duplicated`)
-            ndup = len(k0) - pc.count_distinct(k0.array._pa_array, mode="all").as_py()
+            ndup = _text_key_duplicates(k0.array._pa_array)
         else:
             ndup = int(df.duplicated(keys).sum())
         if ndup:
