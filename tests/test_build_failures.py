@@ -95,6 +95,9 @@ def test_dead_kernel_is_named_and_replaced(tmp_path, good_copy):
     assert LOK_TUAN in r.stderr and "kernel mati" in r.stderr
     status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
     assert status[LOK_TUAN] == "gagal" and status[GUNTUNG] == status[BONTANG_BARU] == "dibuat"
+    # the engine raised, so papermill wrote nothing after it: the engine's own save kept the partial notebook
+    kept = root / "reports/_failed/2018-05" / f"03_briefing__{LOK_TUAN}.ipynb"
+    assert kept.exists() and "os._exit(1)" in kept.read_text()
 
 
 def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):

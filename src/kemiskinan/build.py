@@ -113,16 +113,22 @@ def _decline_rfc3987_syntax() -> None:
 
 
 def _register_engine() -> None:
-    """papermill's nbclient engine, except that the executed notebook is written once, when execution
-    ends (papermill does that in a `finally`, so also after a failed cell, a dead kernel or a timeout kill),
-    instead of before and after every cell. Those per-cell writes serialise the whole notebook with its
-    embedded charts ~26 times per briefing: 6–7 s of the build process's CPU for 19 briefings. The
-    partial notebook kept under reports/_failed/ is still the one papermill wrote at the end."""
+    """papermill's nbclient engine, except that the executed notebook is not written before and after
+    every cell: those per-cell writes serialised the whole notebook with its embedded charts ~26 times per
+    briefing (6–7 s of the build process's CPU for 19 briefings). What is still written, once:
+    - execution ended normally (also after a failing cell, which nbclient records and stops at):
+      papermill's own final write (with its error markers when a cell failed) — so the engine's save
+      would only write the same notebook a second time;
+    - the engine raised (dead kernel, timeout kill, interrupt): papermill writes nothing after that, so the
+      engine saves the partial notebook here, in its `finally`.
+    The partial notebook kept under reports/_failed/ is the one written in either case."""
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
     class FinalSaveManager(NotebookExecutionManager):
+        raised = False
+
         def save(self, **kwargs):
-            if self.end_time is not None:  # set by notebook_complete, the final save
+            if self.end_time is not None and self.raised:  # notebook_complete's save, after a raise
                 super().save(**kwargs)
 
     class FinalSaveEngine(NBClientEngine):
@@ -134,6 +140,9 @@ def _register_engine() -> None:
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            except BaseException:
+                nb_man.raised = True
+                raise
             finally:
                 nb_man.cleanup_pbar()
                 nb_man.notebook_complete()
@@ -448,11 +457,13 @@ class Builder:
         return dest
 
     def _write_notebook(self, nb, dest: Path) -> None:
-        import nbformat
+        from nbformat.v4 import nbjson
 
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.tmp")
-        nbformat.write(nb, str(tmp))
+        # nbformat's writer, minus its schema validation (which only logs): papermill validated this
+        # notebook when it wrote it moments ago; the reset cell removed since does not change its validity
+        tmp.write_text(nbjson.writes(nb) + "\n", encoding="utf-8")   # + the newline nbformat.write adds
         os.replace(tmp, dest)
 
     def meta(self, kode: str | None = None) -> dict:
