@@ -195,8 +195,9 @@ def load_terms(processed_dir: Path) -> Terms | None:
     if not p.exists():
         return None
     df = pd.read_parquet(p)
-    phrases = {r.istilah: r.jenis for r in df.itertuples(index=False) if r.jenis != "idbdt"}
-    ids = set(df.loc[df["jenis"] == "idbdt", "istilah"])
+    is_id = (df["jenis"] == "idbdt").to_numpy(dtype=bool)
+    phrases = dict(zip(df["istilah"].to_numpy(dtype=object)[~is_id], df["jenis"].to_numpy(dtype=object)[~is_id]))
+    ids = set(df["istilah"].to_numpy(dtype=object)[is_id])
     max_words = max((len(k.split()) for k in phrases), default=1)
     return Terms(phrases, ids, min(max_words, MAX_NGRAM))
 
