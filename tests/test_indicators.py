@@ -649,3 +649,32 @@ def test_indicator_docs_up_to_date():
     committed = meta_mod.DOCS_FILE.read_text(encoding="utf-8")
     assert committed == render_indicator_docs(), \
         "docs/indicators.md is stale: run python -c 'from kemiskinan.indicators import write_indicator_docs as w; w()'"
+
+
+HIERARCHY_CALLS = [("sebaran", ["jumlah"], ["satuan", "kelompok_desil"]), ("kebocoran", ["n_penerima"], ["program", "kelompok_desil"]),
+                   ("tumpang_tindih", ["n_rumah_tangga"], ["kelompok", "kombinasi"]),
+                   ("profil", ["n", "n_kondisi"], ["indikator", "kelompok"]),
+                   ("biaya", ["n_keluarga_target", "n_keluarga_dikecualikan"], ["program"])]
+
+
+@pytest.mark.parametrize("name, cols, by", HIERARCHY_CALLS)
+def test_fast_hierarchy_check_agrees_with_the_join(tabs_k1, name, cols, by):
+    """The array check `compute_all` relies on accepts the real (unsuppressed) tables — so the fast path is
+    really taken — and rejects every single-cell change a level above RT that the join rejects; whatever it
+    cannot decide (non-integer values) goes to the join, which still answers."""
+    df = tabs_k1[name]
+    df = df[df["tingkat"] != "rt"].reset_index(drop=True)
+    parent = {w.kode: w.induk for w in wilayah.all_wilayah()}
+    assert B._hierarchy_holds(df, cols, by, parent)
+    B.check_hierarchy(df, cols, by, name)
+    rng = np.random.default_rng(len(df))
+    for i in rng.choice(len(df), size=min(12, len(df)), replace=False):
+        bad = df.copy()
+        bad.loc[i, cols[0]] = bad.loc[i, cols[0]] + 1
+        assert not B._hierarchy_holds(bad, cols, by, parent)
+        with pytest.raises(CheckError, match="≠"):
+            B.check_hierarchy(bad, cols, by, name)
+    halves = df.copy()
+    halves[cols] = halves[cols].astype("float64") / 2        # consistent, but not integers
+    assert not B._hierarchy_holds(halves, cols, by, parent)
+    B.check_hierarchy(halves, cols, by, name)                 # the join decides: still consistent
