@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from projcopy import env_for, make_copy  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from machine import speed_probe  # noqa: E402
+
 from kemiskinan import config  # noqa: E402
 from kemiskinan import wilayah as wil  # noqa: E402
 
@@ -94,6 +97,7 @@ def main() -> int:
     a = ap.parse_args()
     subprocess.run([sys.executable, "-m", "kemiskinan", "sample-data", "--if-absent"], check=True, cwd=ROOT)
     results: dict[str, list[float]] = {"cold": [], "cold_html_pdf": [], "noop": [], "one_kel": [], "naive": []}
+    probes: list[float] = []   # the machine's speed before each run (bench/machine.py; lower is faster)
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = make_copy(Path(tmp) / "proj", config.SAMPLE_RAW_DIR)
 
@@ -103,6 +107,7 @@ def main() -> int:
 
         # Scenarios interleaved run by run, so a change of machine load hits all of them alike.
         for i in range(a.runs):
+            probes.append(speed_probe())
             wipe()
             results["cold"].append(build(root))
             results["noop"].append(build(root))
@@ -110,14 +115,14 @@ def main() -> int:
             results["one_kel"].append(build(root))
             wipe()
             results["cold_html_pdf"].append(build(root, "--formats", "html,pdf"))
-            line = (f"run {i + 1}: cold {results['cold'][-1]:.1f} s, cold html+pdf {results['cold_html_pdf'][-1]:.1f} s, "
+            line = (f"run {i + 1} (probe {probes[-1]:.3f} s): cold {results['cold'][-1]:.1f} s, cold html+pdf {results['cold_html_pdf'][-1]:.1f} s, "
                     f"noop {results['noop'][-1]:.2f} s, one kelurahan {results['one_kel'][-1]:.1f} s")
             if not a.skip_naive:
                 results["naive"].append(naive(root))
                 line += f", naive {results['naive'][-1]:.1f} s"
             print(line, flush=True)
     med = {k: round(statistics.median(v), 2) for k, v in results.items() if v}
-    summary = {"cores": os.cpu_count(), "runs": a.runs, "raw": results, "median_s": med,
+    summary = {"cores": os.cpu_count(), "runs": a.runs, "raw": results, "median_s": med, "probe_s": probes,
                "loadavg_after": os.getloadavg()}
     if med.get("naive") and med.get("cold"):
         # like for like: the naive baseline writes the shared HTML and the PDF only

@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import speed_probe  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 CHILD = """
@@ -162,7 +164,10 @@ def main() -> int:
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     for n in args.sizes:
         raw = ensure_data(n, args.kabkota)
-        runs = [run_once(raw, args.pii_terms, args.indicators, wil) for _ in range(args.repeat)]
+        runs = []
+        for _ in range(args.repeat):
+            probe = speed_probe()   # the machine's speed just before this run (bench/machine.py)
+            runs.append({**run_once(raw, args.pii_terms, args.indicators, wil), "probe_s": probe})
         med = statistics.median(r["seconds"] for r in runs)
         peak = max(r["peak_mb"] or 0 for r in runs)
         key = f"{args.kabkota}-{n}" + ("-indikator" if args.indicators else "") + ("-pii" if args.pii_terms else "")
@@ -172,13 +177,16 @@ def main() -> int:
                                              if "indicators_cpu_seconds" in r],
                         "indicators_s": [round(r["indicators_seconds"], 1) for r in runs if "indicators_seconds" in r],
                         "total_s": [round(r["total_seconds"], 1) for r in runs],
+                        "total_median_s": round(statistics.median(r["total_seconds"] for r in runs), 1),
+                        "probe_s": [r["probe_s"] for r in runs],
                         "peak_mb": round(peak),
                         "peak_tree_pss_mb": round(max(r.get("peak_tree_pss_mb", 0) for r in runs)),
                         "sampler_s": [round(r.get("sampler_seconds", 0), 1) for r in runs],
                         "rows": runs[0]["rows"], "balanced": all(r["balanced"] for r in runs),
                         "cpus": os.cpu_count(), "load_avg": [round(r["load_avg"], 1) for r in runs]}
-        extra = (f", indikator median {statistics.median(r['indicators_seconds'] for r in runs):.1f} s"
-                 if args.indicators else "")
+        extra = (f", indikator median {statistics.median(r['indicators_seconds'] for r in runs):.1f} s, "
+                 f"total median {summary[key]['total_median_s']:.1f} s" if args.indicators else "")
+        extra += f", probe {statistics.median(r['probe_s'] for r in runs):.3f} s"
         print(f"{n:>9,} rumah tangga ({args.kabkota}): clean median {med:.1f} s{extra}, puncak memori ≈ {peak:,.0f} MB, "
               f"anggota {runs[0]['rows']['anggota']:,}, beban {runs[0]['load_avg']:.1f}", flush=True)
     summary_path.write_text(json.dumps(summary, indent=2))
