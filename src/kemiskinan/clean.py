@@ -1121,10 +1121,12 @@ class _OneKeluarga:
     `unique_frame()`: the keluarga of every key found in exactly one, indexed by the key — what
     `frame.drop_duplicates()` + `value_counts() == 1` + `set_index(key)` gave."""
 
-    def __init__(self, key: pd.Series, idbdt: pd.Series, nuk: pd.Series, rows: np.ndarray | None = None):
+    def __init__(self, key: pd.Series, idbdt: pd.Series, nuk: pd.Series, rows: np.ndarray | None = None,
+                 idbdt_codes: np.ndarray | None = None):
+        """`idbdt_codes`: `_text_codes(idbdt)[0]` when the caller has it already."""
         self.key, self.idbdt, self.nuk = key, idbdt, nuk
         self.codes, self.values = _text_codes(key)
-        idc, _ = _text_codes(idbdt)
+        idc = _text_codes(idbdt)[0] if idbdt_codes is None else idbdt_codes
         fam = (idc + 1) * 128 + nuk.fillna(0).to_numpy(dtype=np.int64)   # NUK is 1–99 (schema)
         has = (self.codes >= 0) & nuk.notna().to_numpy(dtype=bool)
         if rows is not None:
@@ -1204,7 +1206,8 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
                                                                  "status", "tgl"))
     # match: by No. KK (unique among keluarga), else by the holder's NIK among members (unique family)
     # (a keluarga row is one (IDBDT, NUK), so a No. KK "in one keluarga" is a No. KK on one keluarga row)
-    by_kk = _OneKeluarga(kel["no_kk"], kel["idbdt"], kel["nuk"])
+    kc, kv = _text_codes(kel["idbdt"])    # also the key of the status join at the end
+    by_kk = _OneKeluarga(kel["no_kk"], kel["idbdt"], kel["nuk"], idbdt_codes=kc)
     kk_unique = by_kk.unique_frame()
     nik_unique = (nik_keluarga or _OneKeluarga(art["nik"], art["idbdt"], art["nuk"])).unique_frame()
     # (`Series.map` through a text index, done once per lookup table with arrow's index_in: same values)
@@ -1249,7 +1252,6 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     best = best[best["_rank"] > 0][["idbdt", "nuk", "status_kartu"]]
     # each keluarga's best status: a left join on (IDBDT, NUK), done on integer keys (IDBDT's position
     # among the keluarga's distinct IDBDT × 128 + NUK, which is 1–99) instead of a text merge of 1 M rows
-    kc, kv = _text_codes(kel["idbdt"])
     kel_key = pd.Index((kc + 1) * 128 + kel["nuk"].fillna(0).to_numpy(dtype=np.int64))
     if not kel_key.is_unique:   # what merge(validate="one_to_one") guarded: one keluarga row per (IDBDT, NUK)
         raise ReconciliationError("tabel keluarga berisi (idbdt, nuk) ganda", file="keluarga")
