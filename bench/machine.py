@@ -1,10 +1,11 @@
 """A fixed CPU workload timed before each benchmark run, so runs from different hours can be compared.
 
-This VM's speed drifts by up to ~1.6× within a day (bench/README.md, province round 5: the same code and data
-took 53 s at 06:15 and 84 s at about 06:50 UTC). A benchmark's seconds mean little without the machine's speed at the
-time; `speed_probe()` is that speed: the median of 5 timings (after one untimed warm-up) of the same single-core work (numpy sort,
-pandas string hashing, a pure-Python loop — what the cleaner, the indicators and the kernels spend their
-time on). Lower is faster; compare a run's seconds with its probe, not with another hour's seconds alone.
+This VM's speed drifts by up to ~1.6× within a day (bench/README.md, province round 5: the same code and
+data took 53 s at 06:15 and 84 s at about 06:50 UTC). A benchmark's seconds mean little without the
+machine's speed at the time; `speed_probe()` is that speed: the median of 5 timings (after one untimed
+warm-up) of the same single-core work — numpy sort, pandas string hashing, a pure-Python loop, what the
+cleaner, the indicators and the kernels spend their time on. Lower is faster; compare a run's seconds with
+its probe, not with another hour's seconds alone.
 """
 from __future__ import annotations
 
