@@ -58,6 +58,8 @@ def test_every_kabkota_gets_indicators_from_exactly_its_own_rows(province):
     out = compute_by_kabkota(tables, {}, ref)
     kotas = ref.loc[ref["tingkat"] == "kota", "kode_kemendagri"].tolist()
     assert list(out) == kotas and len(kotas) == 10   # in reference order, although computed largest first
+    import multiprocessing
+    assert not multiprocessing.active_children()      # the worker pool was shut down and waited for
     # nothing lost, nothing counted twice: the kota rows add up to the whole clean household table
     total = sum(int(t["ringkasan"].loc[t["ringkasan"]["tingkat"] == "kota", "rumah_tangga_bdt"].sum())
                 for t in out.values())

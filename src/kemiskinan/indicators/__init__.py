@@ -151,7 +151,9 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
             # they range from 10 k to 241 k households, and the two largest came last in reference order).
             size = {i: int(rows["anggota"][1][i + 1] - rows["anggota"][1][i]) for i in range(len(kotas))}
             order = sorted(range(len(kotas)), key=lambda i: -size[i])
-            results = dict(zip(order, two_at_a_time(_one_kabkota, order, processes=True, name="indikator")))
+            # (list() first: zip would stop before the generator's end, leaving the pool to be cancelled
+            # unwaited by its GeneratorExit instead of shut down after the last result)
+            results = dict(zip(order, list(two_at_a_time(_one_kabkota, order, processes=True, name="indikator"))))
         finally:
             _KABKOTA_JOB = None
     return {k.kode: results[i] for i, k in enumerate(kotas)}
