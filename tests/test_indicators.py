@@ -474,6 +474,15 @@ def test_orphan_keluarga_raises():
         compute_all(c, {})
 
 
+@pytest.mark.parametrize("value", ["HX", None])
+def test_orphan_anggota_raises_with_its_row(value):
+    c = micro_clean()
+    c["anggota"]["idbdt"] = c["anggota"]["idbdt"].astype("string")
+    c["anggota"].loc[1, "idbdt"] = value
+    with pytest.raises(CheckError, match=r"anggota tanpa rumah tangga di rumah_tangga.parquet \(1 baris\)"):
+        compute_all(c, {})
+
+
 def test_bad_verification_code_raises():
     c = micro_clean()
     c["mpm"]["hasil_verifikasi"] = c["mpm"]["hasil_verifikasi"].astype("Int64")

@@ -7,6 +7,7 @@ Definitions, units and caveats of every column live in indicators_meta.yml (→ 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,11 +126,16 @@ def _positions(keys: pd.Series, ref: pd.Series) -> np.ndarray:
     return pc.fill_null(pc.index_in(k, value_set=r), -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _join_unique(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
+def _join_unique(left: pd.DataFrame, right: pd.DataFrame, key: str, pos: np.ndarray | None = None) -> pd.DataFrame:
     """`left.merge(right, on=key, how="left", validate="many_to_one")` for a `right` whose keys are unique
-    and all present (checked before): the matching rows are taken by position instead of a hash merge."""
-    pos = _positions(left[key], right[key])
-    if (pos < 0).any() or right[key].duplicated().any():
+    and all present (checked before): the matching rows are taken by position instead of a hash merge.
+    `pos`: `_positions(left[key], right[key])` when the caller computed it for its own orphan check (then
+    `right`'s keys were checked unique by the caller too)."""
+    dup = False
+    if pos is None:
+        pos = _positions(left[key], right[key])
+        dup = right[key].duplicated().any()
+    if (pos < 0).any() or dup:
         return left.merge(right, on=key, how="left", validate="many_to_one")
     extra = right.drop(columns=[key]).iloc[pos].reset_index(drop=True)
     out = left.reset_index(drop=True)
@@ -176,22 +182,26 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     kel["kelompok_desil"] = _kelompok(kel["kelompok_desil"], "keluarga")
     kel["desil"] = pd.to_numeric(kel["desil"], errors="coerce").astype("Int8")
     kel["kks"] = B.yes(kel["kks"])
-    orphan = ~B.isin(kel["idbdt"], rt["idbdt"])
-    B.check_rows(kel, orphan, "keluarga tanpa rumah tangga di rumah_tangga.parquet")
+    # each keluarga's / member's household row, looked up once: the orphan check and the join both use it
+    # (rt's IDBDT were checked unique above)
+    pos = _positions(kel["idbdt"], rt["idbdt"])
+    B.check_rows(kel, pd.Series(pos < 0, index=kel.index), "keluarga tanpa rumah tangga di rumah_tangga.parquet")
     flags = rt[["idbdt", *B.PROGRAM_FLAG.values()]].copy()
     for c in B.PROGRAM_FLAG.values():
         flags[c] = B.yes(flags[c])
-    kel = _join_unique(kel, flags, "idbdt")
+    kel = _join_unique(kel, flags, "idbdt", pos=pos)
 
     art = clean["anggota"].copy()
     art["idbdt"] = art["idbdt"].astype("string")
-    orphan = ~B.isin(art["idbdt"], rt["idbdt"])
-    B.check_rows(art, orphan, "anggota tanpa rumah tangga di rumah_tangga.parquet")
-    art = _join_unique(art, rt[["idbdt", "kode_kelurahan", "rt", "desil", "kelompok_desil"]], "idbdt")
+    pos = _positions(art["idbdt"], rt["idbdt"])
+    B.check_rows(art, pd.Series(pos < 0, index=art.index), "anggota tanpa rumah tangga di rumah_tangga.parquet")
+    art = _join_unique(art, rt[["idbdt", "kode_kelurahan", "rt", "desil", "kelompok_desil"]], "idbdt", pos=pos)
 
     kks = clean["kks"].copy()
-    kks["status_kartu"] = kks["status_kartu"].astype("string").str.lower().str.replace(r"[\s-]+", "_", regex=True)
-    kks["cocok_lewat"] = kks["cocok_lewat"].astype("string").str.lower()
+    # a handful of distinct values (card statuses, match routes): normalised once per value, not per row
+    kks["status_kartu"] = B.map_small(kks["status_kartu"].astype("string"),
+                                      lambda v: re.sub(r"[\s-]+", "_", v.lower()))
+    kks["cocok_lewat"] = B.map_small(kks["cocok_lewat"].astype("string"), str.lower)
     kks["kode_kelurahan"] = kks["kode_kelurahan"].astype("string")
 
     mpm = clean["mpm"].copy()
