@@ -149,8 +149,7 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
             # Largest kab/kota first (by member rows): a worker that is free takes the next one, so the
             # small ones fill the end and neither worker is left alone with a big one (at 1 M households
             # they range from 10 k to 241 k households, and the two largest came last in reference order).
-            size = {i: int(rows["anggota"][1][i + 1] - rows["anggota"][1][i]) for i in range(len(kotas))}
-            order = sorted(range(len(kotas)), key=lambda i: -size[i])
+            order = np.argsort(-np.diff(rows["anggota"][1]), kind="stable").tolist()
             # (list() first: zip would stop before the generator's end, leaving the pool to be cancelled
             # unwaited by its GeneratorExit instead of shut down after the last result)
             results = dict(zip(order, list(two_at_a_time(_one_kabkota, order, processes=True, name="indikator"))))

@@ -126,16 +126,11 @@ def _positions(keys: pd.Series, ref: pd.Series) -> np.ndarray:
     return pc.fill_null(pc.index_in(k, value_set=r), -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _join_unique(left: pd.DataFrame, right: pd.DataFrame, key: str, pos: np.ndarray | None = None) -> pd.DataFrame:
-    """`left.merge(right, on=key, how="left", validate="many_to_one")` for a `right` whose keys are unique
-    and all present (checked before): the matching rows are taken by position instead of a hash merge.
-    `pos`: `_positions(left[key], right[key])` when the caller computed it for its own orphan check (then
-    `right`'s keys were checked unique by the caller too)."""
-    dup = False
-    if pos is None:
-        pos = _positions(left[key], right[key])
-        dup = right[key].duplicated().any()
-    if (pos < 0).any() or dup:
+def _join_unique(left: pd.DataFrame, right: pd.DataFrame, key: str, pos: np.ndarray) -> pd.DataFrame:
+    """`left.merge(right, on=key, how="left", validate="many_to_one")` for a `right` whose keys the caller
+    checked unique, given `pos = _positions(left[key], right[key])` (which its orphan check used too): the
+    matching rows are taken by position instead of a hash merge; a key not in `right` gets the merge's NA."""
+    if (pos < 0).any():
         return left.merge(right, on=key, how="left", validate="many_to_one")
     extra = right.drop(columns=[key]).iloc[pos].reset_index(drop=True)
     out = left.reset_index(drop=True)
