@@ -84,3 +84,69 @@ def test_status_kartu():
     v, bad = codes.status_kartu(pd.Series(["TERSALUR", "Belum  Tersalur", "dikembalikan", "HILANG", ""]))
     assert v.astype(str).tolist()[:3] == ["tersalur", "belum_tersalur", "dikembalikan"]
     assert bad.tolist() == [False, False, False, True, False]
+
+
+# --- integer short-cuts for ID columns: each must agree with the text path it replaces -------------------
+def _random_ids(rng, n, length, pool):
+    """`n` IDs of `length` digits (leading zeros included) drawn from `pool` distinct values (the same
+    pool for every call with the same `pool` and `length`, so two draws overlap)."""
+    import numpy as np
+    ids = np.random.default_rng(pool + length).integers(0, 10 ** length, pool, dtype=np.int64)
+    return [str(v).zfill(length) for v in rng.choice(ids, n)]
+
+
+@pytest.mark.parametrize("length", [1, 15, 16, 18])
+def test_digit_ints_equal_text_iff_equal_int(length):
+    import numpy as np
+    rng = np.random.default_rng(length)
+    a = _random_ids(rng, 3000, length, 500)
+    b = _random_ids(rng, 800, length, 500)
+    ia, ib = codes.digit_ints(pd.Series(a, dtype="str"), pd.Series(b, dtype="str"))
+    assert ia.dtype == np.int64 and len(ia) == 3000 and len(ib) == 800
+    for i in rng.integers(0, 800, 200):
+        for j in rng.integers(0, 3000, 20):
+            assert (ib[i] == ia[j]) == (b[i] == a[j])
+
+
+@pytest.mark.parametrize("values", [
+    ["012", "12"],                 # different lengths: "012" and "12" would be the same integer
+    ["123", "12a"], ["123", " 12"], ["١٢٣", "123"],   # not ASCII digits (incl. Arabic-Indic)
+    ["1234567890123456789"] * 2,  # 19 digits: past int64
+    ["123", None], ["", ""],
+])
+def test_digit_ints_declines_what_is_not_one_length_ascii_digits(values):
+    assert codes.digit_ints(pd.Series(values, dtype="str")) is None
+
+
+def test_digit_ints_requires_one_length_across_columns():
+    assert codes.digit_ints(pd.Series(["123"], dtype="str"), pd.Series(["0123"], dtype="str")) is None
+    assert codes.digit_ints(pd.Series(["123"], dtype="str"), pd.Series([], dtype="str"))[0].tolist() == [123]
+    assert codes.digit_ints(pd.Series(["1", "2"], dtype=object)) is None   # not arrow text: the caller's text path
+
+
+def test_repeated_marks_every_occurrence_of_a_repeated_value():
+    import numpy as np
+    rng = np.random.default_rng(3)
+    for n, pool in [(0, 1), (1, 1), (1000, 50), (1000, 10 ** 9)]:
+        v = rng.integers(0, pool, n)
+        expect = pd.Series(v).duplicated(keep=False).to_numpy() if n else np.zeros(0, dtype=bool)
+        assert (codes.repeated(v) == expect).all()
+
+
+@pytest.mark.parametrize("case", ["ids", "ids_with_na", "mixed_lengths", "text"])
+def test_isin_text_matches_pandas_isin(case):
+    import numpy as np
+    rng = np.random.default_rng(7)
+    a = _random_ids(rng, 5000, 15, 3000)
+    b = _random_ids(rng, 2000, 15, 3000)
+    if case == "ids_with_na":
+        a[::7] = [None] * len(a[::7])
+        b[5] = None          # NA in the values: NA rows match (as `Series.isin`)
+    elif case == "mixed_lengths":
+        b = [v[1:] for v in b[:1000]] + b[1000:]
+    elif case == "text":
+        a = [v + "x" if i % 3 else v for i, v in enumerate(a)]
+    s, vals = pd.Series(a, dtype="str"), pd.Series(b, dtype="str")
+    got = codes.isin_text(s, vals)
+    assert (got == s.astype(object).isin(vals.astype(object)).to_numpy()).all()
+    assert got.any() and not got.all()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,3 +132,27 @@ def test_digits_of_length_is_the_regex_it_replaces(dtype, length):
     assert expected.sum() > 50                      # the mix really has matching rows
     assert (got == expected).all(), s[got != expected].head().tolist()
     assert got.flags.writeable                      # callers mark repaired rows in place
+
+
+def test_sex_column_decided_per_spelling_is_the_row_by_row_mapping():
+    rng = np.random.default_rng(11)
+    spellings = np.array(["1", "2", " l ", "P", "perempuan", "Laki-laki", "LAKI LAKI", "1.0", "2.0", None, "",
+                          "x", "WANITA\u00a0", "pria", "3", "LK", "PR"], dtype=object)
+    s = pd.Series(rng.choice(spellings, 20000), dtype="str")
+    norm = s.fillna("").str.strip(nik.TRIM_CHARS).str.upper()
+    expect = np.where(norm.isin(["1", "L", "LK", "LAKI-LAKI", "LAKI LAKI", "PRIA", "1.0"]), "L",
+                      np.where(norm.isin(["2", "P", "PR", "PEREMPUAN", "WANITA", "2.0"]), "P", None))
+    got = nik._sex_column(s)
+    assert got.tolist() == expect.tolist()
+    assert nik._sex_column(pd.Series([1, 2, None])).tolist() == ["L", "P", None]   # numbers from Excel
+
+
+@pytest.mark.parametrize("digits,rule", [("6400011203850007", "NIK_KABKOTA_00"),
+                                         ("6474001203850007", "NIK_KEC_00"),
+                                         ("6474011203850000", "NIK_SERIAL_0000")])
+def test_zero_groups_found_on_word_views_as_by_text(digits, rule):
+    # the 00 / 0000 groups are compared as uint16/uint32 words of the digit matrix: same rule as the text
+    ok = "6474011203850007"
+    s = pd.Series([ok, digits, ok], dtype="str")
+    r = nik.validate_series(s)
+    assert r["aturan"].tolist()[1] == rule and pd.isna(r["aturan"].tolist()[0])

@@ -680,11 +680,15 @@ def _dedupe(b: Batch, F: Findings, key: pd.Series | None, ignore: tuple[str, ...
     kept = b.kept()
     content_cols = [c for c in b.df.columns if not c.startswith("_") and c not in ignore]
     if key is not None:
-        # key values as dictionary codes (-1: NA or not kept); candidates: a kept key seen twice or more
-        key_codes, _ = _text_codes(key)
-        kc = np.where(kept, key_codes, -1)
-        cnt = np.bincount(kc[kc >= 0]) if (kc >= 0).any() else np.zeros(0, dtype=np.int64)
-        cand = (kc >= 0) & (cnt[np.maximum(kc, 0)] > 1) if len(cnt) else np.zeros(b.n, dtype=bool)
+        # candidates: kept rows whose key (not NA) is seen twice or more among the kept rows; `key_value`
+        # identifies each candidate's key: the ID as an integer (digits of one length), else its text code
+        with_key = np.flatnonzero(kept & key.notna().to_numpy())
+        ints = codes.digit_ints(key.iloc[with_key])
+        values = ints[0] if ints is not None else _text_codes(key)[0][with_key]
+        cand = np.zeros(b.n, dtype=bool)
+        cand[with_key[codes.repeated(values)]] = True
+        key_value = np.zeros(b.n, dtype=np.int64)
+        key_value[with_key] = values
     else:
         cand = kept.copy()
     if not cand.any():
@@ -703,8 +707,9 @@ def _dedupe(b: Batch, F: Findings, key: pd.Series | None, ignore: tuple[str, ...
     F.merge(b, m, "DUPLIKAT_PERSIS", ref)
     if key is not None:
         # same key, other content: every kept row after the first with its key merges into that first row
-        idx = np.flatnonzero(b.kept() & (key_codes >= 0))
-        kv = key_codes[idx]
+        # (only candidates can share a key: a key seen once among the kept rows stays alone)
+        idx = np.flatnonzero(b.kept() & cand)
+        kv = key_value[idx]
         order = np.argsort(kv, kind="stable")                 # stable: each key's rows stay in row order
         ks = kv[order]
         start = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, dtype=bool)

@@ -252,7 +252,14 @@ def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
         """value[j:k] == lit on the 16-digit rows (as the string comparison it replaces)."""
         out = np.zeros(n, dtype=bool)
         ref = np.frombuffer(lit.encode("ascii"), dtype=np.uint8)
-        out[ascii16] = (dig[:, j:k] == ref).all(axis=1)
+        width = k - j
+        if width in (2, 4, 8) and j % width == 0 and dig.flags.c_contiguous:
+            # the aligned digit group as one uint16/32/64 word per row: one comparison instead of `width`
+            # plus an all() over a strided (m, width) slice
+            word = np.dtype(f"u{width}")
+            out[ascii16] = dig.view(word)[:, j // width] == ref.view(word)[0]
+        else:
+            out[ascii16] = (dig[:, j:k] == ref).all(axis=1)
         if o16 is not None:
             out[other16] = (o16.str.slice(j, k) == lit).to_numpy(dtype=bool)
         return out
@@ -294,12 +301,14 @@ def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
 
 
 def _sex_column(sex: pd.Series) -> np.ndarray:
-    """'L' / 'P' / None from 1/2, L/P, Laki-laki/Perempuan."""
-    s = _norm(sex).str.upper()
-    out = np.full(len(s), None, dtype=object)
-    out[s.isin(["1", "L", "LK", "LAKI-LAKI", "LAKI LAKI", "PRIA", "1.0"]).to_numpy(dtype=bool)] = "L"
-    out[s.isin(["2", "P", "PR", "PEREMPUAN", "WANITA", "2.0"]).to_numpy(dtype=bool)] = "P"
-    return out
+    """'L' / 'P' / None from 1/2, L/P, Laki-laki/Perempuan — decided once per distinct spelling (a column of
+    4 M members holds a handful) and broadcast back; NA → None."""
+    code, spelling = pd.factorize(sex.astype("str"), use_na_sentinel=True)
+    s = _norm(pd.Series(spelling, dtype="str")).str.upper()
+    label = np.full(len(s) + 1, None, dtype=object)          # the last entry: NA (code -1)
+    label[:-1][s.isin(["1", "L", "LK", "LAKI-LAKI", "LAKI LAKI", "PRIA", "1.0"]).to_numpy(dtype=bool)] = "L"
+    label[:-1][s.isin(["2", "P", "PR", "PEREMPUAN", "WANITA", "2.0"]).to_numpy(dtype=bool)] = "P"
+    return label[code]
 
 
 def _validate_arrays(s: pd.Series, sex: pd.Series | None = None, birth: pd.Series | None = None,

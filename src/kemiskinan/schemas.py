@@ -257,18 +257,16 @@ _DIGITS_ONLY = re.compile(r"\^\\d\{(\d+)\}\$")
 def _text_key_duplicates(arr) -> int:
     """Rows of a text key column that repeat an earlier value (NA counts as one value, as in `duplicated`).
 
-    IDs (IDBDT, IDARTBDT) are digits of one length: then they are compared as int64 (cast in C, then
-    hashed as integers: ~5× faster than arrow's distinct count of 4 M strings); anything else by text."""
-    import pyarrow as pa
+    IDs (IDBDT, IDARTBDT) are digits of one length: then they are compared as int64 and counted on numpy's
+    sort (equal neighbours), ~20× faster than arrow's distinct count of 4 M strings; anything else by text."""
+    import numpy as np
     import pyarrow.compute as pc
 
-    n = len(arr)
-    if n and arr.null_count == 0:
-        lengths = pc.min_max(pc.binary_length(arr)).as_py()
-        if lengths["min"] == lengths["max"] and 0 < lengths["max"] <= 18 and pc.all(pc.ascii_is_decimal(arr)).as_py():
-            ints = pc.cast(arr, pa.int64()).to_numpy()   # same length, digits only: equal text ⇔ equal int
-            return n - len(pd.unique(ints))
-    return n - pc.count_distinct(arr, mode="all").as_py()
+    ints = codes.digit_ints(arr) if len(arr) else None
+    if ints is not None:
+        s = np.sort(ints[0])
+        return int((s[1:] == s[:-1]).sum())
+    return len(arr) - pc.count_distinct(arr, mode="all").as_py()
 
 
 def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None) -> list[str]:
