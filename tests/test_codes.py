@@ -150,3 +150,26 @@ def test_isin_text_matches_pandas_isin(case):
     got = codes.isin_text(s, vals)
     assert (got == s.astype(object).isin(vals.astype(object)).to_numpy()).all()
     assert got.any() and not got.all()
+
+
+@pytest.mark.parametrize("case", ["ids", "ids_with_na", "text", "object", "repeated_ref"])
+def test_positions_is_the_map_indexer(case):
+    import numpy as np
+    rng = np.random.default_rng(5)
+    ref = list(dict.fromkeys(_random_ids(rng, 3000, 15, 3000)))
+    keys = _random_ids(rng, 5000, 15, 3000)
+    if case == "ids_with_na":
+        keys[::9] = [None] * len(keys[::9])
+    elif case == "text":
+        ref = [v + "x" for v in ref]
+        keys = [v + "x" if i % 4 else v for i, v in enumerate(keys)]
+    elif case == "repeated_ref":
+        ref = ref + ref[:10]                    # the first occurrence counts (integer path declined)
+    dtype = object if case == "object" else "str"
+    k, r = pd.Series(keys, dtype=dtype), pd.Series(ref, dtype=dtype)
+    first = {v: i for i, v in reversed(list(enumerate(ref)))}
+    expect = np.array([first.get(v, -1) if v is not None else -1 for v in keys], dtype=np.int64)
+    for ref_as in (r, pd.Index(r)):
+        got = codes.positions(k, ref_as)
+        assert got.dtype == np.int64 and (got == expect).all()
+    assert (expect >= 0).any() and (expect < 0).any()

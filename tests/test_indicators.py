@@ -687,3 +687,23 @@ def test_fast_hierarchy_check_agrees_with_the_join(tabs_k1, name, cols, by):
     halves[cols] = halves[cols].astype("float64") / 2        # consistent, but not integers
     assert not B._hierarchy_holds(halves, cols, by, parent)
     B.check_hierarchy(halves, cols, by, name)                 # the join decides: still consistent
+
+
+@pytest.mark.parametrize("ids", ["text", "digits"])   # digits: IDs looked up as integers (codes.positions)
+def test_profil_household_head_is_the_first_hub_krt_1(ids):
+    c = micro_clean()
+    a = c["anggota"]
+    second = a[(a["idbdt"] == "H1") & (a["hub_krt"] == 1)].copy()     # H1's head is L, SMP+, working
+    second[["idartbdt", "jenis_kelamin"]] = ["H1xx", "P"]
+    second["ijazah_tertinggi"] = pd.array([0], dtype="Int8")
+    second["sta_bekerja"] = pd.array([2], dtype="Int8")
+    a = pd.concat([a, second], ignore_index=True)                       # a later second head: not the head
+    a.loc[a["idbdt"] == "H3", "hub_krt"] = pd.array([2], dtype="Int8")  # H3 without head: head unknown
+    c["anggota"] = a
+    if ids == "digits":
+        for name in ("rumah_tangga", "keluarga", "anggota", "kks", "mpm"):
+            c[name]["idbdt"] = c[name]["idbdt"].str.replace("H", "64740100000000", regex=False)
+    t = compute_all(c, {"ambang_sel_kecil": 1})["profil"]
+    for ind, n, k in [("krt_perempuan", 5, 2), ("krt_pendidikan_sd_ke_bawah", 5, 3), ("krt_tidak_bekerja", 5, 2)]:
+        r = row(t, kode_wilayah=KOTA, indikator=ind, kelompok="semua")
+        assert (r.n, r.n_kondisi) == (n, k), ind

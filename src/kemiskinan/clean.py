@@ -1161,19 +1161,7 @@ class _OneKeluarga:
         return np.where(pos >= 0, self.count[np.maximum(pos, 0)] if len(self.count) else 0, 0)
 
 
-def _positions(s: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position of each value of `s` in the unique `index` (-1: missing or NA) — the indexer `s.map(series
-    with that index)` uses; text in C (arrow index_in), other dtypes through pandas as `map` does."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    if s.dtype != "str" or index.dtype != "str" or not isinstance(s.array, pd.arrays.ArrowStringArray) \
-            or not isinstance(index.array, pd.arrays.ArrowStringArray):
-        return index.get_indexer(s)
-    arr = pa.chunked_array(s.array._pa_array)
-    vs = pa.chunked_array(index.array._pa_array).combine_chunks().cast(arr.type)
-    pos = pc.index_in(arr, value_set=vs, skip_nulls=True)
-    return pos.to_numpy(zero_copy_only=False) if pos.null_count == 0 else \
-        pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
+_positions = codes.positions   # position of each value in a unique text Index (-1: missing or NA)
 
 
 def _take(values: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:

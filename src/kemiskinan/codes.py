@@ -141,16 +141,47 @@ def isin_text(s: pd.Series, values) -> np.ndarray:
     return pc.is_in(arr, value_set=vs, skip_nulls=False).to_numpy().astype(bool)
 
 
-def _arrow_text(s):
-    """A text Series' (or arrow array's) values as one arrow array, or None when it is not arrow text."""
+def arrow_text(s):
+    """The values of a text Series / Index (or arrow array) as one arrow array, or None when they are not
+    held by arrow as text (then the caller takes its general path)."""
     import pyarrow as pa
     if isinstance(s, (pa.Array, pa.ChunkedArray)):
         arr = s
-    elif isinstance(s, pd.Series) and s.dtype == "str" and hasattr(s.array, "_pa_array"):
+    elif isinstance(s, (pd.Series, pd.Index)) and hasattr(s.array, "_pa_array"):
         arr = s.array._pa_array
     else:
         return None
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def positions(keys: pd.Series, ref) -> np.ndarray:
+    """Position of each value of `keys` in `ref` (a Series or Index of unique values), -1 where absent or
+    NA: the indexer behind `keys.map(...)`, for text. IDs of one digit length (a member's IDBDT among the
+    households') are looked up as int64 in a pandas hash table; other text by arrow's `index_in`; values
+    that are not arrow text are compared as text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    ka, ra = arrow_text(keys), arrow_text(ref)
+    if ka is None or ra is None:
+        ka = pa.array(pd.Series(keys).astype("string"), from_pandas=True, type=pa.large_string())
+        ra = pa.array(pd.Series(ref).astype("string"), from_pandas=True, type=pa.large_string())
+    if ra.null_count == 0:
+        present = ka.is_valid().to_numpy(zero_copy_only=False) if ka.null_count else None
+        ints = digit_ints(ka.filter(present) if present is not None else ka, ra)
+        if ints is not None:
+            index = pd.Index(ints[1])
+            if index.is_unique:
+                pos = np.full(len(ka), -1, dtype=np.int64)
+                found = index.get_indexer(ints[0])
+                if present is None:
+                    pos = found.astype(np.int64)
+                else:
+                    pos[present] = found
+                return pos
+    pos = pc.index_in(ka, value_set=ra.cast(ka.type), skip_nulls=True)
+    return pc.fill_null(pos, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def digit_ints(*columns) -> list[np.ndarray] | None:
@@ -159,7 +190,7 @@ def digit_ints(*columns) -> list[np.ndarray] | None:
     equal integer, and integers hash and sort several times faster than 4 M strings. None otherwise."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    arrays = [_arrow_text(c) for c in columns]
+    arrays = [arrow_text(c) for c in columns]
     if any(a is None or a.null_count for a in arrays):
         return None
     length = None

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kemiskinan import config, wilayah
+from kemiskinan import codes, config, wilayah
 from kemiskinan.errors import CheckError, ParameterError
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators._fgt import check_fgt
@@ -117,13 +117,7 @@ class Prepared:
     rt_universe: pd.Series  # every RT code seen in the household file
 
 
-def _positions(keys: pd.Series, ref: pd.Series) -> np.ndarray:
-    """Row of `ref` (unique keys) holding each of `keys`, -1 when absent — hashed in C (pyarrow)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    k = pa.array(keys.astype("string"), from_pandas=True, type=pa.large_string())
-    r = pa.array(ref.astype("string"), from_pandas=True, type=pa.large_string())
-    return pc.fill_null(pc.index_in(k, value_set=r), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+_positions = codes.positions   # row of `ref` (unique keys) holding each of `keys`, -1 when absent or NA
 
 
 def _join_unique(left: pd.DataFrame, right: pd.DataFrame, key: str, pos: np.ndarray) -> pd.DataFrame:
@@ -534,26 +528,36 @@ def household_conditions(d: Prepared) -> tuple[pd.DataFrame, list[str]]:
     ind["luas_lantai_per_kapita_kurang_8"] = _cond(ok, (luas / nart) < 8)
 
     a = d.art
-    head = a[_num(a["hub_krt"]) == 1].drop_duplicates("idbdt").set_index("idbdt")
     hd = h["idbdt"]
-    sex = hd.map(head["jenis_kelamin"].astype("string"))
+    member_hh = _positions(a["idbdt"], hd)          # each member's row in `h` (-1: not a household here)
+    in_h = member_hh >= 0
+    # each household's head (hub_krt 1; the first one in row order if there are several), as a member row
+    heads = np.flatnonzero(((_num(a["hub_krt"]) == 1).fillna(False).to_numpy(dtype=bool)) & in_h)[::-1]
+    head_row = np.full(len(hd), -1, dtype=np.int64)
+    head_row[member_hh[heads]] = heads              # written last to first: the first head row wins
+
+    def of_head(col: pd.Series) -> pd.Series:
+        return pd.Series(col.array.take(head_row, allow_fill=True), index=hd.index)
+
+    sex = of_head(a["jenis_kelamin"].astype("string"))
     ind["krt_perempuan"] = _cond(sex.isin(["L", "P"]), sex == "P")
-    ij = _num(hd.map(head["ijazah_tertinggi"]))
+    ij = _num(of_head(a["ijazah_tertinggi"]))
     ind["krt_pendidikan_sd_ke_bawah"] = _cond(ij.notna(), ij <= 1)
-    bk = head["sta_bekerja"]
-    work = bk.astype("boolean") if pd.api.types.is_bool_dtype(bk.dtype) else (_num(bk).map({1: True, 2: False}).astype("boolean"))
-    w = hd.map(work)
+    bk = a["sta_bekerja"]
+    if pd.api.types.is_bool_dtype(bk.dtype):
+        work = bk.astype("boolean")
+    else:   # 1 = bekerja, 2 = tidak; anything else unknown
+        code = _num(bk)
+        work = (code == 1).astype("boolean").mask(~code.isin([1, 2]).fillna(False).astype(bool))
+    w = of_head(work)
     ind["krt_tidak_bekerja"] = _cond(w.notna(), w == False)  # noqa: E712 (nullable boolean)
 
-    has_member = B.isin(hd, a["idbdt"])
+    has_member = pd.Series(np.bincount(member_hh[in_h], minlength=len(hd)) > 0, index=hd.index)
     cacat = _num(a["jenis_cacat"])
     kronis = _num(a["penyakit_kronis"])
     umur = _num(a["umur"])
     sek = _num(a["partisipasi_sekolah"])
     anak = umur.between(7, 18) & sek.notna()
-
-    member_hh = _positions(a["idbdt"], hd)          # each member's row in `h` (-1: not a household here)
-    in_h = member_hh >= 0
 
     def any_by_hh(flag: pd.Series) -> pd.Series:
         f = flag.fillna(False).to_numpy(dtype=bool) & in_h
@@ -589,14 +593,23 @@ def person_conditions(d: Prepared) -> tuple[pd.DataFrame, list[str]]:
 def profil(d: Prepared, p: Params) -> pd.DataFrame:
     """Share of units with each deprivation, by wilayah (to RT) and desil group (D1-D2, D3-D4, semua)."""
     parts = []
+    groups = ["D1-D2", "D3-D4", "semua"]
     for (frame, ids), satuan in ((household_conditions(d), "rumah_tangga"), (person_conditions(d), "jiwa")):
-        grp = np.select([frame["desil"].isin([1, 2]).fillna(False), frame["desil"].isin([3, 4]).fillna(False)],
-                        ["D1-D2", "D3-D4"], default="")
-        base = frame.assign(kelompok=grp)
-        both = pd.concat([base[base["kelompok"] != ""], base.assign(kelompok="semua")], ignore_index=True)
+        # a unit outside desil 1–4 is in no desil group ("") but in "semua": summed per group once, and
+        # "semua" added up from the three (counts are additive) instead of summing a second copy of every unit
+        # (groups as int8 codes 0, 1 and 2 = none: 4 M short strings cost more to store than to sum)
+        frame["kelompok"] = np.select([frame["desil"].isin([1, 2]).fillna(False).to_numpy(dtype=bool),
+                                       frame["desil"].isin([3, 4]).fillna(False).to_numpy(dtype=bool)],
+                                      [0, 1], default=2).astype(np.int8)
         cols = [c for i in ids for c in (f"n__{i}", f"k__{i}")]
-        t = B.sum_by_wilayah(both, cols, ["kelompok"], categories={"kelompok": ["D1-D2", "D3-D4", "semua"]},
-                             rt_universe=d.rt_universe)
+        per_group = B.sum_by_wilayah(frame, cols, ["kelompok"], categories={"kelompok": [0, 1, 2]},
+                                     rt_universe=d.rt_universe)
+        t = per_group.iloc[::3].reset_index(drop=True)[["kode_wilayah", "tingkat"]]
+        t = t.loc[t.index.repeat(3)].reset_index(drop=True)
+        t["kelompok"] = np.tile(np.array(groups, dtype=object), len(t) // 3)
+        for c in cols:
+            g = per_group[c].to_numpy().reshape(-1, 3)            # D1-D2, D3-D4, "" per wilayah row
+            t[c] = np.column_stack([g[:, 0], g[:, 1], g.sum(axis=1)]).ravel()
         for i in ids:
             parts.append(pd.DataFrame({"kode_wilayah": t["kode_wilayah"], "tingkat": t["tingkat"],
                                        "indikator": i, "kelompok": t["kelompok"], "satuan": satuan,
