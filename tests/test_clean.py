@@ -589,3 +589,20 @@ def test_row_codes_group_rows_as_multiindex_factorize_does():
     assert [tuple(df.iloc[i]) for i in first] == list(uniq)
     g, f = _row_codes([pd.Series([], dtype="str")])
     assert len(g) == 0 and len(f) == 0
+
+
+@pytest.mark.parametrize("later", ["TERSALUR", "DIKEMBALIKAN"])
+def test_keluarga_on_several_kks_rows_takes_the_best_status(tmp_path, later):
+    """KKS_KELUARGA_GANDA on every KKS row of a keluarga listed more than once; the keluarga's status is the
+    best of its rows (tersalur > belum tersalur > dikembalikan), whatever their order."""
+    d = base_data()
+    dodi = d["kks"][2]                                       # DODI's keluarga: BELUM TERSALUR
+    again = [7, dodi[1], dodi[2], dodi[3], "Jl", dodi[5], dodi[6], later, "20/03/2017"]
+    d["kks"] += [again]
+    res = C.clean(write_raw(d, tmp_path / "raw"), tmp_path / "out", verbose=False)
+    t = res.temuan
+    ganda = t[t["aturan"] == "KKS_KELUARGA_GANDA"]
+    assert len(ganda) == 2 and sorted(ganda["baris"].tolist()) == [6, 10]   # header on line 3, rows from 4
+    kel = res.tables["keluarga"].set_index(["idbdt", "nuk"])
+    dodi_kel = kel[kel.index.get_level_values("nuk") == 2]["kks_status"].astype(str).tolist()
+    assert dodi_kel == ["tersalur" if later == "TERSALUR" else "belum_tersalur"]
