@@ -606,3 +606,26 @@ def test_keluarga_on_several_kks_rows_takes_the_best_status(tmp_path, later):
     kel = res.tables["keluarga"].set_index(["idbdt", "nuk"])
     dodi_kel = kel[kel.index.get_level_values("nuk") == 2]["kks_status"].astype(str).tolist()
     assert dodi_kel == ["tersalur" if later == "TERSALUR" else "belum_tersalur"]
+
+
+def test_kks_row_of_a_keluarga_missing_from_the_keluarga_table_matches_none(tmp_path):
+    """A KKS row matched (through a member's NIK) to a keluarga the keluarga table does not hold — not
+    reachable through `clean()`, whose keluarga come from the same members — still counts for
+    KKS_KELUARGA_GANDA among its own rows and gives no keluarga a status."""
+    d = base_data()
+    budi = d["kks"][1]                                       # matched by NIK (its No. KK is damaged)
+    d["kks"] += [[8, budi[1], budi[2], budi[3], "Jl", budi[5], budi[6], "BELUM TERSALUR", "20/03/2017"]]
+    by_kind, _, _ = C.read_inputs(write_raw(d, tmp_path / "raw"))
+    batches = {k: C.Batch(k, v) for k, v in by_kind.items() if v}
+    F = C.Findings()
+    rt = C.clean_rt(batches["rt"], F)
+    art = C.clean_art(batches["art"], F, rt, batches["rt"])
+    kel = C.build_keluarga(art, rt, batches["art"], F)
+    budi, amir = (art.loc[art["nik"] == nik, "idbdt"].iloc[0] for nik in ("6474022902800003", "6474010708750001"))
+    gone = kel["idbdt"].isin([budi, amir])                   # two keluarga, both NUK 1, not in the table
+    kks, kel_out = C.clean_kks(batches["kks"], F, kel[~gone], art)
+    assert (kks["idbdt"] == budi).sum() == 2 and (kks["idbdt"] == amir).sum() == 1   # matched by NIK
+    ganda = pd.concat([p[p["aturan"] == "KKS_KELUARGA_GANDA"] for p in F.parts])
+    assert len(ganda) == 2                                   # BUDI's two rows; AMIR's one row is not BUDI's
+    assert not set(kel_out["idbdt"]) & {budi, amir}
+    assert kel_out["kks_status"].astype(str).value_counts().to_dict() == {"tidak_ada": 4, "belum_tersalur": 1}

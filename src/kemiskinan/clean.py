@@ -1235,39 +1235,33 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     m = out.dropna(subset=["idbdt", "nuk"]).copy()
     m["_rank"] = m["status_kartu"].astype("str").map(STATUS_RANK).fillna(0)
     m["_pos"] = m.index.to_numpy()
-    # the matched rows' keluarga as integer keys, like the keluarga's own below (IDBDT's position among the
-    # keluarga's distinct IDBDT × 128 + NUK, which is 1–99); -1 positions (an IDBDT no keluarga has:
-    # not expected, matches come from the keluarga and members) take the text path
+    # the matched rows' keluarga as integer keys, like the keluarga's own below: IDBDT's position among the
+    # keluarga's distinct IDBDT × 128 + NUK (1–99). An IDBDT no keluarga has (not expected: matches come from
+    # the keluarga and members) gets its own position past the keluarga's, so it matches none of them.
     mpos = _positions(m["idbdt"], kv)
+    unknown = mpos < 0
+    if unknown.any():
+        mpos[unknown] = len(kv) + _text_codes(m["idbdt"][unknown])[0]
     m_key = (mpos + 1) * 128 + m["nuk"].to_numpy(dtype=np.int64)
-    by_int = bool((mpos >= 0).all())
-    multi = codes.repeated(m_key) if by_int else m.duplicated(["idbdt", "nuk"], keep=False).to_numpy()
+    multi = codes.repeated(m_key)
     if multi.any():
         mm = np.zeros(b.n, dtype=bool)
         mm[m["_pos"].to_numpy()[multi]] = True
         F.add(b, mm, "KKS_KELUARGA_GANDA", "no_kk", b.col("no_kk"), "id")
     # best row per keluarga: highest rank (one status per rank), then the first source row
-    if by_int:
-        order = np.lexsort((m["baris_sumber"].to_numpy(), -m["_rank"].to_numpy(), m_key))
-        ks = m_key[order]
-        first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order
-        best = m.iloc[first]
-        bpos = mpos[first]
-    else:
-        best = m.sort_values(["idbdt", "nuk", "_rank", "baris_sumber"], ascending=[True, True, False, True]) \
-            .drop_duplicates(["idbdt", "nuk"])
-        bpos = _positions(best["idbdt"], kv)
-    keep_best = (best["_rank"] > 0).to_numpy()
-    best, bpos = best[keep_best][["idbdt", "nuk", "status_kartu"]], bpos[keep_best]
+    order = np.lexsort((m["baris_sumber"].to_numpy(), -m["_rank"].to_numpy(), m_key))
+    ks = m_key[order]
+    first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order
+    keep_best = first[(m["_rank"].to_numpy()[first] > 0) & (mpos[first] < len(kv))]
+    best, bpos = m.iloc[keep_best][["idbdt", "nuk", "status_kartu"]], mpos[keep_best]
     # each keluarga's best status: a left join on (IDBDT, NUK), done on the integer keys instead of a text
     # merge of 1 M rows
     kel_key = pd.Index((kc + 1) * 128 + kel["nuk"].fillna(0).to_numpy(dtype=np.int64))
     if not kel_key.is_unique:   # what merge(validate="one_to_one") guarded: one keluarga row per (IDBDT, NUK)
         raise ReconciliationError("tabel keluarga berisi (idbdt, nuk) ganda", file="keluarga")
-    known = bpos >= 0     # a best row whose IDBDT no keluarga has cannot match (as in the merge)
-    best_key = pd.Index((bpos[known] + 1) * 128 + best["nuk"].to_numpy(dtype=np.int64)[known])
+    best_key = pd.Index((bpos + 1) * 128 + best["nuk"].to_numpy(dtype=np.int64))
     at = best_key.get_indexer(kel_key)
-    st = pd.Series(best["status_kartu"].astype("str").array[known].take(at, allow_fill=True),
+    st = pd.Series(best["status_kartu"].astype("str").array.take(at, allow_fill=True),
                    index=kel.index).fillna("tidak_ada")
     kel = kel.copy(deep=False)
     kel["kks_status"] = pd.Categorical(st, categories=codes.KKS_STATUSES)
