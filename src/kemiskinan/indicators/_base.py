@@ -100,19 +100,6 @@ def map_small(s: pd.Series, mapping, dtype: str = "string") -> pd.Series:
     return pd.Series(mapped.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
 
 
-def isin(s: pd.Series, values) -> pd.Series:
-    """`s.isin(values)` for text keys through pyarrow (pandas' arrow-string isin builds a Python list)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    arr = pa.array(s.astype("string"), from_pandas=True, type=pa.large_string()) if len(s) else None
-    if arr is None:
-        return pd.Series(False, index=s.index, dtype=bool)
-    vals = values.astype("string") if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
-    vs = pc.unique(pa.array(vals, from_pandas=True, type=pa.large_string()))
-    out = pc.is_in(arr, value_set=vs, skip_nulls=False).to_numpy(zero_copy_only=False)
-    return pd.Series(out.astype(bool), index=s.index)
-
-
 def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
     """Kemendagri kecamatan code of each kelurahan, through the reference table (never by slicing)."""
     parent = {w.kode: w.induk for w in _kelurahan()}
