@@ -629,3 +629,22 @@ def test_kks_row_of_a_keluarga_missing_from_the_keluarga_table_matches_none(tmp_
     assert len(ganda) == 2                                   # BUDI's two rows; AMIR's one row is not BUDI's
     assert not set(kel_out["idbdt"]) & {budi, amir}
     assert kel_out["kks_status"].astype(str).value_counts().to_dict() == {"tidak_ada": 4, "belum_tersalur": 1}
+
+
+@pytest.mark.parametrize("kind", ["ids", "ids_with_na", "text", "empty"])
+def test_sorted_codes_rank_rows_in_text_order(kind):
+    import numpy as np
+    rng = np.random.default_rng(4)
+    pool = [str(v).zfill(16) for v in rng.integers(0, 10 ** 16, 300)]
+    vals = list(rng.choice(pool, 2000))
+    if kind == "ids_with_na":
+        vals[::5] = [None] * len(vals[::5])
+    elif kind == "text":
+        vals = [v[:-3] + "x" if i % 3 else v for i, v in enumerate(vals)]   # mixed lengths and letters
+    elif kind == "empty":
+        vals = []
+    s = pd.Series(vals, dtype="str")
+    got, values = C._sorted_codes(s)
+    distinct = sorted({v for v in vals if v is not None})
+    assert values.tolist() == distinct
+    assert got.tolist() == [distinct.index(v) if v is not None else -1 for v in vals]

@@ -1020,6 +1020,27 @@ def _string_rank(values: pd.Index) -> np.ndarray:
     return rank
 
 
+def _sorted_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code per row, -1 for NA; the distinct values as a text Index in text order): each row's rank among
+    the distinct values of `s` as `sort_values` orders text. IDs that are digits of one length sort as their
+    integers: ranked by numpy's stable argsort of the int64 values (≈ 2× faster than dictionary-encoding the
+    text and sorting the dictionary); anything else that way."""
+    present = np.flatnonzero(s.notna().to_numpy(dtype=bool))
+    ints = codes.digit_ints(s.iloc[present])
+    if ints is None:
+        c, v = _text_codes(s)
+        rank = _string_rank(v)
+        by_rank = np.empty(len(v), dtype=np.int64)
+        by_rank[rank] = np.arange(len(v))
+        return np.where(c >= 0, rank[np.maximum(c, 0)], -1), pd.Index(v.array.take(by_rank), dtype="str")
+    order = np.argsort(ints[0], kind="stable")
+    v = ints[0][order]
+    start = np.r_[True, v[1:] != v[:-1]] if len(v) else np.zeros(0, dtype=bool)
+    out = np.full(len(s), -1, dtype=np.int64)
+    out[present[order]] = np.cumsum(start) - 1
+    return out, pd.Index(s.array.take(present[order[start]]), dtype="str")
+
+
 def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Findings) -> pd.DataFrame:
     """One row per keluarga (IDBDT, NUK) of the kept members, in (IDBDT, NUK) order: its number of members,
     its No. KK (the one most of its members carry; a tie goes to the smallest — KELUARGA_KK_BEDA flags
@@ -1029,36 +1050,30 @@ def build_keluarga(art: pd.DataFrame, rt: pd.DataFrame, art_batch: Batch, F: Fin
     rows: the same table `groupby`/`value_counts`/`merge` gave, in a fraction of the time."""
     nuk = art["nuk"].to_numpy(dtype=np.int64, na_value=0)
     rows = np.flatnonzero(art["nuk"].notna().to_numpy(dtype=bool))
-    idc, idv = _text_codes(art["idbdt"])
-    id_rank = _string_rank(idv)
+    id_rank, idv = _sorted_codes(art["idbdt"])
     fam_of_row = np.full(len(art), -1, dtype=np.int64)
-    fam_of_row[rows] = id_rank[idc[rows]] * 128 + nuk[rows]       # NUK is 1–99; sorts as (IDBDT, NUK)
+    fam_of_row[rows] = id_rank[rows] * 128 + nuk[rows]       # NUK is 1–99; sorts as (IDBDT, NUK)
     fam_keys = _sorted_unique(fam_of_row[rows])
     fam_index = np.searchsorted(fam_keys, fam_of_row[rows])     # 0..n_kel-1 per member row with a NUK
-    id_by_rank = np.empty(len(idv), dtype=np.int64)
-    id_by_rank[id_rank] = np.arange(len(idv))
     kel = pd.DataFrame({
-        "idbdt": pd.Series(idv.array.take(id_by_rank[fam_keys // 128])),
+        "idbdt": pd.Series(idv.array.take(fam_keys // 128)),
         "nuk": pd.array(fam_keys % 128, dtype="Int8"),
     })
     jumlah = np.bincount(fam_index, minlength=len(kel))
     kk_rows = rows[art["no_kk"].notna().to_numpy(dtype=bool)[rows]]
     if len(kk_rows):
-        kkc, kkv = _text_codes(art["no_kk"])
-        kk_rank = _string_rank(kkv)
+        kk_rank, kkv = _sorted_codes(art["no_kk"])
         nkk = len(kkv)
         fam_kk = np.searchsorted(fam_keys, fam_of_row[kk_rows])
-        pair = np.sort(fam_kk * nkk + kk_rank[kkc[kk_rows]])
+        pair = np.sort(fam_kk * nkk + kk_rank[kk_rows])
         start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
         n = np.diff(np.r_[start, len(pair)])
         u = pair[start]
         u_fam, u_kk = u // nkk, u % nkk
         best = np.lexsort((u_kk, -n, u_fam))                        # per keluarga: most members, then smallest
         first = best[np.r_[True, u_fam[best][1:] != u_fam[best][:-1]]]
-        kk_by_rank = np.empty(nkk, dtype=np.int64)
-        kk_by_rank[kk_rank] = np.arange(nkk)
         pick = np.full(len(kel), -1, dtype=np.int64)
-        pick[u_fam[first]] = kk_by_rank[u_kk[first]]
+        pick[u_fam[first]] = u_kk[first]
         kel["no_kk"] = pd.Series(kkv.array.take(pick, allow_fill=True))
         nvar = np.bincount(u_fam, minlength=len(kel))
         if (nvar > 1).any():
