@@ -173,3 +173,15 @@ def test_positions_is_the_map_indexer(case):
         got = codes.positions(k, ref_as)
         assert got.dtype == np.int64 and (got == expect).all()
     assert (expect >= 0).any() and (expect < 0).any()
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int64"])
+def test_schema_code_list_lookup_is_numpys_isin(dtype):
+    import numpy as np
+    from kemiskinan import schemas
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(2)
+    values = rng.integers(max(info.min, -300), min(info.max, 300) + 1, 5000).astype(dtype)
+    for allowed in ([1, 2, 3, 4, 5], [0, 9, 10, 11, 12], [-1, 127, 128, 255, 256, -129], [7]):
+        got = schemas._in_code_list(values, allowed)
+        assert (got == np.isin(values.astype(np.int64), allowed)).all()

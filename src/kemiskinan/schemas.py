@@ -269,6 +269,20 @@ def _text_key_duplicates(arr) -> int:
     return len(arr) - pc.count_distinct(arr, mode="all").as_py()
 
 
+def _in_code_list(values, allowed) -> "np.ndarray":
+    """`np.isin(values, allowed)` for integer codes. One-byte values (most code columns are Int8) index a
+    256-entry table directly — one pass instead of numpy's table isin (min, max, offsets: ~3× the time)."""
+    import numpy as np
+    if values.dtype.itemsize == 1 and values.dtype.kind in "iu":
+        info = np.iinfo(values.dtype)
+        a = np.asarray(allowed, dtype=np.int64)
+        a = a[(a >= info.min) & (a <= info.max)]        # a code the dtype cannot hold matches no value
+        table = np.zeros(256, dtype=bool)
+        table[a.astype(values.dtype).view(np.uint8)] = True
+        return table[values.view(np.uint8)]
+    return np.isin(values, allowed, kind="table")
+
+
 def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None) -> list[str]:
     """The checks of `schema(name)` (the pandera schema), vectorised over whole columns: column present,
     dtype, nullability, allowed values, regex, key uniqueness. Returns the failures (empty = valid)."""
@@ -295,7 +309,7 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
                 # masked array's own int8/16 values where there is one (no int64 copy of 4 M rows per column)
                 values = s.array._data if isinstance(s.array, pd.arrays.IntegerArray) else \
                     s.to_numpy(dtype=np.int64, na_value=allowed[0])
-                bad = ~np.isin(values, allowed, kind="table") & ~na
+                bad = ~_in_code_list(values, allowed) & ~na
             else:
                 bad = ~s.isin(allowed).to_numpy(dtype=bool) & ~na
             if bad.any():
