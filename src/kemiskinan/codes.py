@@ -121,24 +121,18 @@ def text(s: pd.Series) -> pd.Series:
 def isin_text(s: pd.Series, values) -> np.ndarray:
     """`s.isin(values).to_numpy()` for text columns, in C: pandas' arrow-string `isin` makes one Python
     scalar per value, which dominates when `values` is another column (hundreds of thousands of IDs)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     if len(s) == 0:
         return np.zeros(0, dtype=bool)
     vals = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="str")
-    if vals.dtype != "str" or s.dtype != "str":
+    vs = arrow_text(vals)
+    if vs is None or arrow_text(s) is None:
         return s.isin(values).to_numpy(dtype=bool)
-    arr = pa.chunked_array(s.array._pa_array)
-    vs = pa.chunked_array(vals.array._pa_array).combine_chunks()
-    # IDs against IDs (4 M members' IDBDT in 1 M households): as integers when both are digits of one length
-    present = arr.is_valid().to_numpy(zero_copy_only=False)
-    ints = digit_ints(arr.filter(present) if arr.null_count else arr, vs.drop_null())
-    if ints is not None:
-        out = np.full(len(s), vs.null_count > 0)          # NA matches NA, as `is_in(skip_nulls=False)`
-        out[present] = pd.Series(ints[0]).isin(ints[1]).to_numpy()
-        return out
-    vs = pc.unique(vs.cast(arr.type))
-    return pc.is_in(arr, value_set=vs, skip_nulls=False).to_numpy().astype(bool)
+    # membership = a position among the values (IDs against IDs — 4 M members' IDBDT in 1 M households —
+    # as integers when both are digits of one length); NA is in `values` only if they hold an NA
+    found = positions(s, vs.drop_null()) >= 0
+    if vs.null_count:
+        found |= s.isna().to_numpy(dtype=bool)
+    return found
 
 
 def arrow_text(s):
@@ -173,12 +167,11 @@ def positions(keys: pd.Series, ref) -> np.ndarray:
         if ints is not None:
             index = pd.Index(ints[1])
             if index.is_unique:
-                pos = np.full(len(ka), -1, dtype=np.int64)
-                found = index.get_indexer(ints[0])
+                found = index.get_indexer(ints[0]).astype(np.int64)
                 if present is None:
-                    pos = found.astype(np.int64)
-                else:
-                    pos[present] = found
+                    return found
+                pos = np.full(len(ka), -1, dtype=np.int64)
+                pos[present] = found
                 return pos
     pos = pc.index_in(ka, value_set=ra.cast(ka.type), skip_nulls=True)
     return pc.fill_null(pos, -1).to_numpy(zero_copy_only=False).astype(np.int64)
