@@ -11,7 +11,6 @@ import pytest
 from kemiskinan import config
 from kemiskinan.clean import clean
 from kemiskinan.indicators import compute_all, compute_by_kabkota
-from kemiskinan.indicators._base import isin
 from kemiskinan.sample import generate
 from kemiskinan.wilayah import Wilayah
 
@@ -45,9 +44,9 @@ def _old_subset(tables: dict, kode: str) -> dict:
         return df[(df["kode_kelurahan"].astype("str").str.slice(0, 5) == kode).fillna(False).to_numpy(bool)]
 
     kks = tables["kks"]
-    return {"rumah_tangga": rt[in_kota], "anggota": tables["anggota"][isin(tables["anggota"]["idbdt"], ids).to_numpy()],
+    return {"rumah_tangga": rt[in_kota], "anggota": tables["anggota"][tables["anggota"]["idbdt"].isin(ids).to_numpy(dtype=bool)],
             "keluarga": by_kel(tables["keluarga"]),
-            "kks": kks[(isin(kks["idbdt"], ids) | (kks["idbdt"].isna()
+            "kks": kks[(kks["idbdt"].isin(ids) | (kks["idbdt"].isna()
                         & (kks["kode_kelurahan"].astype("str").str.slice(0, 5) == kode))).fillna(False).to_numpy(bool)],
             "mpm": by_kel(tables["mpm"]), "mpm_laporan": by_kel(tables["mpm_laporan"]),
             "penduduk": by_kel(tables["penduduk"])}
