@@ -217,7 +217,9 @@ def _int_value(v: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _map_unique(s: pd.Series, fn, dtype) -> pd.Series:
+def map_unique(s: pd.Series, fn, dtype) -> pd.Series:
+    """`fn` applied once per distinct value of `s` and broadcast back (code columns hold a handful of
+    distinct values over millions of rows); missing values map to NA; same index."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     mapped = pd.array([fn(u) for u in uniques] + [None], dtype=dtype)
     return pd.Series(mapped.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
@@ -244,7 +246,7 @@ def parse_int(s: pd.Series, dtype: str = "Int64") -> tuple[pd.Series, pd.Series]
     if fast is not None:
         return fast.astype(dtype), pd.Series(False, index=s.index)
     t = text(s)
-    vals = _map_unique(t, _int_value, "Int64")
+    vals = map_unique(t, _int_value, "Int64")
     invalid = t.notna() & vals.isna()
     return vals.astype(dtype), invalid
 
@@ -261,7 +263,7 @@ def parse_float(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             return float(v)
         except ValueError:
             return None
-    vals = _map_unique(t, f, "Float64")
+    vals = map_unique(t, f, "Float64")
     return vals.astype("Float64"), t.notna() & vals.isna()
 
 

@@ -262,7 +262,7 @@ def _text_key_duplicates(arr) -> int:
     import numpy as np
     import pyarrow.compute as pc
 
-    ints = codes.digit_ints(arr) if len(arr) else None
+    ints = codes.digit_ints(arr)
     if ints is not None:
         s = np.sort(ints[0])
         return int((s[1:] == s[:-1]).sum())
@@ -305,8 +305,8 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
         if allowed is not None and dt != "category":
             if dt.startswith("Int") and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
                                             for a in allowed) and len(allowed):
-                # small integer code lists: numpy's lookup-table isin (pandas' masked isin hashes), on the
-                # masked array's own int8/16 values where there is one (no int64 copy of 4 M rows per column)
+                # small integer code lists: a lookup table (pandas' masked isin hashes), on the masked
+                # array's own int8/16 values where there is one (no int64 copy of 4 M rows per column)
                 values = s.array._data if isinstance(s.array, pd.arrays.IntegerArray) else \
                     s.to_numpy(dtype=np.int64, na_value=allowed[0])
                 bad = ~_in_code_list(values, allowed) & ~na

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kemiskinan import wilayah
+from kemiskinan.codes import map_unique
 from kemiskinan.errors import CheckError
 
 LEVELS: tuple[str, ...] = ("kota", "kecamatan", "kelurahan", "rt")
@@ -94,10 +95,7 @@ def map_small(s: pd.Series, mapping, dtype: str = "string") -> pd.Series:
 
     `mapping` is a dict or a function of one (non-missing) value; missing values map to NA.
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    f = mapping.get if isinstance(mapping, dict) else mapping
-    mapped = pd.array([f(u) for u in uniques] + [None], dtype=dtype)
-    return pd.Series(mapped.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
+    return map_unique(s, mapping.get if isinstance(mapping, dict) else mapping, dtype)
 
 
 def kecamatan_of(kode_kelurahan: pd.Series) -> pd.Series:
