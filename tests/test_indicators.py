@@ -654,6 +654,13 @@ def test_meta_languages():
         meta("tidak_ada")
 
 
+def test_meta_file_read_as_the_pure_python_safe_loader_reads_it():
+    # _load takes libyaml's loader for speed; the metadata must be exactly what yaml.safe_load gives
+    import yaml
+
+    assert meta_mod._load() == yaml.safe_load(meta_mod.META_FILE.read_text(encoding="utf-8"))
+
+
 def test_indicator_docs_up_to_date():
     committed = meta_mod.DOCS_FILE.read_text(encoding="utf-8")
     assert committed == render_indicator_docs(), \

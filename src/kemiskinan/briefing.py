@@ -596,21 +596,6 @@ def _rt_label(code: str, kode_kelurahan: str) -> str:
     return f"RT {digits.zfill(3)}" if digits else code
 
 
-@lru_cache(maxsize=1)
-def _indicator_meta() -> dict:
-    """indicators_meta.yml if the indicators engineer has written it (titles per indicator), else {}."""
-    p = Path(__file__).resolve().parent / "indicators_meta.yml"
-    if not p.exists():
-        return {}
-    try:
-        import yaml
-
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        return data if isinstance(data, dict) else {}
-    except Exception:  # a malformed metadata file must not stop 19 briefings; labels fall back below
-        return {}
-
-
 def indikator_label(key: str, lang: str = "id") -> str:
     """Display name of a profil indicator: `kemiskinan.indicators.meta` (indicators_meta.yml, the one
     source of titles), then the i18n table, then the tidied key."""
@@ -624,13 +609,6 @@ def indikator_label(key: str, lang: str = "id") -> str:
         pass
     if key in INDIKATOR:
         return INDIKATOR[key][lang]
-    meta = _indicator_meta()
-    for container in (meta, meta.get("indikator") or {}, meta.get("profil") or {}):
-        entry = container.get(key) if isinstance(container, dict) else None
-        if isinstance(entry, dict):
-            for field in (f"judul_{lang}", f"title_{lang}", "judul" if lang == "id" else "title", "judul", "label"):
-                if entry.get(field):
-                    return str(entry[field])
     return str(key).replace("_", " ").capitalize()
 
 
