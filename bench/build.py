@@ -5,6 +5,9 @@ reported:
   cold      processed data and reports absent, environment installed: 19 briefings with every format of
             params/sample.yml (HTML + PDF + the analysts' HTML and XLSX)
   cold_html_pdf  the same, `--formats html,pdf`: exactly the outputs the naive baseline makes
+  cold_charts_once  cold_html_pdf with each chart kind drawn once per process and reused
+            (bench/charts_once/sitecustomize.py): wrong pictures on purpose — the lower bound of the cold
+            build for any cheaper chart engine, everything else doing its real work
   noop      the same build again, nothing changed
   one_kel   Lok Tuan's MPM sheet corrected (one verification result filled in), then build
   naive     the baseline a Makefile of CLI calls would be: papermill CLI for 01 and 02, then per wilayah
@@ -40,18 +43,21 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--no-pdf-header-footer"]
 
 
-def timed(cmd, root, **kw) -> float:
+CHARTS_ONCE = ROOT / "bench" / "charts_once"
+
+
+def timed(cmd, root, env: dict | None = None, **kw) -> float:
     t = time.perf_counter()
-    r = subprocess.run(cmd, cwd=root, env=env_for(root), capture_output=True, text=True, **kw)
+    r = subprocess.run(cmd, cwd=root, env={**env_for(root), **(env or {})}, capture_output=True, text=True, **kw)
     dt = time.perf_counter() - t
     if r.returncode != 0:
         raise SystemExit(f"failed: {' '.join(map(str, cmd))}\n{r.stderr[-3000:]}")
     return dt
 
 
-def build(root, *extra: str) -> float:
+def build(root, *extra: str, env: dict | None = None) -> float:
     return timed([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml", "--no-progress",
-                  *extra], root)
+                  *extra], root, env=env)
 
 
 def touch_mpm(root: Path, value: int) -> None:
@@ -96,7 +102,8 @@ def main() -> int:
     ap.add_argument("--skip-naive", action="store_true")
     a = ap.parse_args()
     subprocess.run([sys.executable, "-m", "kemiskinan", "sample-data", "--if-absent"], check=True, cwd=ROOT)
-    results: dict[str, list[float]] = {"cold": [], "cold_html_pdf": [], "noop": [], "one_kel": [], "naive": []}
+    results: dict[str, list[float]] = {"cold": [], "cold_html_pdf": [], "cold_charts_once": [], "noop": [],
+                                       "one_kel": [], "naive": []}
     probes: list[float] = []   # the machine's speed before each run (bench/machine.py; lower is faster)
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = make_copy(Path(tmp) / "proj", config.SAMPLE_RAW_DIR)
@@ -115,8 +122,12 @@ def main() -> int:
             results["one_kel"].append(build(root))
             wipe()
             results["cold_html_pdf"].append(build(root, "--formats", "html,pdf"))
+            wipe()
+            results["cold_charts_once"].append(build(root, "--formats", "html,pdf",
+                                                     env={"PYTHONPATH": str(CHARTS_ONCE)}))
+            wipe()  # its wrong pictures must not stay behind as a build's output
             line = (f"run {i + 1} (probe {probes[-1]:.3f} s): cold {results['cold'][-1]:.1f} s, cold html+pdf {results['cold_html_pdf'][-1]:.1f} s, "
-                    f"noop {results['noop'][-1]:.2f} s, one kelurahan {results['one_kel'][-1]:.1f} s")
+                    f"charts once {results['cold_charts_once'][-1]:.1f} s, noop {results['noop'][-1]:.2f} s, one kelurahan {results['one_kel'][-1]:.1f} s")
             if not a.skip_naive:
                 results["naive"].append(naive(root))
                 line += f", naive {results['naive'][-1]:.1f} s"
