@@ -633,6 +633,29 @@ def test_bps_reference_check_raises(tmp_path):
         T.bps_makro(bad)
 
 
+def test_indicators_read_and_copy_only_their_columns(tmp_path):
+    # compute_all keeps only CLEAN_COLUMNS (+ provenance) of each clean table, selected without a copy:
+    # the same tables as from every column, and the caller's tables are left exactly as they were
+    from kemiskinan.indicators.tables import CLEAN_COLUMNS, PROVENANCE_COLUMNS, read_clean
+
+    clean = micro_clean()
+    before = {k: v.copy() for k, v in clean.items()}
+    for name, df in clean.items():
+        df.to_parquet(tmp_path / f"{name}.parquet")
+    slim = read_clean(tmp_path, needed_only=True)
+    for name, df in clean.items():
+        keep = {*CLEAN_COLUMNS[name], *PROVENANCE_COLUMNS}
+        assert list(slim[name].columns) == [c for c in df.columns if c in keep]
+    assert "nik" not in slim["anggota"] and "no_kk" not in slim["keluarga"] and "ada_tv" not in slim["rumah_tangga"]
+    from_files, from_all_columns = compute_all(tmp_path, {}), compute_all(read_clean(tmp_path), {})
+    assert from_files.keys() == from_all_columns.keys()
+    for name in from_files:
+        pd.testing.assert_frame_equal(from_files[name], from_all_columns[name])
+    compute_all(clean, {})
+    for name in clean:
+        pd.testing.assert_frame_equal(clean[name], before[name])
+
+
 def test_every_published_indicator_has_meta(tabs):
     ids = {m["id"] for m in all_meta()}
     assert set(tabs["profil"]["indikator"]) <= ids

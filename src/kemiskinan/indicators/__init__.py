@@ -21,7 +21,7 @@ from kemiskinan.indicators._base import PROGRAMS, check_hierarchy, suppress
 from kemiskinan.indicators._fgt import check_fgt, check_p0_monotone, fgt, fgt_all
 from kemiskinan.indicators.io import TABLES, load_all, write_all
 from kemiskinan.indicators._meta import all_meta, meta, render_indicator_docs, write_indicator_docs
-from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, parse_params, quadrant,
+from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, needed, parse_params, quadrant,
                                           read_clean)
 
 __all__ = ["compute_all", "compute_by_kabkota", "write_all", "load_all", "fgt", "fgt_all", "check_fgt", "check_p0_monotone",
@@ -47,7 +47,7 @@ def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None
             _base._REF.reset(token)
     p = parse_params(params)
     if not isinstance(clean, dict):
-        clean = read_clean(clean)
+        clean = read_clean(clean, needed_only=True)
     d = T.prepare(clean, p)
 
     seb = T.sebaran(d, p)
@@ -102,7 +102,7 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
     because the briefing unit is the kab/kota; a province summary is the sum of the kota rows."""
     from kemiskinan.wilayah import Wilayah
     if not isinstance(clean, dict):
-        clean = read_clean(clean)
+        clean = read_clean(clean, needed_only=True)
     t = wilayah.fillna("").astype(str)
     ws = [Wilayah(r.kode_kemendagri, r.kode_bps, r.nama, r.tingkat, r.induk,
                   tuple(v for v in str(r.varian_nama).split("|") if v)) for r in t.itertuples(index=False)]
@@ -166,7 +166,9 @@ def _one_kabkota(i: int) -> dict[str, pd.DataFrame]:
     clean, params, ws, kotas, rows = _KABKOTA_JOB
     kota = kotas[i]
     ref = tuple(w for w in ws if w.kode == kota.kode or w.kode.startswith(kota.kode + "."))
-    sub = {name: clean[name].take(order[bounds[i]:bounds[i + 1]]) for name, (order, bounds) in rows.items()}
+    # only the columns compute_all reads: the rest (NIK, No. KK, unused assets …) would be copied for nothing
+    sub = {name: needed(clean, name).take(order[bounds[i]:bounds[i + 1]])
+           for name, (order, bounds) in rows.items()}
     return compute_all(sub, params, wilayah=ref)
 
 

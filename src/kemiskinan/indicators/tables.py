@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,34 @@ from kemiskinan.indicators import _base as B
 from kemiskinan.indicators._fgt import check_fgt
 
 CLEAN_TABLES = ("rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_laporan", "penduduk")
+# The columns of each clean table the indicators read, plus the rows' provenance (shown as evidence when a
+# check fails). The rest — NIK, No. KK, assets and statuses no indicator uses — is never copied:
+# `prepare` keeps only these (rumah_tangga: 27 of 58 columns, anggota: 12 of 28), and the province run
+# (`compute_by_kabkota`) takes only these into each kab/kota. Code that starts reading another column
+# must add it here: without it the column is absent (a KeyError in the tests and the golden tables).
+PROVENANCE_COLUMNS = ("sumber_file", "sumber_sheet", "baris_sumber")
+CLEAN_COLUMNS = {
+    "rumah_tangga": ("idbdt", "kode_kelurahan", "kode_kecamatan", "rt", "jumlah_art", "desil", "kelompok_desil",
+                     "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap", "sumber_airminum",
+                     "sumber_penerangan", "daya", "bb_masak", "fasbab", "buang_tinja", "luas_lantai",
+                     *B.PROGRAM_FLAG.values()),
+    "anggota": ("idbdt", "nuk", "hub_krt", "jenis_kelamin", "umur", "jenis_cacat", "penyakit_kronis",
+                "partisipasi_sekolah", "ijazah_tertinggi", "sta_bekerja"),
+    "keluarga": ("idbdt", "nuk", "kode_kecamatan", "kode_kelurahan", "rt", "desil", "kelompok_desil", "jumlah_art",
+                 "kks"),
+    "kks": ("kode_kelurahan", "status_kartu", "idbdt", "nuk", "cocok_lewat"),
+    "mpm": ("kode_kelurahan", "idbdt", "terdaftar_bdt", "hasil_verifikasi", "jumlah_art", "art_meninggal",
+            "art_pindah", "art_baru", "rt"),
+    "mpm_laporan": ("kode_kelurahan", "melapor", "tanggal_terakhir"),
+    "penduduk": ("kode_kelurahan", "jumlah_penduduk", "jumlah_rumah_tangga", "jumlah_kk", "tahun", "sumber"),
+}
+
+
+def needed_columns(columns: Iterable[str], table: str) -> list[str]:
+    """Those of `columns` (a clean table's) the indicators read, plus provenance, in their own order; a
+    listed column the table lacks is left for the code that reads it to report."""
+    keep = {*CLEAN_COLUMNS[table], *PROVENANCE_COLUMNS}
+    return [c for c in columns if c in keep]
 BPS_FILE = config.REFERENCE_DIR / "bps_kemiskinan.csv"
 MANFAAT_FILE = config.REFERENCE_DIR / "manfaat_program.csv"
 
@@ -96,13 +124,27 @@ def program_key(name: str) -> str:
 # ----------------------------------------------------------------------------------------------------
 # inputs
 # ----------------------------------------------------------------------------------------------------
-def read_clean(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """The clean tables of contracts §2 from a processed folder (`data/processed/<periode>/`)."""
+def needed(clean: dict[str, pd.DataFrame], table: str) -> pd.DataFrame:
+    """Clean table `table` with only the columns the indicators read. No copy: with pandas' copy-on-write,
+    assigning a column of the selection never touches the caller's table."""
+    df = clean[table]
+    return df[needed_columns(df.columns, table)]
+
+
+def read_clean(folder: str | Path, needed_only: bool = False) -> dict[str, pd.DataFrame]:
+    """The clean tables of contracts §2 from a processed folder (`data/processed/<periode>/`); with
+    `needed_only`, only the columns the indicators read (`needed_columns`), as `compute_all` asks."""
+    import pyarrow.parquet as pq
+
     folder = Path(folder)
     missing = [t for t in CLEAN_TABLES if not (folder / f"{t}.parquet").exists()]
     if missing:
         raise CheckError(f"tabel bersih tidak ada di {folder}: {', '.join(m + '.parquet' for m in missing)}")
-    return {t: pd.read_parquet(folder / f"{t}.parquet") for t in CLEAN_TABLES}
+    out = {}
+    for t in CLEAN_TABLES:
+        p = folder / f"{t}.parquet"
+        out[t] = pd.read_parquet(p, columns=needed_columns(pq.read_schema(p).names, t) if needed_only else None)
+    return out
 
 
 @dataclass
@@ -151,7 +193,7 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     missing = [t for t in CLEAN_TABLES if t not in clean]
     if missing:
         raise CheckError(f"tabel bersih kurang: {', '.join(missing)}")
-    rt = clean["rumah_tangga"].copy()
+    rt = needed(clean, "rumah_tangga")
     _unique(rt, ["idbdt"], "rumah_tangga")
     rt["idbdt"] = rt["idbdt"].astype("string")
     rt["kode_kelurahan"] = rt["kode_kelurahan"].astype("string")
@@ -163,7 +205,7 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     rt["kelompok_desil"] = _kelompok(rt["kelompok_desil"], "rumah_tangga")
     rt["desil"] = pd.to_numeric(rt["desil"], errors="coerce").astype("Int8")
 
-    kel = clean["keluarga"].copy()
+    kel = needed(clean, "keluarga")
     _unique(kel, ["idbdt", "nuk"], "keluarga")
     kel["idbdt"] = kel["idbdt"].astype("string")
     kel["kode_kelurahan"] = kel["kode_kelurahan"].astype("string")
@@ -180,26 +222,26 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
         flags[c] = B.yes(flags[c])
     kel = _join_unique(kel, flags, "idbdt", pos=pos)
 
-    art = clean["anggota"].copy()
+    art = needed(clean, "anggota")
     art["idbdt"] = art["idbdt"].astype("string")
     pos = _positions(art["idbdt"], rt["idbdt"])
     B.check_rows(art, pd.Series(pos < 0, index=art.index), "anggota tanpa rumah tangga di rumah_tangga.parquet")
     art = _join_unique(art, rt[["idbdt", "kode_kelurahan", "rt", "desil", "kelompok_desil"]], "idbdt", pos=pos)
 
-    kks = clean["kks"].copy()
+    kks = needed(clean, "kks")
     # a handful of distinct values (card statuses, match routes): normalised once per value, not per row
     kks["status_kartu"] = B.map_small(kks["status_kartu"].astype("string"),
                                       lambda v: re.sub(r"[\s-]+", "_", v.lower()))
     kks["cocok_lewat"] = B.map_small(kks["cocok_lewat"].astype("string"), str.lower)
     kks["kode_kelurahan"] = kks["kode_kelurahan"].astype("string")
 
-    mpm = clean["mpm"].copy()
+    mpm = needed(clean, "mpm")
     mpm["kode_kelurahan"] = mpm["kode_kelurahan"].astype("string")
     B.kecamatan_of(mpm["kode_kelurahan"])
-    lap = clean["mpm_laporan"].copy()
+    lap = needed(clean, "mpm_laporan")
     lap["kode_kelurahan"] = lap["kode_kelurahan"].astype("string")
 
-    pen = clean["penduduk"].copy()
+    pen = needed(clean, "penduduk")
     pen["kode_kelurahan"] = pen["kode_kelurahan"].astype("string")
     if p.tahun_penduduk is not None:
         years = sorted(pd.to_numeric(pen["tahun"], errors="coerce").dropna().astype(int).unique().tolist())
