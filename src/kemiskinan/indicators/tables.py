@@ -23,7 +23,7 @@ from kemiskinan.indicators._fgt import check_fgt
 CLEAN_TABLES = ("rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_laporan", "penduduk")
 # The columns of each clean table the indicators read, plus the rows' provenance (shown as evidence when a
 # check fails). The rest — NIK, No. KK, assets and statuses no indicator uses — is never copied:
-# `prepare` keeps only these (rumah_tangga: 27 of 58 columns, anggota: 12 of 28), and the province run
+# `prepare` keeps only these (rumah_tangga: 26 of 58 columns, anggota: 12 of 28, as the cleaner writes them), and the province run
 # (`compute_by_kabkota`) takes only these into each kab/kota. Code that starts reading another column
 # must add it here: without it the column is absent (a KeyError in the tests and the golden tables).
 PROVENANCE_COLUMNS = ("sumber_file", "sumber_sheet", "baris_sumber")
@@ -49,6 +49,8 @@ def needed_columns(columns: Iterable[str], table: str) -> list[str]:
     listed column the table lacks is left for the code that reads it to report."""
     keep = {*CLEAN_COLUMNS[table], *PROVENANCE_COLUMNS}
     return [c for c in columns if c in keep]
+
+
 BPS_FILE = config.REFERENCE_DIR / "bps_kemiskinan.csv"
 MANFAAT_FILE = config.REFERENCE_DIR / "manfaat_program.csv"
 
