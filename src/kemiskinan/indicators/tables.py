@@ -22,10 +22,10 @@ from kemiskinan.indicators._fgt import check_fgt
 
 CLEAN_TABLES = ("rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_laporan", "penduduk")
 # The columns of each clean table the indicators read, plus the rows' provenance (shown as evidence when a
-# check fails). The rest — NIK, No. KK, assets and statuses no indicator uses — is never copied:
-# `prepare` keeps only these (rumah_tangga: 26 of 58 columns, anggota: 12 of 28, as the cleaner writes them), and the province run
-# (`compute_by_kabkota`) takes only these into each kab/kota. Code that starts reading another column
-# must add it here: without it the column is absent (a KeyError in the tests and the golden tables).
+# check fails). The rest — NIK, No. KK, assets and statuses no indicator uses — is never copied: `prepare`
+# keeps only these (of the cleaner's tables, rumah_tangga 26 of 58 columns, anggota 12 of 28), and the
+# province run (`compute_by_kabkota`) takes only these into each kab/kota. Code that starts reading another
+# column must add it here: without it the column is absent (a KeyError in the tests and the golden tables).
 PROVENANCE_COLUMNS = ("sumber_file", "sumber_sheet", "baris_sumber")
 CLEAN_COLUMNS = {
     "rumah_tangga": ("idbdt", "kode_kelurahan", "kode_kecamatan", "rt", "jumlah_art", "desil", "kelompok_desil",
