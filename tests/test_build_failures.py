@@ -127,6 +127,26 @@ def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):
     assert outputs_only(after_others) == outputs_only(alone)
 
 
+def test_progress_bar_counts_finished_briefings_and_names_the_running_ones(tmp_path, good_copy):
+    import re
+    import subprocess
+    import sys
+
+    from projcopy import env_for
+
+    root = fresh_copy(tmp_path, good_copy)
+    r = subprocess.run([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml", *THREE, "--force"],
+                       cwd=root, env=env_for(root), capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    frames = [f for f in re.split(r"[\r\n]+", r.stderr) if f.startswith("Briefing:")]
+    done = [int(m.group(1)) for f in frames if (m := re.search(r"\b(\d)/3\b", f))]
+    assert len(done) == len(frames) and done[0] == 0 and done[-1] == 3, frames
+    assert done == sorted(done), f"done count went backwards: {done}"
+    shown = " ".join(frames)
+    for nama in ("Lok Tuan", "Guntung", "Bontang Baru"):  # each wilayah is named while it runs
+        assert nama in shown, frames
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     for d in Path("/proc").iterdir():

@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 import traceback
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -764,10 +764,20 @@ class Builder:
         results: list[BriefingResult] = []
         bar = tqdm(total=len(todo), desc="Briefing", unit="dok", disable=not self.progress,
                    file=sys.stderr, dynamic_ncols=True)
+        running: dict[str, str] = {}  # kode → nama of the briefings in progress, in the order they started
+        lock = threading.Lock()
+
+        def show(kode: str, nama: str | None) -> None:
+            with lock:
+                if nama is None:
+                    running.pop(kode, None)
+                else:
+                    running[kode] = nama
+                bar.set_postfix_str(", ".join(running.values()), refresh=True)
 
         def one(item):
             w, key = item
-            bar.set_postfix_str(w.nama, refresh=True)
+            show(w.kode, w.nama)
             try:
                 return self.build_briefing(w, key, terms)
             except StepFailed as e:
@@ -775,11 +785,15 @@ class Builder:
             except Exception as e:  # a render/PII failure of one briefing must not stop the others
                 detail = "".join(traceback.format_exception_only(type(e), e)).strip()
                 return BriefingResult(w.kode, w.nama, "gagal", error=f"{w.kode} ({w.nama}): {detail}")
+            finally:
+                show(w.kode, None)
 
         # Twice as many threads as kernels: a thread that has handed its kernel back waits for its PDF,
-        # workbook and PII scan while another thread's notebook already runs in that kernel.
+        # workbook and PII scan while another thread's notebook already runs in that kernel. The bar counts
+        # briefings as they finish (the caller puts the results back in wilayah order).
         with ThreadPoolExecutor(2 * self.jobs, thread_name_prefix="briefing") as ex:
-            for r in ex.map(one, todo):
+            for fut in as_completed([ex.submit(one, item) for item in todo]):
+                r = fut.result()
                 results.append(r)
                 bar.update(1)
                 if r.status == "gagal":
