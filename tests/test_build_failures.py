@@ -95,6 +95,7 @@ def test_dead_kernel_is_named_and_replaced(tmp_path, good_copy):
     assert LOK_TUAN in r.stderr and "kernel mati" in r.stderr
     status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
     assert status[LOK_TUAN] == "gagal" and status[GUNTUNG] == status[BONTANG_BARU] == "dibuat"
+    assert run_json(root)["dimulai"]["kernel"] == 2  # the one job's kernel, and the one that replaced it
     # the engine raised, so papermill wrote nothing after it: the engine's own save kept the partial notebook
     kept = root / "reports/_failed/2018-05" / f"03_briefing__{LOK_TUAN}.ipynb"
     assert kept.exists() and "os._exit(1)" in kept.read_text()
@@ -125,6 +126,19 @@ def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):
                 and "methodology" not in "".join(c["source"]) and "PENANDA_BOCOR" not in "".join(c["source"])]
 
     assert outputs_only(after_others) == outputs_only(alone)
+
+
+def test_start_up_is_paid_once_per_build_not_per_document(tmp_path, good_copy):
+    import os
+
+    root = fresh_copy(tmp_path, good_copy)
+    r = build(root, "--wilayah", LOK_TUAN, GUNTUNG, BONTANG_BARU, "--formats", "html,pdf", "--force")
+    assert r.returncode == 0, r.stderr[-3000:]
+    rj = run_json(root)
+    assert rj["jobs"] == (os.cpu_count() or 2)  # --jobs defaults to the number of cores
+    assert [o["status"] for o in rj["outputs"]] == ["dibuat"] * 3
+    # steps 01 and 02 and three briefings: one warm kernel per job, one Chromium for all three PDFs
+    assert rj["dimulai"] == {"kernel": rj["jobs"], "chromium": 1}, rj["dimulai"]
 
 
 def test_progress_bar_counts_finished_briefings_and_names_the_running_ones(tmp_path, good_copy):

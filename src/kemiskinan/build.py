@@ -173,6 +173,7 @@ class WarmKernel:
         self.name = name
         self.km = None
         self.ipc_dir = ""
+        self.starts = 0  # kernel processes started (1 per build unless one had to be replaced); run.json
 
     def start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -192,6 +193,7 @@ class WarmKernel:
                                                         # no history database: nothing to share between
                                                         # briefings, and no sqlite writes per cell
                                                         "--HistoryManager.enabled=False"])
+        self.starts += 1
 
     def alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -256,12 +258,13 @@ class PdfWorker:
         self.warm = warm
         self.thread = threading.Thread(target=self._run, daemon=True, name="pdf")
         self.error: BaseException | None = None
+        self.printer = None  # the thread's PdfPrinter; its `launches` go into run.json
         self.thread.start()
 
     def _run(self):
         from kemiskinan.render import PdfPrinter
 
-        printer = PdfPrinter()  # launches Chromium on its first print (PdfPrinter.browser), or now if warm
+        printer = self.printer = PdfPrinter()  # launches Chromium on its first print, or now if warm
         if self.warm:  # now: while step 01 runs on one core, not when the first briefing needs it
             try:
                 printer.start()
@@ -856,6 +859,9 @@ class Builder:
             "input_sha256": inputs, "referensi_sha256": hashing.reference_hashes(),
             "lock_sha256": hashing.lock_sha256(), "kode_sha256": hashing.code_sha256(),
             "langkah": self.steps, "waktu_detik": self.timings, "jobs": self.jobs,
+            # start-up paid per build, not per document: kernel processes and Chromium browsers started
+            "dimulai": {"kernel": sum(k.starts for k in self.pool.kernels) if self.pool is not None else 0,
+                        "chromium": self.pdf.printer.launches if self.pdf is not None and self.pdf.printer else 0},
             "sintetis": self._synthetic(),
             "outputs": [{"wilayah": r.kode, "nama": r.nama, "status": r.status,
                          "html": r.outputs.get("html"), "pdf": r.outputs.get("pdf"),
