@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projcopy import build, make_copy, run_json
+from projcopy import add_cell, build, make_copy, run_json
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +80,45 @@ def test_a_shared_file_edited_by_hand_is_rebuilt_and_checked_again(tmp_path, sam
     st = statuses(root)
     assert st[LOK_TUAN] == "dibuat" and st[GUNTUNG] == "dilewati"
     assert b"6474015507850001" not in p.read_bytes()
+
+
+def test_a_changed_lock_or_notebook_rebuilds_what_it_made(tmp_path, sample_raw):
+    root = make_copy(tmp_path / "proj", sample_raw)
+    args = ["--wilayah", LOK_TUAN, "--formats", "html"]
+    assert build(root, *args).returncode == 0
+    lock = root / "requirements.lock"
+    lock.write_text(lock.read_text() + "# a pinned version changed\n")
+    r = build(root, *args)
+    assert r.returncode == 0, r.stderr[-3000:]
+    steps = run_json(root)["langkah"]
+    assert steps["01 bersihkan data"] == steps["02 hitung indikator"] == "dijalankan"
+    assert statuses(root)[LOK_TUAN] == "dibuat"
+    add_cell(root, "jumlah_tambahan = 1")  # the briefing notebook changed: only the briefings depend on it
+    r = build(root, *args)
+    assert r.returncode == 0, r.stderr[-3000:]
+    steps = run_json(root)["langkah"]
+    assert steps["01 bersihkan data"] == steps["02 hitung indikator"] == "dilewati"
+    assert statuses(root)[LOK_TUAN] == "dibuat"
+
+
+def test_the_code_and_the_lock_are_in_every_steps_key(monkeypatch):
+    # a change to the package's source (or the lock) makes every step's key differ, so all of it is rebuilt
+    from kemiskinan import hashing, params
+    from kemiskinan import wilayah as wil
+    from kemiskinan.build import Builder
+
+    b = Builder(params.load("params/sample.yml"), jobs=1, force=False, cell_timeout=60, notebook_timeout=60,
+                progress=False)
+    w = wil.get(LOK_TUAN)
+
+    def keys():
+        return (hashing.json_sha256(b.clean_key({"a.csv": "0"})),
+                hashing.json_sha256(b.indicators_key({"outputs": {"a.parquet": "0"}})), b.briefing_key(w, {}))
+
+    before = keys()
+    monkeypatch.setattr(hashing, "code_sha256", lambda: "kode lain")
+    after_code = keys()
+    monkeypatch.setattr(hashing, "lock_sha256", lambda: "lock lain")
+    after_lock = keys()
+    for a, b_, c in zip(before, after_code, after_lock):
+        assert a != b_ != c
