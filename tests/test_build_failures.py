@@ -47,6 +47,19 @@ def outputs(root: Path) -> dict[str, str]:
             if p.is_file() and ".staging" not in p.parts and p.name != "run.json" and ".stamps" not in p.parts}
 
 
+def assert_names_notebook_and_cell(stderr: str, root: Path, kode: str, planted: str) -> None:
+    """The failure message names the notebook, the wilayah and the cell that was running: the planted one,
+    numbered as in the partial notebook kept under reports/_failed/."""
+    import json
+
+    kept = root / "reports/_failed/2018-05" / f"03_briefing__{kode}.ipynb"
+    cells = [c for c in json.loads(kept.read_text())["cells"]  # without papermill's red banner cells
+             if "papermill-error-cell-tag" not in c["metadata"].get("tags", [])]
+    idx = next(i for i, c in enumerate(cells) if planted in "".join(c["source"]))
+    line = next(ln for ln in stderr.splitlines() if "GAGAL" in ln and kode in ln)
+    assert "notebook 03_briefing.ipynb" in line and f'sel {idx} «if wilayah == ' in line, line
+
+
 def test_failing_cell_is_named_kept_and_others_finish(tmp_path, good_copy):
     root = fresh_copy(tmp_path, good_copy)
     before = sha(root / "reports/2018-05/kelurahan_lok_tuan.html")
@@ -54,7 +67,8 @@ def test_failing_cell_is_named_kept_and_others_finish(tmp_path, good_copy):
     r = build(root, *THREE, "--force")
     assert r.returncode == 1
     assert "03_briefing.ipynb" in r.stderr and LOK_TUAN in r.stderr and "uji kegagalan" in r.stderr
-    assert "sel " in r.stderr and "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr
+    assert_names_notebook_and_cell(r.stderr, root, LOK_TUAN, "uji kegagalan")
     kept = root / "reports/_failed/2018-05" / f"03_briefing__{LOK_TUAN}.ipynb"
     assert kept.exists() and "uji kegagalan" in kept.read_text()
     # The last good briefing was not replaced; the other two were rebuilt.
@@ -71,6 +85,7 @@ def test_hung_cell_hits_the_cell_timeout(tmp_path, good_copy):
     assert time.monotonic() - t < 120
     assert r.returncode == 1
     assert GUNTUNG in r.stderr and "batas waktu per sel" in r.stderr
+    assert_names_notebook_and_cell(r.stderr, root, GUNTUNG, "time.sleep(600)")
     status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
     assert status[GUNTUNG] == "gagal" and status[LOK_TUAN] == status[BONTANG_BARU] == "dibuat"
 
@@ -81,6 +96,7 @@ def test_hung_notebook_hits_the_notebook_timeout_and_the_kernel_is_replaced(tmp_
     r = build(root, *THREE, "--force", "--jobs", "1", "--notebook-timeout", "15")
     assert r.returncode == 1
     assert LOK_TUAN in r.stderr and "batas waktu notebook" in r.stderr
+    assert_names_notebook_and_cell(r.stderr, root, LOK_TUAN, "time.sleep(600)")
     # With one worker the next briefings ran in the replacement kernel.
     status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
     assert status[LOK_TUAN] == "gagal" and status[GUNTUNG] == status[BONTANG_BARU] == "dibuat"
@@ -93,6 +109,7 @@ def test_dead_kernel_is_named_and_replaced(tmp_path, good_copy):
     r = build(root, *THREE, "--force", "--jobs", "1")
     assert r.returncode == 1
     assert LOK_TUAN in r.stderr and "kernel mati" in r.stderr
+    assert_names_notebook_and_cell(r.stderr, root, LOK_TUAN, "os._exit(1)")
     status = {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
     assert status[LOK_TUAN] == "gagal" and status[GUNTUNG] == status[BONTANG_BARU] == "dibuat"
     assert run_json(root)["dimulai"]["kernel"] == 2  # the one job's kernel, and the one that replaced it

@@ -437,19 +437,34 @@ class Builder:
 
     @staticmethod
     def _failed_cell(e: BaseException, kept: Path | None) -> str:
+        """`sel N «first line»`: N counts the executed notebook's cells (the reset cell is 0), without
+        the red banner cells papermill adds after an error; the cell's first line says which one it is in
+        the notebook the analyst edits, whose own numbering differs (no reset or injected-parameter cell)."""
         idx = getattr(e, "cell_index", None)
-        if idx is not None:
-            return f"sel {idx}"  # the reset cell is index 0, so this is the notebook's own numbering
+        cells: list = []
         if kept and kept.exists():
             try:
-                nb = json.loads(kept.read_text(encoding="utf-8"))
-                for i, c in enumerate(nb["cells"]):
-                    st = c.get("metadata", {}).get("papermill", {}).get("status")
-                    if st == "running" or c.get("metadata", {}).get("papermill", {}).get("exception"):
-                        return f"sel {i}"
-            except (OSError, ValueError):
-                pass
-        return "sel tidak diketahui"
+                cells = [c for c in json.loads(kept.read_text(encoding="utf-8"))["cells"]
+                         if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+            except (OSError, ValueError, KeyError):
+                cells = []
+        if idx is None and cells:
+            pm = [c.get("metadata", {}).get("papermill", {}) for c in cells]
+            idx = next((i for i, m in enumerate(pm) if m.get("status") == "running" or m.get("exception")), None)
+            if idx is None:
+                # A dead kernel or a timeout is no CellExecutionError: papermill marks the cell "completed"
+                # in its `finally` all the same. It is the last cell that started; the rest never did.
+                started = [i for i, m in enumerate(pm) if m.get("start_time")]
+                idx = started[-1] if started else None
+        if idx is None:
+            return "sel tidak diketahui"
+        if idx < len(cells):
+            src = cells[idx].get("source", "")
+            first = next((ln.strip() for ln in ("".join(src) if isinstance(src, list) else src).splitlines()
+                          if ln.strip()), "")
+            if first:
+                return f'sel {idx} «{first[:60]}{"…" if len(first) > 60 else ""}»'
+        return f"sel {idx}"
 
     def _keep_failed(self, partial: Path, nb_name: str, label: str) -> Path | None:
         if not partial.exists():
