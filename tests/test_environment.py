@@ -59,3 +59,14 @@ def test_project_kernel_runs_the_project_venv():
     exe = Path(spec.argv[0])
     assert exe.resolve() == Path(sys.executable).resolve() or exe.name.startswith("python")
     assert str(config.PROJ_ROOT / ".venv") in str(Path(spec.resource_dir))
+
+
+def test_make_reports_is_the_one_build_entry_point():
+    # `make reports` sets up, then calls `python -m kemiskinan build` once (issue 6: one entry point)
+    import subprocess
+
+    r = subprocess.run(["make", "-n", "reports"], cwd=config.PROJ_ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    builds = [ln for ln in r.stdout.splitlines() if "-m kemiskinan build" in ln]
+    assert len(builds) == 1 and "--params params/sample.yml" in builds[0], r.stdout
+    assert "papermill" not in r.stdout and "nbconvert" not in r.stdout  # no per-document CLI calls
