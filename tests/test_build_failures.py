@@ -275,3 +275,49 @@ def test_sigkill_of_the_runner_alone_lets_kernels_exit_by_themselves(tmp_path, g
     while time.monotonic() < deadline and any(_alive(k) for k in kernels):
         time.sleep(0.5)
     assert not [k for k in kernels if _alive(k)], "kernels outlived their killed runner"
+
+
+@pytest.mark.parametrize("to", ["runner", "process_group"])
+def test_ctrl_c_stops_the_build_now_keeps_previous_reports_and_leaves_no_kernels(tmp_path, good_copy, to):
+    """Ctrl-C in a terminal sends SIGINT to the whole process group (`process_group`); `kill -INT` to the
+    runner alone is the other case. Either way the build stops at once — it used to finish every queued
+    briefing first —, says so, exits 130, promotes nothing half-made and leaves no kernel behind."""
+    import subprocess
+    import sys
+
+    from projcopy import env_for
+
+    root = fresh_copy(tmp_path, good_copy)
+    before = outputs(root)
+    add_cell(root, "import time\ntime.sleep(8)", position=-1)  # finishing the rest would take ≥ 8 s more
+    # SIGINT back to its default in the child: a shell running this suite in the background ignores it
+    proc = subprocess.Popen([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml",
+                             "--no-progress", *THREE, "--force", "--jobs", "2"], cwd=root, env=env_for(root),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    staging = root / "reports/2018-05/.staging"
+    deadline = time.monotonic() + 120
+    kernels: list[int] = []
+    while time.monotonic() < deadline:
+        kernels = [k for k in _children(proc.pid) if "ipykernel" in Path(f"/proc/{k}/cmdline").read_text(errors="ignore")]
+        if len(kernels) >= 2 and staging.exists() and any(staging.rglob("03_briefing__*.ipynb")):
+            break
+        time.sleep(0.2)
+    assert kernels, "no kernel started"
+    if to == "runner":
+        os.kill(proc.pid, signal.SIGINT)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
+    t = time.monotonic()
+    _, err = proc.communicate(timeout=120)
+    assert time.monotonic() - t < 6, f"the build went on for {time.monotonic() - t:.1f} s after Ctrl-C"
+    assert proc.returncode == 130, err[-3000:]
+    assert "Dihentikan oleh pengguna" in err and "Selesai" not in err and "Traceback" not in err, err[-3000:]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(k) for k in kernels):
+        time.sleep(0.5)
+    assert not [k for k in kernels if _alive(k)], "kernels outlived the interrupted build"
+    _check_after_kill(root, before)
+    r = build(root, *THREE)  # the next build completes and clears the interrupted run's staging folder
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert not staging.exists()

@@ -289,7 +289,16 @@ class PdfWorker:
         self.jobs.put((html, pdf, footer, fut))
         return fut
 
-    def close(self):
+    def close(self, drop_pending: bool = False):
+        """Stop after the jobs already queued — or, with `drop_pending` (an interrupted build), without them."""
+        if drop_pending:
+            while True:
+                try:
+                    job = self.jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not None:
+                    job[3].cancel()
         self.jobs.put(None)
         self.thread.join(timeout=120)
 
@@ -335,6 +344,9 @@ class Builder:
         self.pdf: PdfWorker | None = None
         self._xlsx = None
         self._xlsx_lock = threading.Lock()
+        # Set when the build is interrupted (Ctrl-C): no kernel is replaced, nothing more is promoted, and
+        # the briefings not yet started are dropped, so the build stops now instead of finishing them.
+        self._stopping = threading.Event()
         self.git = hashing.git_info()
 
     # ---------------------------------------------------------------- inputs and keys
@@ -388,6 +400,8 @@ class Builder:
                                      "language": "python"}
         partial = self.staging / "_eksekusi" / f"{Path(nb_name).stem}__{label}.ipynb"
         partial.parent.mkdir(parents=True, exist_ok=True)
+        if self._stopping.is_set():  # interrupted while this job waited for its kernel
+            raise StepFailed(f"notebook {nb_name}, {label}: build dihentikan")
         if not k.alive():
             k.restart_fresh()
         timed_out = threading.Event()
@@ -406,6 +420,8 @@ class Builder:
         except BaseException as e:
             timer.cancel()
             timer.join()  # a timeout kill still running must finish before the kernel is replaced
+            if isinstance(e, KeyboardInterrupt) or self._stopping.is_set():
+                raise  # the build is stopping: no failure report, no replacement kernel
             kept = self._keep_failed(partial, nb_name, label)
             where = self._failed_cell(e, kept)
             if timed_out.is_set():
@@ -414,10 +430,11 @@ class Builder:
                 reason = self._error_text(e)
             # Whatever failed, the kernel is in an unknown state (a timed-out cell may still be running and
             # would block the next briefing's reset): replace it before it serves another notebook.
-            try:
-                k.restart_fresh()
-            except Exception:
-                pass
+            if not self._stopping.is_set():
+                try:
+                    k.restart_fresh()
+                except Exception:
+                    pass
             raise StepFailed(f"notebook {nb_name}, {label}, {where}: {reason}\n"
                              f"  Notebook sebagian disimpan di {kept}", kept) from None
         timer.cancel()
@@ -634,6 +651,8 @@ class Builder:
 
             check_files(shared, pii_terms)  # raises PiiLeak naming file and place; nothing is promoted
         lap("pii")
+        if self._stopping.is_set():
+            raise StepFailed(f"{w.kode} ({w.nama}): build dihentikan sebelum briefing ini dipasang")
         for name, p in paths.items():  # promote: each rename is atomic, the stamp is written last
             p.parent.mkdir(parents=True, exist_ok=True)
             os.replace(stage[name], p)
@@ -676,6 +695,9 @@ class Builder:
                 _log(f"• Semua {len(targets)} briefing sudah mutakhir — tidak ada yang perlu dibangun.")
             else:
                 results = self._run_pipeline(inputs, targets)
+        except BaseException:
+            self._stopping.set()
+            raise
         finally:
             self._cleanup()
         self.timings["total"] = round(time.perf_counter() - t0, 3)
@@ -809,13 +831,20 @@ class Builder:
         # Twice as many threads as kernels: a thread that has handed its kernel back waits for its PDF,
         # workbook and PII scan while another thread's notebook already runs in that kernel. The bar counts
         # briefings as they finish (the caller puts the results back in wilayah order).
-        with ThreadPoolExecutor(2 * self.jobs, thread_name_prefix="briefing") as ex:
+        ex = ThreadPoolExecutor(2 * self.jobs, thread_name_prefix="briefing")
+        try:
             for fut in as_completed([ex.submit(one, item) for item in todo]):
                 r = fut.result()
                 results.append(r)
                 bar.update(1)
                 if r.status == "gagal":
                     bar.write(f"✗ GAGAL: {r.error}", file=sys.stderr)
+        except BaseException:
+            # Ctrl-C: leaving a `with` block would wait for every queued briefing to run first
+            self._stopping.set()
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
         bar.close()
         return results
 
@@ -860,7 +889,7 @@ class Builder:
 
     def _cleanup(self) -> None:
         if self.pdf is not None:
-            self.pdf.close()
+            self.pdf.close(drop_pending=self._stopping.is_set())
         if self._xlsx is not None:
             self._xlsx.shutdown(wait=True, cancel_futures=True)
         if self.pool is not None:
