@@ -595,7 +595,9 @@ class Builder:
             "params": self.bp.for_notebook(NB_BRIEFING), "geojson": geo_hash, "formats": self.formats,
             "synthetic": self._synthetic(), "nb": hashing.notebook_sha256(NB_BRIEFING), **self.common_key()})
 
-    def build_briefing(self, w: wil.Wilayah, key: str, pii_terms) -> BriefingResult:
+    def build_briefing(self, w: wil.Wilayah, key: str, pii_terms, on_kernel=None) -> BriefingResult:
+        """One briefing: execute in a warm kernel, render, print, check, promote. `on_kernel()` is called
+        once the briefing has its kernel (the progress bar names it from then on)."""
         from kemiskinan import render
 
         t = time.perf_counter()
@@ -615,6 +617,8 @@ class Builder:
 
         k = self.pool.acquire()
         lap("tunggu_kernel")
+        if on_kernel is not None:
+            on_kernel()
         try:
             nb = self.execute(k, NB_BRIEFING, params, w.kode, meta)
         finally:
@@ -804,7 +808,7 @@ class Builder:
         results: list[BriefingResult] = []
         bar = tqdm(total=len(todo), desc="Briefing", unit="dok", disable=not self.progress,
                    file=sys.stderr, dynamic_ncols=True)
-        running: dict[str, str] = {}  # kode → nama of the briefings in progress, in the order they started
+        running: dict[str, str] = {}  # kode → nama of the briefings that have a kernel, in the order they got it
         lock = threading.Lock()
 
         def show(kode: str, nama: str | None) -> None:
@@ -817,9 +821,8 @@ class Builder:
 
         def one(item):
             w, key = item
-            show(w.kode, w.nama)
             try:
-                return self.build_briefing(w, key, terms)
+                return self.build_briefing(w, key, terms, on_kernel=lambda: show(w.kode, w.nama))
             except StepFailed as e:
                 return BriefingResult(w.kode, w.nama, "gagal", error=str(e))
             except Exception as e:  # a render/PII failure of one briefing must not stop the others
@@ -843,6 +846,7 @@ class Builder:
             # Ctrl-C: leaving a `with` block would wait for every queued briefing to run first
             self._stopping.set()
             ex.shutdown(wait=False, cancel_futures=True)
+            bar.close()  # the interrupt message then starts on its own line
             raise
         ex.shutdown(wait=True)
         bar.close()
