@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,11 @@ def env_for(root: Path) -> dict:
 def build(root: Path, *args: str, timeout: float = 600, wait: bool = True):
     cmd = [sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml", "--no-progress", *args]
     if not wait:
+        # Its own process group, with SIGINT at its default: a shell running this suite in the background
+        # ignores SIGINT, and a test that interrupts the build must mean what Ctrl-C in a terminal means.
         return subprocess.Popen(cmd, cwd=root, env=env_for(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True)
+                                text=True, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     return subprocess.run(cmd, cwd=root, env=env_for(root), capture_output=True, text=True, timeout=timeout)
 
 

@@ -228,13 +228,8 @@ def _check_after_kill(root: Path, before: dict[str, str]) -> None:
             raise AssertionError(f"{rel} changed by the killed build")
 
 
-def test_sigkill_mid_build_keeps_previous_reports_and_leaves_no_kernels(tmp_path, good_copy):
-    root = fresh_copy(tmp_path, good_copy)
-    before = outputs(root)
-    # Slow every briefing down so the kill surely lands mid-way.
-    add_cell(root, "import time\ntime.sleep(3)", position=-1)
-    proc = build(root, *THREE, "--force", "--jobs", "2", wait=False)
-    staging = root / "reports/2018-05/.staging"
+def _kernels_once_briefings_run(proc, staging: Path) -> list[int]:
+    """The build's kernel pids, once both kernels run and a briefing is executing (its notebook is staged)."""
     deadline = time.monotonic() + 120
     kernels: list[int] = []
     while time.monotonic() < deadline:
@@ -243,6 +238,17 @@ def test_sigkill_mid_build_keeps_previous_reports_and_leaves_no_kernels(tmp_path
             break
         time.sleep(0.2)
     assert kernels, "no kernel started"
+    return kernels
+
+
+def test_sigkill_mid_build_keeps_previous_reports_and_leaves_no_kernels(tmp_path, good_copy):
+    root = fresh_copy(tmp_path, good_copy)
+    before = outputs(root)
+    # Slow every briefing down so the kill surely lands mid-way.
+    add_cell(root, "import time\ntime.sleep(3)", position=-1)
+    proc = build(root, *THREE, "--force", "--jobs", "2", wait=False)
+    staging = root / "reports/2018-05/.staging"
+    kernels = _kernels_once_briefings_run(proc, staging)
     os.kill(proc.pid, signal.SIGKILL)
     for k in kernels:  # "SIGKILL to the runner and its kernels"
         try:
@@ -282,28 +288,12 @@ def test_ctrl_c_stops_the_build_now_keeps_previous_reports_and_leaves_no_kernels
     """Ctrl-C in a terminal sends SIGINT to the whole process group (`process_group`); `kill -INT` to the
     runner alone is the other case. Either way the build stops at once — it used to finish every queued
     briefing first —, says so, exits 130, promotes nothing half-made and leaves no kernel behind."""
-    import subprocess
-    import sys
-
-    from projcopy import env_for
-
     root = fresh_copy(tmp_path, good_copy)
     before = outputs(root)
     add_cell(root, "import time\ntime.sleep(8)", position=-1)  # finishing the rest would take ≥ 8 s more
-    # SIGINT back to its default in the child: a shell running this suite in the background ignores it
-    proc = subprocess.Popen([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml",
-                             "--no-progress", *THREE, "--force", "--jobs", "2"], cwd=root, env=env_for(root),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = build(root, *THREE, "--force", "--jobs", "2", wait=False)  # SIGINT at its default (projcopy)
     staging = root / "reports/2018-05/.staging"
-    deadline = time.monotonic() + 120
-    kernels: list[int] = []
-    while time.monotonic() < deadline:
-        kernels = [k for k in _children(proc.pid) if "ipykernel" in Path(f"/proc/{k}/cmdline").read_text(errors="ignore")]
-        if len(kernels) >= 2 and staging.exists() and any(staging.rglob("03_briefing__*.ipynb")):
-            break
-        time.sleep(0.2)
-    assert kernels, "no kernel started"
+    kernels = _kernels_once_briefings_run(proc, staging)
     if to == "runner":
         os.kill(proc.pid, signal.SIGINT)
     else:

@@ -463,8 +463,8 @@ class Builder:
             try:
                 cells = [c for c in json.loads(kept.read_text(encoding="utf-8"))["cells"]
                          if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
-            except (OSError, ValueError, KeyError):
-                cells = []
+            except (OSError, ValueError, KeyError):  # unreadable: the cell stays unknown
+                pass
         if idx is None and cells:
             pm = [c.get("metadata", {}).get("papermill", {}) for c in cells]
             idx = next((i for i, m in enumerate(pm) if m.get("status") == "running" or m.get("exception")), None)
