@@ -12,6 +12,8 @@ ARGS   ?=
 NBSTRIP_KEYS := metadata.language_info metadata.papermill metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.collapsed cell.metadata.scrolled cell.metadata.ExecuteTime
 # The stamp changes whenever the lock or the package metadata changes, so a new pin re-installs.
 STAMP  := $(VENV)/.installed
+# The installer's own pin (not a dependency of the project, so not in requirements.lock).
+UV_VERSION := 0.13.9
 
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1527811200
@@ -28,8 +30,14 @@ system-deps: ## Pasang paket Debian yang dibutuhkan (chromium, font); sebagai ro
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# uv installs the same pinned lock in seconds where pip takes minutes; pip is the fallback when uv
+	@# cannot be had or fails (both install exactly the versions of requirements.lock).
+	@if $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && \
+	  $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock && \
+	  $(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .; then :; else \
+	  echo "uv tidak tersedia; memasang dengan pip"; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; fi
 	$(PY) -m ipykernel install --prefix $(abspath $(VENV)) --name kemiskinan --display-name "Python (kemiskinan)" >/dev/null
 	@# Notebooks enter git without outputs, counts or run metadata (README, "Notebook di git").
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
