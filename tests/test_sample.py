@@ -214,6 +214,22 @@ def test_same_seed_is_byte_identical_and_other_seed_differs(default_run, tmp_pat
     assert other["ground_truth"]["keluarga_miskin"] == 5527 and other["ground_truth"]["keluarga_kks"] == 4429
 
 
+def test_committed_sample_readme_is_what_the_generator_writes(default_run):
+    # The README beside the sample is committed (the data files are not); a generator change that alters
+    # the documented counts must come with the regenerated README (git's copy, not the working tree's,
+    # which `make` overwrites whenever it writes the sample).
+    import subprocess
+
+    from kemiskinan import config
+
+    r = subprocess.run(["git", "show", "HEAD:data/raw/sample/README.md"], cwd=config.PROJ_ROOT,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("not a git checkout")
+    out, _ = default_run
+    assert r.stdout == (out / "README.md").read_text(encoding="utf-8")
+
+
 # ---- scale mode and CLI ---------------------------------------------------------------------------
 
 def test_small_scale_run_is_fast_and_proportional(tmp_path):
