@@ -155,11 +155,14 @@ def test_an_incomplete_build_is_refused_naming_what_is_missing(built, tmp_path):
 
 
 @pytest.mark.slow
-def test_zips_follow_a_stricter_umask(built, tmp_path):
+def test_zips_follow_a_stricter_umask_and_a_dead_runs_staging_is_removed(built, tmp_path):
     root = _copy_period(config.PROJ_ROOT, tmp_path / "proj")
+    dead = root / "reports" / P / "bagikan" / ".staging-0badc0ffee00"
+    (dead / LURAH).mkdir(parents=True)
+    (dead / LURAH / "index.html").write_text("<p>sisa proses yang dihentikan</p>")
     r = subprocess.run([sys.executable, "-m", "kemiskinan", "bagikan", "--periode", P], capture_output=True, text=True,
                        env={**os.environ, "KEMISKINAN_ROOT": str(root)}, umask=0o027, timeout=300)
     assert r.returncode == 0, r.stderr
     out = root / "reports" / P / "bagikan"
-    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{b}.zip" for b in EXPECTED)
     assert sorted(stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()) == [0o640] * 3

@@ -188,6 +188,8 @@ def make_bundles(periode: str, lang: str = "id", out_dir: Path | None = None) ->
     run_id = (_read_json(src / ".stamps" / "index.json") or {}).get("run_id")
     dest = Path(out_dir) if out_dir is not None else src / SUBDIR
     dest.mkdir(parents=True, exist_ok=True)
+    for dead in dest.glob(".staging-*"):     # left by a run that was killed
+        shutil.rmtree(dead, ignore_errors=True)
     staging = temp_dir(dest, ".staging-")
     try:
         staged = []
