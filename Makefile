@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PARAMS ?= params/sample.yml
+PERIODE ?= 2018-05
 JOBS   ?=
 ARGS   ?=
 NBSTRIP_KEYS := metadata.language_info metadata.papermill metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.collapsed cell.metadata.scrolled cell.metadata.ExecuteTime
@@ -20,7 +21,7 @@ export SOURCE_DATE_EPOCH := 1527811200
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup system-deps reports sample-data test test-fast lab bench environment clean-reports distclean
+.PHONY: help setup system-deps reports share sample-data test test-fast lab bench environment clean-reports distclean
 
 help: ## Daftar target (list the targets)
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -53,6 +54,9 @@ sample-data: setup ## Buat data contoh sintetis di data/raw/sample/ bila belum a
 
 reports: setup sample-data ## Bangun semua briefing (HTML+PDF) dari data contoh -> reports/<periode>/
 	$(PY) -m kemiskinan build --params $(PARAMS) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
+
+share: setup ## Kemas briefing PERIODE (bawaan 2018-05) jadi zip per tingkat -> reports/<periode>/bagikan/
+	$(PY) -m kemiskinan bagikan --periode $(PERIODE)
 
 test: setup sample-data ## Jalankan semua tes (unit, pipeline ujung-ke-ujung, browser, JupyterLab)
 	$(PY) -m pytest $(ARGS)

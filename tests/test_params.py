@@ -83,3 +83,14 @@ def test_cli_refuses_unknown_wilayah(capsys):
 
     assert main(["build", "--params", "params/sample.yml", "--wilayah", "64.74.09", "--no-progress"]) == 2
     assert "64.74.09" in capsys.readouterr().err
+
+
+def test_instansi_is_required_and_must_be_text(tmp_path):
+    assert params.load("params/sample.yml").values["instansi"] == "Bapelitbang Kota Bontang"
+    with pytest.raises(ParameterError, match="belum diisi: instansi"):
+        params.load(_variant(tmp_path, lambda v: v.pop("instansi")))
+    for bad in ("  ", 7, None):
+        with pytest.raises(ParameterError, match="instansi"):
+            params.load(_variant(tmp_path, lambda v: v.update(instansi=bad)))
+    # a runner key: it never reaches a notebook
+    assert all("instansi" not in d for d in params.load("params/sample.yml").per_notebook.values())

@@ -179,3 +179,52 @@ def test_lean_exporter_matches_stock_nbconvert_and_keeps_alt_text(tmp_path):
         assert content("lean.html") == content("stock.html"), audience
         assert 'alt="No description has been provided for this image"' in lean
         assert not re.search(r"<img\b(?![^>]*\salt=)", lean)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not installed at {CHROMIUM} (make system-deps)")
+def test_pdf_metadata_title_author_subject_language_and_file_mode(tmp_path):
+    """Chromium sets /Title only; the printer adds /Author (the agency), /Subject and the catalog's /Lang, in
+    the briefing's language, and writes the PDF with the usual permissions (mkstemp made it 0600)."""
+    import os
+    import stat
+
+    pypdf = pytest.importorskip("pypdf")
+    for lang, subject_words in (("id", ("Data kemiskinan", "Lok Tuan", "2018-05", "DATA SINTETIS")),
+                                ("en", ("Poverty data", "Lok Tuan", "2018-05", "SYNTHETIC DATA"))):
+        nb = _tiny_notebook(lang=lang)
+        km = nb.metadata["kemiskinan"]
+        html = render.notebook_to_html(nb, tmp_path / f"{lang}.html")
+        with render.PdfPrinter() as printer:
+            out = printer.print(html, tmp_path / f"{lang}.pdf", render.footer_from_metadata(km),
+                                render.pdf_info(km, "Bapelitbang Kota Bontang"))
+            assert len(printer.info_seconds) == 1
+        reader = pypdf.PdfReader(out)
+        assert reader.metadata.get("/Author") == "Bapelitbang Kota Bontang"
+        assert "Lok Tuan" in reader.metadata.title          # from <title>, as Chromium printed it
+        assert all(w in reader.metadata.get("/Subject") for w in subject_words), reader.metadata
+        assert reader.trailer["/Root"]["/Lang"] == lang
+        assert "5.527" in reader.pages[0].extract_text()
+        umask = os.umask(0o022)
+        os.umask(umask)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+        assert stat.S_IMODE(html.stat().st_mode) == 0o666 & ~umask
+
+
+def test_pdf_info_falls_back_to_its_own_title_when_chromium_left_none(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(595, 842)
+    import io
+
+    buf = io.BytesIO()
+    w.write(buf)
+    info = render.pdf_info({"nama_wilayah": "Guntung", "periode": "2018-05", "lang": "id"}, "Bapelitbang Kota Bontang")
+    out = render.set_pdf_info(buf.getvalue(), info)
+    assert out.startswith(buf.getvalue())  # an incremental update: the printed bytes are kept as they were
+    reader = PdfReader(io.BytesIO(out))
+    assert reader.metadata.title == "Briefing Kemiskinan — Guntung (2018-05)"
+    assert reader.metadata.get("/Subject") == ("Data kemiskinan dan cakupan KKS Guntung, periode 2018-05: "
+                                               "PBDT 2015 dan pemutakhiran MPM")
+    assert reader.trailer["/Root"]["/Lang"] == "id" and len(reader.pages) == 1

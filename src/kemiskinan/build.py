@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kemiskinan import __version__, config, hashing
+from kemiskinan.atomic import atomic_write
 from kemiskinan import params as params_mod
 from kemiskinan import wilayah as wil
 from kemiskinan.errors import InputError, ParameterError
@@ -67,10 +68,7 @@ def _log(msg: str) -> None:
 
 
 def _write_json_atomic(path: Path, obj) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str))
 
 
 def _read_json(path: Path) -> dict | None:
@@ -90,6 +88,25 @@ def slug(w: wil.Wilayah) -> str:
     base = unicodedata.normalize("NFKD", w.nama.lower().replace("kota ", "", 1))
     base = re.sub(r"[^a-z0-9]+", "_", base.encode("ascii", "ignore").decode()).strip("_") or "wilayah"
     return f"{w.tingkat}_{base}"
+
+
+def index_entries(indikator_dir: Path, files: dict[str, dict]) -> list[dict]:
+    """The cards of a period index (`render.write_index`): one per wilayah code in `files`
+    ({kode: {"html": name, "pdf": name}}), with its KKS coverage and poor families from `ringkasan`.
+    The build's index and the share bundles' indexes (kemiskinan.share) are made from it."""
+    from kemiskinan.indicators import load_all
+
+    ring = load_all(indikator_dir)["ringkasan"].set_index("kode_wilayah")
+    entries = []
+    for w in wil.briefing_wilayah():
+        if w.kode not in files:
+            continue
+        row = ring.loc[w.kode] if w.kode in ring.index else None
+        entries.append({"kode": w.kode, "nama": w.nama, "tingkat": w.tingkat, "induk": w.induk,
+                        "cakupan_kks": None if row is None else row.get("cakupan_kks"),
+                        "keluarga_miskin": None if row is None else row.get("keluarga_miskin"),
+                        "html": files[w.kode].get("html"), "pdf": files[w.kode].get("pdf")})
+    return entries
 
 
 class StepFailed(Exception):
@@ -275,18 +292,18 @@ class PdfWorker:
                 job = self.jobs.get()
                 if job is None:
                     break
-                html, pdf, footer, fut = job
+                html, pdf, footer, info, fut = job
                 try:
-                    printer.print(html, pdf, footer)
+                    printer.print(html, pdf, footer, info)
                     fut.set_result(pdf)
                 except BaseException as e:  # report to the waiting briefing, keep serving the others
                     fut.set_exception(e)
         finally:
             printer.close()
 
-    def submit(self, html: Path, pdf: Path, footer: dict) -> Future:
+    def submit(self, html: Path, pdf: Path, footer: dict, info: dict | None = None) -> Future:
         fut: Future = Future()
-        self.jobs.put((html, pdf, footer, fut))
+        self.jobs.put((html, pdf, footer, info, fut))
         return fut
 
     def close(self, drop_pending: bool = False):
@@ -298,7 +315,7 @@ class PdfWorker:
                 except queue.Empty:
                     break
                 if job is not None:
-                    job[3].cancel()
+                    job[-1].cancel()
         self.jobs.put(None)
         self.thread.join(timeout=120)
 
@@ -494,12 +511,9 @@ class Builder:
     def _write_notebook(self, nb, dest: Path) -> None:
         from nbformat.v4 import nbjson
 
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.tmp")
         # nbformat's writer, minus its schema validation (which only logs): papermill validated this
         # notebook when it wrote it moments ago; the reset cell removed since does not change its validity
-        tmp.write_text(nbjson.writes(nb) + "\n", encoding="utf-8")   # + the newline nbformat.write adds
-        os.replace(tmp, dest)
+        atomic_write(dest, nbjson.writes(nb) + "\n")   # + the newline nbformat.write adds
 
     def meta(self, kode: str | None = None) -> dict:
         w = wil.get(kode) if kode else None
@@ -593,6 +607,7 @@ class Builder:
         return hashing.json_sha256({
             "step": NB_BRIEFING, "slice": slices.get(w.kode), "wilayah": w.kode,
             "params": self.bp.for_notebook(NB_BRIEFING), "geojson": geo_hash, "formats": self.formats,
+            "instansi": self.bp.values["instansi"],  # the PDFs' /Author
             "synthetic": self._synthetic(), "nb": hashing.notebook_sha256(NB_BRIEFING), **self.common_key()})
 
     def build_briefing(self, w: wil.Wilayah, key: str, pii_terms, on_kernel=None) -> BriefingResult:
@@ -632,7 +647,8 @@ class Builder:
             render.notebook_to_html(nb, html_target, audience="walikota")
             if "pdf" in stage:
                 footer = render.footer_from_metadata(meta)
-                pdf_future = self.pdf.submit(html_target, stage["pdf"], footer)
+                info = render.pdf_info(meta, self.bp.values["instansi"])
+                pdf_future = self.pdf.submit(html_target, stage["pdf"], footer, info)
         lap("html")
         xlsx_future = None
         if "html_analis" in stage:
@@ -864,20 +880,13 @@ class Builder:
 
     def _write_index(self, results: list[BriefingResult]) -> None:
         from kemiskinan import render
-        from kemiskinan.indicators import load_all
 
-        ring = load_all(self.indikator_dir)["ringkasan"].set_index("kode_wilayah")
-        entries = []
+        files = {}
         for w in wil.briefing_wilayah():
             p = self.briefing_paths(w)
-            if not p.get("html", p.get("pdf", Path("-"))).exists():
-                continue
-            row = ring.loc[w.kode] if w.kode in ring.index else None
-            entries.append({"kode": w.kode, "nama": w.nama, "tingkat": w.tingkat, "induk": w.induk,
-                            "cakupan_kks": None if row is None else row.get("cakupan_kks"),
-                            "keluarga_miskin": None if row is None else row.get("keluarga_miskin"),
-                            "html": p["html"].name if "html" in p else None,
-                            "pdf": p["pdf"].name if "pdf" in p else None})
+            if p.get("html", p.get("pdf", Path("-"))).exists():
+                files[w.kode] = {n: p[n].name if n in p else None for n in ("html", "pdf")}
+        entries = index_entries(self.indikator_dir, files)
         # Written in the staging folder, checked by the PII guard, then renamed into place.
         self.staging.mkdir(parents=True, exist_ok=True)
         staged = render.write_index(self.staging, entries, lang=self.lang, periode=self.periode,

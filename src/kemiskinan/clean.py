@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -1468,7 +1467,10 @@ def _atomic_write(out_dir: Path, write) -> None:
     """Write everything into a sibling temp folder, then swap it in (old outputs kept until the swap)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.baru-", dir=out_dir.parent))
+    # not mkdtemp: its 0700 would become the processed folder's mode; this one follows the umask
+    from kemiskinan.atomic import temp_dir
+
+    tmp = temp_dir(out_dir.parent, prefix=f".{out_dir.name}.baru-")
     old = None
     try:
         write(tmp)

@@ -13,6 +13,7 @@ COMMANDS = {
     "clean": ("kemiskinan.clean", "main_clean", "bersihkan data mentah → data/processed/ (tabel bersih, temuan, rekonsiliasi)"),
     "indicators": ("kemiskinan.indicators", "main_indicators", "hitung tabel indikator dari tabel bersih"),
     "build": ("kemiskinan.build", "main_build", "bangun semua briefing HTML/PDF (incremental, paralel)"),
+    "bagikan": ("kemiskinan.share", "main_share", "kemas briefing satu periode jadi zip per tingkat (Walikota, Camat, Lurah)"),
     "pii-check": ("kemiskinan.pii", "main_pii_check", "periksa file di reports/ dari NIK, No KK, IDBDT, nama, alamat"),
 }
 

@@ -7,11 +7,12 @@ which the spreadsheet shows as text. Numbers stay numbers.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from kemiskinan.atomic import atomic_write
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,8 +72,6 @@ def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str
 
     tables = load_for_briefing(indikator_dir, kode)
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
     wb = Workbook(write_only=True)
     for name in sorted(tables):
         df = escape_frame(_rows_for_workbook(tables[name], kode))  # text cells and headers
@@ -80,6 +79,4 @@ def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str
         ws.append(list(df.columns))
         for row in zip(*(_cells(df[c]) for c in df.columns)):
             ws.append(row)
-    wb.save(tmp)
-    os.replace(tmp, out_path)
-    return out_path
+    return atomic_write(out_path, wb.save)   # the usual permissions (0644 under umask 022), not 0600

@@ -26,8 +26,10 @@ NOTEBOOKS = ("01_bersihkan_data.ipynb", "02_hitung_indikator.ipynb", "03_briefin
 # Set per briefing by the runner: `wilayah` from the YAML's list (or --wilayah); `run_id` and `git_sha`
 # of the build that makes it (shown in the briefing, not part of its rebuild key).
 PER_BRIEFING = {"wilayah", "run_id", "git_sha"}
-# Keys only the runner reads.
-RUNNER_KEYS = {"formats"}
+# Keys only the runner reads. `instansi`: the issuing agency, the /Author of every PDF (required: a
+# briefing that leaves the office says who issued it).
+RUNNER_KEYS = {"formats", "instansi"}
+REQUIRED_RUNNER_KEYS = {"instansi"}
 LANGS = ("id", "en")
 # html: the shared briefing page; pdf: its print; analis: the analysts' page (with the data-quality annex)
 # and the indicator workbook (XLSX) per wilayah, under reports/<periode>/analis/.
@@ -98,7 +100,7 @@ def load(path: str | Path, overrides: dict | None = None, notebooks_dir: Path = 
     declared = {nb: declared_parameters(notebooks_dir / nb) for nb in NOTEBOOKS}
     valid = set().union(*declared.values()) | RUNNER_KEYS
     unknown = sorted(set(values) - valid)
-    missing = sorted({n for d in declared.values() for n in d} - PER_BRIEFING - set(values))
+    missing = sorted((({n for d in declared.values() for n in d} - PER_BRIEFING) | REQUIRED_RUNNER_KEYS) - set(values))
     problems = []
     if unknown:
         problems.append("parameter tidak dikenal: " + ", ".join(unknown))
@@ -117,6 +119,11 @@ def load(path: str | Path, overrides: dict | None = None, notebooks_dir: Path = 
     if bad or not fmts:
         raise ParameterError(f"{p.name}: formats harus bagian dari {FORMATS}, bukan {fmts}")
     values["formats"] = list(fmts)
+    instansi = values.get("instansi")
+    if not isinstance(instansi, str) or not instansi.strip():
+        raise ParameterError(f"{p.name}: instansi harus nama instansi penerbit briefing (teks), "
+                             f"mis. \"Bapelitbang Kota Bontang\", bukan {instansi!r}")
+    values["instansi"] = instansi.strip()
 
     per_nb = {nb: {k: values[k] for k in d if k in values and k not in PER_BRIEFING}
               for nb, d in declared.items()}

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from kemiskinan import config
+from kemiskinan.atomic import temp_dir
 
 TABLES = ("ringkasan", "sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil", "mpm", "prioritas",
           "biaya", "bps_makro")
@@ -23,7 +23,7 @@ def write_all(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    tmp = temp_dir(out_dir.parent, prefix=f".{out_dir.name}.tmp-")   # umask's mode, not mkdtemp's 0700
     try:
         for name in sorted(tables):
             tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
