@@ -226,7 +226,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "label_cakupan_kks": {"id": "cakupan KKS", "en": "KKS coverage"},
     "label_persen_bdt": {"id": "persentase penduduk di BDT", "en": "share of population in the BDT"},
-    "temuan_peta_sorot": {"id": "; {nama}: {v}, peringkat {r} terendah dari {n}", "en": "; {nama}: {v}, ranked {r} lowest of {n}"},
+    "temuan_peta_sorot": {"id": "; {nama}: {v}, peringkat {r} terendah dari {n}", "en": "; {nama}: {v}, rank {r} of {n} from the lowest"},
     "temuan_peta_sorot_kec": {"id": "; {nama}: {v_min}–{v_max}", "en": "; {nama}: {v_min}–{v_max}"},
     "temuan_desil": {
         "id": "{nama} memiliki {satuan} desil 1–4 terbanyak ({n}){sisa}.",
