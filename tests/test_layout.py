@@ -143,3 +143,20 @@ def test_every_chart_alt_text_is_its_visible_main_finding(built):
     # and on the page as printed: the map's finding of the city names the lowest and highest kelurahan
     city = _html.unescape(_soup(built, wil.kota()).select_one(".ringkasan-peta img")["alt"])
     assert "terendah" in city and "tertinggi" in city
+
+
+def test_no_heading_ends_a_page_and_no_finding_starts_one(built):
+    """A section heading is never the last thing on a page, and a chart's finding sentence never opens a
+    page apart from its chart (the chart's title is part of the image)."""
+    for w in WILAYAH:
+        soup = _soup(built, w)
+        headings = {_norm(h.get_text()) for h in soup.select("h2, h3")}
+        findings = [_norm(c.get_text()) for c in soup.select("figcaption.temuan")]
+        pdf = built / f"{slug(w)}.pdf"
+        for k in range(1, pdflayout.page_count(pdf) + 1):
+            lines = _page_lines(pdf, k)
+            if not lines:
+                continue
+            assert lines[-1] not in headings, f"{slug(w)} page {k} ends with the heading {lines[-1]!r}"
+            assert not any(f.startswith(lines[0]) for f in findings if len(lines[0]) > 20), \
+                f"{slug(w)} page {k} opens with a chart's finding, away from its chart: {lines[0]!r}"
