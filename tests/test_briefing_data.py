@@ -127,3 +127,29 @@ def test_slices_from_the_cache_equal_reading_the_files(indicator_tables, table):
     for k in (KODES[0], KODES[-1]):
         pd.testing.assert_frame_equal(bd.load_for_briefing(folder, k)[table],
                                       bd.slice_tables(load_all(folder), k)[table])
+
+
+def test_every_slice_carries_each_kelurahans_ringkasan_row_for_the_map_but_not_its_mpm_columns(indicator_tables):
+    """Page 1's map shows every kelurahan's KKS coverage: a kelurahan's coverage is in every slice (so a
+    change to it rebuilds every briefing), its MPM columns only in its own, its kecamatan's and the kota's."""
+    kel = wil.kelurahan()[0]
+    for kode in KODES:
+        ring = bd.slice_tables(indicator_tables, kode)["ringkasan"]
+        assert {w.kode for w in wil.kelurahan()} <= set(ring["kode_wilayah"].astype(str)), kode
+        codes = ring["kode_wilayah"].astype(str)
+        outside = ring[(codes != kode) & ~codes.str.startswith(kode + ".")]  # not W nor below it
+        assert ring["cakupan_kks"].notna().all(), kode
+        assert not outside.filter(like="mpm_").notna().any().any(), kode  # MPM columns: W's own subtree only
+    t = {k: v.copy() for k, v in indicator_tables.items()}
+    before = bd.slice_hashes(t, KODES)
+    ring = t["ringkasan"]
+    row = ring.index[ring["kode_wilayah"].astype(str) == kel.kode][0]
+    ring.loc[row, "cakupan_kks"] = ring.loc[row, "cakupan_kks"] * 0.9
+    after = bd.slice_hashes(t, KODES)
+    assert after == _direct(t) and all(before[k] != after[k] for k in KODES)
+    t2 = {k: v.copy() for k, v in indicator_tables.items()}
+    ring2 = t2["ringkasan"]
+    ring2.loc[row, "mpm_pendaftar"] = ring2.loc[row, "mpm_pendaftar"] + 1
+    after2 = bd.slice_hashes(t2, KODES)
+    assert after2 == _direct(t2)
+    assert {k for k in KODES if before[k] != after2[k]} == {kel.kode, kel.induk, wil.KOTA_CODE}

@@ -164,6 +164,13 @@ def _text(html: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def _section_of(html: str, sid: str) -> str:
+    """The HTML of section `sid`, up to the next section."""
+    start = html.index(f'id="{sid}"')
+    end = html.find("<section", start)
+    return html[start:end if end > 0 else len(html)]
+
+
 def test_headline_kota_shows_calibration_numbers(tables):
     h = briefing.headline(tables, KOTA, "id")
     txt = _text(h)
@@ -219,9 +226,9 @@ def test_suppressed_shown_as_dash_not_zero(tables, rendered):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert NA + SUPPRESSED_MARK in cells and "0" not in cells
     lt = rendered[(LOK_TUAN, "id")]
-    prof = _text(lt[lt.index('id="profil"'):lt.index('id="cakupan"')])
+    prof = _text(_section_of(lt, "profil"))
     assert NA + SUPPRESSED_MARK in prof
-    rt = _text(lt[lt.index('id="sebaran"'):lt.index('id="profil"')])
+    rt = _text(_section_of(lt, "sebaran"))
     assert "RT 007" in rt and NA + SUPPRESSED_MARK in rt
 
 

@@ -165,9 +165,42 @@ def test_palette_is_okabe_ito():
 def test_to_html_embeds_base64_svg_with_alt(figs):
     html = charts.to_html(figs["bps"])
     assert html.startswith('<figure class="chart"><img src="data:image/svg+xml;base64,')
-    assert 'alt="Persentase penduduk miskin (P0)' in html and 'width="461"' in html
+    assert 'width="461"' in html
+    # the alt text is the chart's main finding, and the same sentence is printed under the chart
+    finding = "P0 Kota Bontang turun dari 5,06 % (2015) menjadi 4,67 % (2018)."
+    assert f'alt="{finding}"' in html.replace("\u00a0", " ")
+    assert f'<figcaption class="temuan">{finding}</figcaption>' in html.replace("\u00a0", " ")
     svg = base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0]).decode("utf-8")
     assert "<script" not in svg and "Persentase penduduk miskin" in svg
+
+
+def test_every_chart_states_its_main_finding_from_the_data(figs):
+    """The sentences below are worked out by hand from fake_tables (test_briefing_sections)."""
+    found = {k: f.kemiskinan["temuan"].replace("\u00a0", " ") for k, f in figs.items()}
+    assert all(found.values()), found
+    # keluarga per desil, Lok Tuan: 144 + 217 + 241 + 200; Satimpo (desil 1 suppressed): 51 + 56 + 47
+    assert found["desil"] == "Lok Tuan memiliki keluarga desil 1–4 terbanyak (802), Satimpo paling sedikit (154)."
+    # Lok Tuan: KKS (802 − 205) / 802, PKH 0.62, KIS 0.71; the city's PKH 0.62
+    assert found["cakupan"] == ("Cakupan Lok Tuan tertinggi pada KKS (74,4 %) dan terendah pada PKH (62,0 %); "
+                                "kota untuk PKH: 62,0 %.")
+    # city: 5 527 × 0.88 = 4 863.76 households; KKS+KIS 35 % → 1 702, no programme 10 % → 486
+    assert found["overlap"] == "Kombinasi terbanyak: KKS + KIS (1.702 rumah tangga); 486 rumah tangga tanpa program."
+    # Lok Tuan: desil 1–2 share 0.45 × 1.4 for dinding (the highest), desil 3–4 0.45 × 0.8
+    assert found["profil"] == "Kondisi paling sering di desil 1–2: dinding_tidak_permanen (63,0 %; desil 3–4: 36,0 %)."
+    assert found["bps"] == "P0 Kota Bontang turun dari 5,06 % (2015) menjadi 4,67 % (2018)."
+    # registrations 30 + 802 // 10 = 110 in Lok Tuan (the most); Satimpo has not reported
+    assert found["mpm"] == "Pendaftar MPM terbanyak di Lok Tuan (110); 1 kelurahan belum melapor."
+    # Lok Tuan: hasil 1–5 = 55, 7, 6, 3, 2
+    assert found["funnel"] == "73 dari 110 pendaftar MPM sudah diverifikasi (55 selesai diverivali)."
+    assert found["bocor"].startswith("Porsi penerima di luar desil 1–4 paling besar pada ")
+
+
+def test_finding_is_the_alt_text_and_the_caption_of_every_chart(figs):
+    for name, fig in figs.items():
+        html = charts.to_html(fig)
+        finding = escape(fig.kemiskinan["temuan"], quote=True)
+        assert f'alt="{finding}"' in html, name
+        assert f'<figcaption class="temuan">{escape(fig.kemiskinan["temuan"])}</figcaption>' in html, name
 
 
 # --- the chart cache -------------------------------------------------------------------------------

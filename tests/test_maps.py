@@ -71,3 +71,17 @@ def test_classify_equal_intervals_and_missing():
     breaks, classes = maps.classify({"a": 0.0, "b": 0.5, "c": 1.0, "d": None})
     assert breaks[0] == 0.0 and breaks[-1] == 1.0
     assert classes["a"] == 0 and classes["c"] == 4 and classes["d"] is None
+
+
+def test_map_finding_names_lowest_highest_and_the_highlighted_kelurahan():
+    vals = {"64.74.01.1003": 0.5, "64.74.01.1004": 0.9, "64.74.02.1001": 0.7}  # Lok Tuan, Guntung, Tanjung Laut
+    low_high = "Lok Tuan memiliki cakupan KKS terendah (50,0 %), Guntung tertinggi (90,0 %)"
+
+    def found(**kw):
+        return maps.kelurahan_map(vals, label="cakupan KKS", **kw).kemiskinan["temuan"].replace("\u00a0", " ")
+
+    assert found(highlight="64.74.02.1001") == low_high + "; Tanjung Laut: 70,0 %, peringkat 2 terendah dari 3."
+    assert found(highlight="64.74.01.1003") == low_high + "."  # the highlighted one is already named
+    assert found(highlight="64.74.01") == low_high + "; Bontang Utara: 50,0 %–90,0 %."
+    assert found(highlight=None) == low_high + "."
+    assert maps.kelurahan_map({"64.74.01.1003": 0.5}).kemiskinan["temuan"] == ""  # one value: nothing to compare

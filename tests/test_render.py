@@ -70,7 +70,7 @@ def test_walikota_html_has_no_code_prompts_cdn_or_parameters(tmp_path):
     for s in ("Lok Tuan (64.74.01.1003)", "2018-05", "run-20180531-01", "abc1234", "0.1.0", "DATA SINTETIS"):
         assert s in html, s
     # mobile + print CSS are in, and the file stays small (no JupyterLab CSS)
-    assert "@page { size: A4; margin: 16mm 14mm 20mm; }" in html and "break-inside: avoid" in html
+    assert "@page { size: A4; margin: 10mm 14mm 14mm; }" in html and "break-inside: avoid" in html
     assert 'name="viewport"' in html and "max-width: 100%" in html
     assert len(html) - len(re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)) > 0
     assert len(re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)) < 25_000

@@ -189,17 +189,18 @@ def _chart(fn, *args, **kwargs) -> Markup:
     return Markup(charts.cached_html(fn, *args, **kwargs))
 
 
-# The heading, its sentences and the first table/chart sit in one unbreakable block, so a printed
-# page never ends with a stranded section title (Chromium ignores `break-after: avoid` across blocks).
+# The heading and its sentences sit in one small unbreakable block, so a printed page never ends with a
+# stranded section title; a heading without sentences avoids a break after it. The first table or chart
+# is NOT kept with them: heading + sentences + chart (or a table that could not split) was up to 150 mm
+# tall and, pushed whole to the next page, left the page before it half empty.
 _SECTION = """
 <section class="bagian" id="{{ sid }}">
-<div class="bagian-awal">
+<div class="bagian-awal{% if not paras %} tanpa-teks{% endif %}">
 <h2>{{ title }}</h2>
 {% for p in paras %}<p class="lead">{{ p }}</p>
 {% endfor %}
-{% if blocks %}{{ blocks[0] }}{% endif %}
 </div>
-{% for b in blocks[1:] %}{{ b }}
+{% for b in blocks %}{{ b }}
 {% endfor %}
 </section>
 """
@@ -245,18 +246,6 @@ def banner(meta: Mapping[str, Any]) -> Html:
                    judul=t("judul_dokumen", lang), nama=nama, untuk=_for_label(kode, nama, lang),
                    periode=meta.get("periode") or "", periode_label=t("periode", lang),
                    rahasia=t("rahasia_agregat", lang))
-
-
-_CARDS = """
-<div class="kartu-grid">
-{% for c in cards %}<div class="kartu{% if c.aksen %} aksen{% endif %}">
-<div class="nilai">{{ c.nilai }}</div>
-<div class="label">{{ c.label }}</div>
-{% if c.banding %}<div class="banding">{{ c.banding }}</div>{% endif %}
-<div class="sumber">{{ c.sumber }}</div>
-</div>
-{% endfor %}</div>
-"""
 
 
 def _bps_long(df: pd.DataFrame) -> pd.DataFrame:
@@ -310,66 +299,112 @@ def _bps_long(df: pd.DataFrame) -> pd.DataFrame:
 _SERI_NAMA = {"bontang": "Kota Bontang", "kaltim": "Kalimantan Timur", "nasional": "Indonesia"}
 
 
-def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", meta: Mapping | None = None) -> Html:
-    """Ringkasan eksekutif: 4–6 headline cards with period and source, plus 2–3 generated sentences.
+_BRIEF = """
+<section class="bagian ringkasan-halaman" id="ringkasan">
+<h2>{{ title }}</h2>
+{% if cards %}<div class="kartu-grid kartu-empat">
+{% for c in cards %}<div class="kartu{% if c.aksen %} aksen{% endif %}">
+<div class="nilai">{{ c.nilai }}</div>
+<div class="label">{{ c.label }}</div>
+{% if c.banding %}<div class="banding">{{ c.banding }}</div>{% endif %}
+</div>
+{% endfor %}</div>
+<p class="sumber-kartu">{{ sumber }}</p>
+{% else %}{{ kosong }}{% endif %}
+<div class="ringkasan-isi">
+{% if peta %}<div class="ringkasan-peta">{{ peta }}</div>{% endif %}
+<div class="ringkasan-aksi">
+<h3>{{ h_aksi }}</h3>
+{% if aksi %}<ol class="aksi">
+{% for a in aksi %}<li><span class="opd">{{ a.opd }}</span> <strong>{{ a.aksi }}</strong>
+<span class="fakta"><span class="di">{{ a.kelurahan }}</span> · <span class="jumlah">{{ a.jumlah }} {{ a.satuan_label }}</span> · <span class="biaya">{{ a.biaya }}</span></span></li>
+{% endfor %}</ol>
+{% else %}<p class="catatan">{{ rek_kosong }}</p>{% endif %}
+<p class="mpm-status">{{ mpm }}</p>
+</div>
+</div>
+</section>
+"""
+
+
+def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", meta: Mapping | None = None,
+             geojson: Path | str | dict | None = None) -> Html:
+    """Page 1, the whole brief: the four headline numbers (keluarga miskin, with KKS, coverage, without
+    KKS) with their source line, the map of KKS coverage by kelurahan with this wilayah highlighted, the
+    top three actions (`top_actions`: where, how many families, yearly cost) and one sentence on the MPM
+    update. Laid out to fit one A4 page and the first screen and a half of a 390 px phone.
 
     A kecamatan/kelurahan briefing shows its own number large and the city's beneath it.
     """
-    names = _names(tables)
     ring = _tbl(tables, "ringkasan")
     r, rk = _row(ring, kode), _row(ring, KOTA)
     is_kota = kode == KOTA
-    src_bdt, src_kks, src_mpm = _card_source(meta, "bdt", lang), _card_source(meta, "kks", lang), _card_source(meta, "mpm", lang)
 
-    def card(label, key, form, src, aksen=False):
-        v = r.get(key)
-        val = form(v)
+    def card(label, key, form, aksen=False):
         banding = None if is_kota or not rk else t("kartu_kota", lang, nilai=form(rk.get(key)))
-        return {"nilai": val, "label": label, "banding": banding, "sumber": src, "aksen": aksen}
+        return {"nilai": form(r.get(key)), "label": label, "banding": banding, "aksen": aksen}
 
     cards = [
-        card(t("kartu_keluarga_miskin", lang), "keluarga_miskin", lambda v: fmt.angka(v, lang), src_bdt),
-        card(t("kartu_keluarga_kks", lang), "keluarga_kks", lambda v: fmt.angka(v, lang), src_kks),
-        card(t("kartu_cakupan_kks", lang), "cakupan_kks", lambda v: fmt.persen(v, lang), src_kks, aksen=True),
-        card(t("kartu_tanpa_kks", lang), "keluarga_tanpa_kks", lambda v: fmt.angka(v, lang), src_kks, aksen=True),
-    ]
-    bps = _bps_long(_tbl(tables, "bps_makro"))
-    p0 = bps[(bps["seri"] == "bontang") & (bps["indikator"] == "p0")].dropna(subset=["nilai"])
-    if not p0.empty:
-        last = p0.sort_values("tahun").iloc[-1]
-        cards.append({"nilai": fmt.persen(last["nilai"], lang, desimal=2, rasio=False), "label": t("kartu_p0", lang),
-                      "banding": None if is_kota else "Kota Bontang",
-                      "sumber": f"{t('sumber_bps', lang)} {int(last['tahun'])}", "aksen": False})
-    if "mpm_pendaftar" in r:
-        melapor = r.get("mpm_melapor")
-        if isinstance(melapor, (bool,)) or (hasattr(melapor, "dtype") and str(getattr(melapor, "dtype", "")) == "bool"):
-            ban = f"{t('melapor', lang)}: {t('ya' if melapor else 'tidak', lang)}"
-        elif _num(melapor) is not None and _tingkat(kode) != "kelurahan":
-            total = r.get("mpm_kelurahan")
-            total = len(_kelurahan_in(kode)) if fmt.is_na(total) or total is None else total
-            ban = t("kartu_mpm_melapor", lang, n=fmt.angka(melapor, lang), total=fmt.angka(total, lang))
-        elif _num(melapor) is not None:
-            ban = f"{t('melapor', lang)}: {t('ya' if _num(melapor) else 'tidak', lang)}"
-        else:
-            ban = None
-        cards.append({"nilai": fmt.angka(r.get("mpm_pendaftar"), lang), "label": t("kartu_mpm", lang),
-                      "banding": ban, "sumber": src_mpm,
-                      "aksen": False})
-    cards = cards[:6]
+        card(t("kartu_keluarga_miskin", lang), "keluarga_miskin", lambda v: fmt.angka(v, lang)),
+        card(t("kartu_keluarga_kks", lang), "keluarga_kks", lambda v: fmt.angka(v, lang)),
+        card(t("kartu_cakupan_kks", lang), "cakupan_kks", lambda v: fmt.persen(v, lang), aksen=True),
+        card(t("kartu_tanpa_kks", lang), "keluarga_tanpa_kks", lambda v: fmt.angka(v, lang), aksen=True),
+    ] if r else []
+    sumber = t("sumber_kartu", lang, bdt=_card_source(meta, "bdt", lang), kks=_card_source(meta, "kks", lang))
+    aksi = [{**a, "biaya": a.get("biaya") or t("biaya_tidak_dihitung", lang),
+             "satuan_label": t("satuan_" + a.get("satuan", "keluarga"), lang)}
+            for a in top_actions(tables, kode, lang)]
+    return _render(_BRIEF, title=t("bagian_ringkasan", lang), cards=cards, sumber=sumber, kosong=_empty(lang),
+                   peta=coverage_map(tables, kode, lang, geojson=geojson, meta=meta), h_aksi=t("aksi_utama", lang),
+                   aksi=aksi, rek_kosong=t("rek_kosong", lang), mpm=mpm_status(tables, kode, lang))
 
-    paras = []
-    if r:
-        paras.append(t("cakupan_kalimat_kota" if is_kota else "cakupan_kalimat", lang, nama=names.get(kode, kode),
-                       cak=fmt.persen(r.get("cakupan_kks"), lang),
-                       n=fmt.angka(r.get("keluarga_kks"), lang), target=fmt.angka(r.get("keluarga_miskin"), lang),
-                       cak_kota=fmt.persen(rk.get("cakupan_kks"), lang)))
-        gap = _gap_by_kelurahan(tables, kode)
-        if len(gap) > 1:
-            daftar = ", ".join(f"{names.get(k, k)} ({fmt.angka(n, lang)})" for k, n in gap[:3])
-            paras.append(t("rek_kks", lang, n=fmt.angka(r.get("keluarga_tanpa_kks"), lang), nama=names.get(kode, kode),
-                           rincian=t("rek_rincian", lang, daftar=daftar)))
-    body = Markup(_template(_CARDS).render(cards=cards)) if r else _empty(lang)
-    return _section("ringkasan", t("bagian_ringkasan", lang), paras, [body])
+
+def coverage_map(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
+                 geojson: Path | str | dict | None = None, meta: Mapping | None = None) -> Markup | None:
+    """Page 1's map: KKS coverage of every kelurahan (the `ringkasan` rows every slice carries), this
+    wilayah highlighted; None when fewer than two kelurahan have a value (one value is not a map)."""
+    kel = _rows(_tbl(tables, "ringkasan"), [w.kode for w in wilayah.kelurahan()])
+    if "cakupan_kks" not in kel:
+        return None
+    values = {k: _num(v) for k, v in zip(kel["kode_wilayah"].astype(str), kel["cakupan_kks"])}
+    if sum(v is not None for v in values.values()) < 2:
+        return None
+    geo = Path(geojson) if isinstance(geojson, str) else geojson  # a file is fingerprinted by content
+    return _chart(maps.kelurahan_map, values, geo, highlight=kode if kode != KOTA else None,
+                  title=t("peta_cakupan_judul", lang), lang=lang, unit=t("satuan_persen_keluarga_miskin", lang),
+                  period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
+                  source=t("sumber_kks", lang), names=_names(tables), label=t("label_cakupan_kks", lang))
+
+
+def mpm_status(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> str:
+    """One sentence on the MPM update: who has reported, how many registrations are verified, the deadline."""
+    names = _names(tables)
+    mpm = _tbl(tables, "mpm")
+    r = _row(mpm, kode)
+    batas = _batas(tables, kode, lang)
+    if not r:
+        return t("mpm_status_kosong", lang)
+    hs = [_num(r.get(f"hasil_{i}")) for i in range(1, 6)]
+    verified = sum(h for h in hs if h is not None) if any(h is not None for h in hs) else None
+    counts = dict(pendaftar=fmt.angka(r.get("pendaftar"), lang), diverifikasi=fmt.angka(verified, lang),
+                  belum=fmt.angka(r.get("belum_diverifikasi"), lang), batas=batas)
+    if _tingkat(kode) == "kelurahan":
+        nama = names.get(kode, kode)
+        if not _is_true(r.get("melapor")):
+            return t("mpm_status_kel_belum", lang, nama=nama, batas=batas)
+        return t("mpm_status_kel", lang, nama=nama, tanggal=fmt.tanggal(r.get("tanggal_terakhir"), lang), **counts)
+    scope = _kelurahan_in(kode)
+    kel = _rows(mpm, scope)
+    silent = [names.get(str(c), str(c)) for c, m in zip(kel.get("kode_wilayah", []), kel.get("melapor", []))
+              if not _is_true(m)]
+    n_mel, n_tot = r.get("kelurahan_melapor"), r.get("kelurahan_jumlah")
+    if fmt.is_na(n_mel) or n_mel is None:
+        n_mel = len(kel) - len(silent)
+    if fmt.is_na(n_tot) or n_tot is None:
+        n_tot = len(scope)
+    belum = t("mpm_status_belum_lapor", lang, daftar=", ".join(silent)) if silent else ""
+    return t("mpm_status", lang, melapor=fmt.angka(n_mel, lang), total=fmt.angka(n_tot, lang), daftar_belum=belum,
+             **counts)
 
 
 def _card_source(meta: Mapping | None, key: str, lang: str) -> str:
@@ -815,52 +850,90 @@ _RECS = """
 
 
 def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> list[dict[str, str]]:
-    """The generated follow-ups as data: [{"opd": ..., "teks": ...}], most urgent first."""
+    """The generated follow-ups as data, most urgent first: [{"opd", "teks", "aksi", "kelurahan",
+    "jumlah", "satuan", "biaya"}]. `teks` is the full sentence of the Rekomendasi section; `aksi` (what),
+    `kelurahan` (where: this kelurahan, or the kelurahan with the most families concerned), `jumlah`
+    (how many, in `satuan`) and `biaya` (yearly cost from `biaya`, "" when the programme has no known
+    benefit) are what page 1 shows for the first three (`top_actions`).
+
+    Order: closing the KKS gap, then the other programmes with a known yearly cost (most families
+    first), then households with no programme at all — the actions that have families and, where
+    known, a cost — then priorities, targeting errors and the MPM follow-ups."""
     names = _names(tables)
     nama = names.get(kode, kode)
     r = _row(_tbl(tables, "ringkasan"), kode)
     out: list[dict[str, str]] = []
     scope = _kelurahan_in(kode)
+    single = _tingkat(kode) == "kelurahan"
 
     def top(pairs, n=3):
         return ", ".join(f"{names.get(c, c)} ({fmt.angka(v, lang)})" for c, v in pairs[:n])
 
-    # 1. KKS gap, where it is, and what closing it costs (biaya table)
+    def where(pairs) -> str:
+        return nama if single or not pairs else top(pairs)
+
+    def item(opd, teks, aksi="", kelurahan="", jumlah=None, satuan="keluarga", biaya=""):
+        return {"opd": opd, "teks": teks, "aksi": aksi, "kelurahan": kelurahan,
+                "jumlah": fmt.angka(jumlah, lang) if jumlah is not None else "", "satuan": satuan, "biaya": biaya}
+
+    # 1. KKS gap, where it is, and what closing it costs; then the other programmes with a known cost
+    biaya = _target(tables, kode, _rows(_tbl(tables, "biaya"), kode))
+    costed = pd.DataFrame()
+    if not biaya.empty:
+        b = biaya.assign(_n=pd.to_numeric(biaya["n_keluarga_dikecualikan"], errors="coerce"),
+                         _b=pd.to_numeric(biaya.get("biaya_per_tahun"), errors="coerce"))
+        costed = b[(b["_n"] > 0) & b["_b"].notna()]  # a programme without a known benefit has no cost to state
+    is_kks = costed["program"].astype(str).str.lower() == "kks" if not costed.empty else pd.Series(dtype=bool)
+
+    def cost_sentence(br) -> str:
+        return t("rek_biaya", lang, n=fmt.angka(br["_n"], lang), program=program_name(br["program"]),
+                 biaya=fmt.rupiah(br.get("biaya_per_tahun"), lang), manfaat=fmt.rupiah(br.get("manfaat_per_bulan"), lang))
+
     gap = _num(r.get("keluarga_tanpa_kks"))
     if gap:
         pairs = _gap_by_kelurahan(tables, kode)
         rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
-        out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_kks", lang, n=fmt.angka(gap, lang), nama=nama, rincian=rinci)})
-    biaya = _target(tables, kode, _rows(_tbl(tables, "biaya"), kode))
-    if not biaya.empty:
-        b = biaya.assign(_n=pd.to_numeric(biaya["n_keluarga_dikecualikan"], errors="coerce"),
-                         _b=pd.to_numeric(biaya.get("biaya_per_tahun"), errors="coerce"))
-        b = b[(b["_n"] > 0) & b["_b"].notna()]  # a programme without a known benefit has no cost to state
-        for _, br in b.sort_values(["_n", "program"], ascending=[False, True], kind="mergesort").iterrows():
-            out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_biaya", lang, n=fmt.angka(br["_n"], lang),
-                        program=program_name(br["program"]), biaya=fmt.rupiah(br.get("biaya_per_tahun"), lang),
-                        manfaat=fmt.rupiah(br.get("manfaat_per_bulan"), lang))})
-    # 2. priority-1 kelurahan in scope
-    pri = _rows(_tbl(tables, "prioritas"), scope)
-    if not pri.empty:
-        p1 = pri[pd.to_numeric(pri["prioritas"], errors="coerce") == 1]
-        if not p1.empty and _tingkat(kode) != "kelurahan":
-            daftar = ", ".join(names.get(str(c), str(c)) for c in p1.sort_values("x_persen_d1_d2", ascending=False,
-                                                                                  kind="mergesort")["kode_wilayah"])
-            out.append({"opd": t("opd_bapelitbang", lang), "teks": t("rek_prioritas", lang, daftar=daftar)})
-    # 3. desil 1–4 households receiving nothing
+        teks = t("rek_kks", lang, n=fmt.angka(gap, lang), nama=nama, rincian=rinci)
+        kks_cost = costed[is_kks] if not costed.empty else costed
+        cost = ""
+        if not kks_cost.empty:
+            teks += " " + cost_sentence(kks_cost.iloc[0])
+            cost = t("per_tahun", lang, biaya=fmt.rupiah(kks_cost.iloc[0]["_b"], lang))
+        out.append(item(t("opd_dinsos", lang), teks, t("aksi_kks", lang), where(pairs), gap, biaya=cost))
+    elif not costed.empty and is_kks.any():
+        out.append(item(t("opd_dinsos", lang), cost_sentence(costed[is_kks].iloc[0])))
+    others = costed[~is_kks] if not costed.empty else costed
+    for _, br in ([] if others.empty else others.sort_values(["_n", "program"], ascending=[False, True], kind="mergesort").iterrows()):
+        sub = _target(tables, kode, _rows(_tbl(tables, "biaya"), [c for c in scope if c != kode]))
+        sub = sub[sub["program"].astype(str) == str(br["program"])] if not sub.empty else sub
+        pairs = sorted(((str(c), float(v)) for c, v in zip(sub.get("kode_wilayah", []),
+                        pd.to_numeric(sub.get("n_keluarga_dikecualikan", pd.Series(dtype=float)), errors="coerce"))
+                        if not fmt.is_na(v) and v > 0), key=lambda p: (-p[1], p[0]))
+        out.append(item(t("opd_dinsos", lang), cost_sentence(br), t("aksi_program", lang, program=program_name(br["program"])),
+                        where(pairs), br["_n"], biaya=t("per_tahun", lang, biaya=fmt.rupiah(br["_b"], lang))))
+    # 2. desil 1–4 households receiving nothing
     tt = _target(tables, kode, _tbl(tables, "tumpang_tindih"), col="kelompok")
     if not tt.empty and "jumlah_program" in tt:
         none = _rows(tt, kode)
         none = none[pd.to_numeric(none["jumlah_program"], errors="coerce") == 0]
         n_none = pd.to_numeric(none["n_rumah_tangga"], errors="coerce").sum() if not none.empty else 0
         if n_none > 0:
-            sub = _rows(tt, scope) if _tingkat(kode) != "kelurahan" else tt.iloc[0:0]
+            sub = _rows(tt, scope) if not single else tt.iloc[0:0]
             sub = sub[pd.to_numeric(sub["jumlah_program"], errors="coerce") == 0] if not sub.empty else sub
             pairs = sorted(((str(c), float(v)) for c, v in sub.groupby(sub["kode_wilayah"].astype(str))["n_rumah_tangga"].sum().items()
                             if v > 0), key=lambda p: (-p[1], p[0])) if not sub.empty else []
             rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
-            out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_tanpa_program", lang, n=fmt.angka(n_none, lang), rincian=rinci)})
+            out.append(item(t("opd_dinsos", lang), t("rek_tanpa_program", lang, n=fmt.angka(n_none, lang), rincian=rinci),
+                            t("aksi_tanpa_program", lang), where(pairs), n_none, satuan="rumah_tangga"))
+    # 3. priority-1 kelurahan in scope
+    pri = _rows(_tbl(tables, "prioritas"), scope)
+    if not pri.empty and not single:
+        p1 = pri[pd.to_numeric(pri["prioritas"], errors="coerce") == 1]
+        if not p1.empty:
+            daftar = ", ".join(names.get(str(c), str(c)) for c in p1.sort_values("x_persen_d1_d2", ascending=False,
+                                                                                  kind="mergesort")["kode_wilayah"])
+            out.append(item(t("opd_bapelitbang", lang), t("rek_prioritas", lang, daftar=daftar),
+                            t("aksi_prioritas", lang), daftar))
     # 4. targeting: recipients outside the target, recipients not in the BDT
     cak = _target(tables, kode, _rows(_tbl(tables, "cakupan"), kode))
     inc, nobdt = [], []
@@ -874,27 +947,34 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
         if n_nb and n_nb > 0:
             nobdt.append(f"{program_name(cr['program'])} {fmt.angka(n_nb, lang)}")
     if inc:
-        out.append({"opd": t("opd_dinsos", lang), "teks": t("rek_inklusi", lang, daftar="; ".join(inc))})
+        out.append(item(t("opd_dinsos", lang), t("rek_inklusi", lang, daftar="; ".join(inc))))
     if nobdt:
-        out.append({"opd": t("opd_disdukcapil", lang), "teks": t("rek_tidak_di_bdt", lang, daftar="; ".join(nobdt))})
+        out.append(item(t("opd_disdukcapil", lang), t("rek_tidak_di_bdt", lang, daftar="; ".join(nobdt))))
     # 5. MPM: who has not reported, what is not yet verified
     mpm = _tbl(tables, "mpm")
     kel = _rows(mpm, scope)
     if not kel.empty and "melapor" in kel:
         silent = [str(c) for c, m in zip(kel["kode_wilayah"], kel["melapor"]) if not _is_true(m)]
         if silent:
-            out.append({"opd": t("opd_kelurahan", lang), "teks": t("rek_mpm_lapor", lang,
-                        daftar=", ".join(names.get(c, c) for c in silent), batas=_batas(tables, kode, lang))})
+            daftar = ", ".join(names.get(c, c) for c in silent)
+            out.append(item(t("opd_kelurahan", lang), t("rek_mpm_lapor", lang, daftar=daftar, batas=_batas(tables, kode, lang)),
+                            t("aksi_mpm_lapor", lang), daftar))
     mr = _row(mpm, kode)
     belum = _num(mr.get("belum_diverifikasi")) if mr else None
     if belum and belum > 0:
         pairs = []
-        if _tingkat(kode) != "kelurahan" and not kel.empty:
+        if not single and not kel.empty:
             pairs = sorted(((str(c), float(v)) for c, v in zip(kel["kode_wilayah"], pd.to_numeric(kel["belum_diverifikasi"], errors="coerce"))
                             if not fmt.is_na(v) and v > 0), key=lambda p: (-p[1], p[0]))
         rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
-        out.append({"opd": t("opd_kelurahan", lang), "teks": t("rek_mpm_verifikasi", lang, n=fmt.angka(belum, lang), rincian=rinci)})
+        out.append(item(t("opd_kelurahan", lang), t("rek_mpm_verifikasi", lang, n=fmt.angka(belum, lang), rincian=rinci),
+                        t("aksi_mpm_verifikasi", lang), where(pairs), belum, satuan="rumah_tangga"))
     return out
+
+
+def top_actions(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", n: int = 3) -> list[dict[str, str]]:
+    """Page 1's actions: the first `n` recommendations that say what to do, where and for how many."""
+    return [a for a in recommendation_items(tables, kode, lang) if a["aksi"] and a["jumlah"]][:n]
 
 
 def recommendations(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> Html:
@@ -950,10 +1030,14 @@ def methodology(meta: Mapping[str, Any] | None, run_info: Mapping[str, Any] | No
 
 def all_sections(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *, meta: Mapping | None = None,
                  run_info: Mapping | None = None, geojson: Path | str | dict | None = None) -> list[Html]:
-    """Every section in domain.md §6 order (a convenience for previews and tests; the notebook calls them one by one)."""
+    """Every section in the notebook's order (a convenience for previews and tests; the notebook calls them
+    one by one): page 1 (banner and brief), then the annex in the order a reader asks "why?" — all the
+    follow-ups, the coverage behind them, why these kelurahan, who the poor are and what they lack, how
+    fresh the data are (MPM), the BPS context, and how it was made."""
     banner_meta = {"wilayah": kode, "nama_wilayah": _names(tables).get(kode, kode), "lang": lang,
                    "sintetis": bool((meta or {}).get("sintetis")), "periode": (run_info or {}).get("periode", "")}
-    return [banner(banner_meta), headline(tables, kode, lang, meta=meta), section_makro(tables, kode, lang),
-            section_sebaran(tables, kode, lang, geojson=geojson, meta=meta), section_profil(tables, kode, lang, meta=meta),
-            section_cakupan(tables, kode, lang, meta=meta), section_prioritas(tables, kode, lang, meta=meta),
-            section_mpm(tables, kode, lang, meta=meta), recommendations(tables, kode, lang), methodology(meta, run_info, lang)]
+    return [banner(banner_meta), headline(tables, kode, lang, meta=meta, geojson=geojson),
+            recommendations(tables, kode, lang), section_cakupan(tables, kode, lang, meta=meta),
+            section_prioritas(tables, kode, lang, meta=meta), section_sebaran(tables, kode, lang, geojson=geojson, meta=meta),
+            section_profil(tables, kode, lang, meta=meta), section_mpm(tables, kode, lang, meta=meta),
+            section_makro(tables, kode, lang), methodology(meta, run_info, lang)]

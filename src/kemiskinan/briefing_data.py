@@ -8,10 +8,12 @@ The slice of wilayah W:
 - every row of W itself and of the wilayah below it (its kelurahan, its RT);
 - for W's ancestors (its kecamatan, the kota) only the comparison rows a briefing shows next to W's own
   numbers: `ringkasan` (without the MPM columns), `cakupan`, `sebaran`, `profil`;
+- the `ringkasan` row of every kelurahan (without the MPM columns): page 1's map shows each kelurahan's
+  KKS coverage with W highlighted, whatever W is;
 - tables without a wilayah (the BPS series) whole.
 So a corrected MPM sheet from one kelurahan rebuilds that kelurahan, its kecamatan and the kota, while a
-change that moves the city's coverage or desil counts rebuilds every briefing, because every briefing
-shows them.
+change that moves a kelurahan's coverage or the city's desil counts rebuilds every briefing, because every
+briefing shows them (the city's coverage moves with any kelurahan's anyway).
 """
 from __future__ import annotations
 
@@ -24,6 +26,18 @@ from kemiskinan import wilayah as wil
 
 COMPARISON_TABLES = {"ringkasan", "cakupan", "sebaran", "profil"}
 ANCESTOR_DROP_COLUMNS = {"ringkasan": ("mpm_",)}
+# Tables whose every-kelurahan rows are comparison rows in every slice (the map on page 1).
+MAP_TABLES = {"ringkasan"}
+
+
+def _comparison_codes(name: str, kode: str) -> set[str]:
+    """Codes whose rows of table `name` W's briefing shows for comparison only (W's own rows excluded)."""
+    if name not in COMPARISON_TABLES:
+        return set()
+    codes = {w.kode for w in wil.parent_chain(kode)[1:]}
+    if name in MAP_TABLES:
+        codes |= {w.kode for w in wil.kelurahan()}
+    return codes - {kode}
 
 
 def _is_self_or_below(codes: pd.Series, kode: str) -> pd.Series:
@@ -32,20 +46,20 @@ def _is_self_or_below(codes: pd.Series, kode: str) -> pd.Series:
 
 
 def slice_tables(tables: dict[str, pd.DataFrame], kode: str) -> dict[str, pd.DataFrame]:
-    ancestors = [w.kode for w in wil.parent_chain(kode)[1:]]
     out: dict[str, pd.DataFrame] = {}
     for name, df in tables.items():
         if "kode_wilayah" not in df.columns:
             out[name] = df.copy()  # a new frame (small tables: the BPS series): the caller may edit it freely
             continue
         own = _is_self_or_below(df["kode_wilayah"], kode)
-        if name in COMPARISON_TABLES and ancestors:
-            anc = df["kode_wilayah"].astype(str).isin(ancestors)
+        comparison = _comparison_codes(name, kode)
+        if comparison:
+            anc = df["kode_wilayah"].astype(str).isin(comparison) & ~own
             part = df[own | anc].copy()
             drop_prefixes = ANCESTOR_DROP_COLUMNS.get(name, ())
             if drop_prefixes:
                 cols = [c for c in part.columns if c.startswith(drop_prefixes)]
-                part.loc[part["kode_wilayah"].astype(str).isin(ancestors), cols] = pd.NA
+                part.loc[anc[own | anc].to_numpy(), cols] = pd.NA
             out[name] = part.reset_index(drop=True)
         else:
             out[name] = df[own].reset_index(drop=True)
@@ -112,7 +126,6 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
         per_table[name] = (header, rows, (codes, [str(u) for u in uniques], emptied))
     out = {}
     for kode in kodes:
-        ancestors = [w.kode for w in wil.parent_chain(kode)[1:]]
         h = hashlib.sha256()
         direct = None
         for name in sorted(tables):
@@ -125,8 +138,9 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
                 codes, uniques, emptied = where
                 own_u = np.array([u == kode or u.startswith(kode + ".") for u in uniques] + [False])
                 own = own_u[codes]  # codes of -1 (missing) index the trailing False
-                if name in COMPARISON_TABLES and ancestors:
-                    anc = np.array([u in ancestors for u in uniques] + [False])[codes]
+                comparison = _comparison_codes(name, kode)
+                if comparison:
+                    anc = np.array([u in comparison for u in uniques] + [False])[codes] & ~own
                     sel = own | anc
                     rows = rows[sel] if emptied is None else np.where(anc, emptied, rows)[sel]
                 else:

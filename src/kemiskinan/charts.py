@@ -470,9 +470,12 @@ def _fixed_layout(fig: Figure, top_in: float, bottom_in: float) -> None:
 
 
 def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lang: str = "id",
-           note: str | None = None) -> Figure:
+           note: str | None = None, finding: str | None = None) -> Figure:
     """Stamp the title, "unit · period" subtitle and "Sumber: …" line on `fig`; returns `fig`.
 
+    `finding` is the chart's main finding, one sentence computed from the data it draws: `to_html` makes
+    it the image's alt text and prints it under the chart, so a reader who cannot see the image (screen
+    reader, image blocked, greyscale print) still gets what the chart says.
     `ax` is accepted so callers can hand over the main axes (kept for symmetry and future use).
     """
     w, h = fig.get_size_inches()
@@ -506,7 +509,7 @@ def finish(fig: Figure, ax, title: str, unit: str, period: str, source: str, lan
     else:
         _fixed_layout(fig, top_in, bottom_in)
     _learn_ticks(fig)
-    meta.update(title=title, unit=unit, period=period, source=source)
+    meta.update(title=title, unit=unit, period=period, source=source, temuan=finding or "")
     fig.kemiskinan = meta
     return fig
 
@@ -577,14 +580,18 @@ def to_html(fig: Figure, alt: str | None = None, caption: str | None = None) -> 
     """An inline `<figure>` with the chart as a base64 SVG data URI (self-contained HTML, no files beside
     it; an <img>, not inline <svg>, so the chart's ids and styles can never clash with the page's).
 
+    The chart's main finding (`finish(finding=…)`) is both the alt text and the visible caption; a chart
+    without one (no data) falls back to "title — unit — period" as alt text and no caption.
     The `width` attribute is the physical size at 96 CSS px per inch, so desktop and print show the
     chart at its designed size while the stylesheet's `max-width:100%` shrinks it on a phone.
     """
     meta = getattr(fig, "kemiskinan", {})
-    alt = alt or " — ".join(p for p in (meta.get("title"), meta.get("unit"), meta.get("period")) if p) or "grafik"
+    finding = meta.get("temuan") or ""
+    alt = alt or finding or " — ".join(p for p in (meta.get("title"), meta.get("unit"), meta.get("period")) if p) or "grafik"
+    caption = caption if caption is not None else finding
     w, h = fig.get_size_inches()
     data = base64.b64encode(to_svg(fig)).decode("ascii")
-    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    cap = f'<figcaption class="temuan">{escape(caption)}</figcaption>' if caption else ""
     return (f'<figure class="chart"><img src="data:image/svg+xml;base64,{data}" width="{round(w * 96)}" '
             f'height="{round(h * 96)}" alt="{escape(alt, quote=True)}">{cap}</figure>')
 
@@ -598,7 +605,7 @@ def to_html(fig: Figure, alt: str | None = None, caption: str | None = None) -> 
 
 CACHE_ENV = "KEMISKINAN_CHART_CACHE"  # a folder, or 0/off/false/no to switch the cache off
 CACHE_MAX_FILES = 2000                # above this, the least recently used half is removed
-_CACHE_FORMAT = b"chart-html-1"       # bump when the cached snippet's shape changes
+_CACHE_FORMAT = b"chart-html-2"       # bump when the cached snippet's shape changes
 
 
 class _Uncacheable(TypeError):
@@ -905,7 +912,17 @@ def desil_bars(sebaran: pd.DataFrame, names: Mapping[str, str], lang: str = "id"
     ax.xaxis.grid(True)
     ax.tick_params(axis="y", length=0, left=False)  # zero-length ticks: not drawn at all (same look)
     _legend_above(ax, handles, [desil_label(d, lang) for d in desil], ncols=len(desil))
-    return finish(fig, ax, title, unit, period, source, lang)
+    return finish(fig, ax, title, unit, period, source, lang, finding=_finding_desil(total, names, unit, lang))
+
+
+def _finding_desil(total: pd.Series, names: Mapping[str, str], unit: str, lang: str) -> str | None:
+    tot = total.dropna()
+    if tot.empty:
+        return None
+    hi, lo = tot[::-1].idxmax(), tot.idxmin()  # the bar drawn on top, the one at the bottom
+    sisa = (t("temuan_desil_sisa", lang, nama=names.get(lo, lo), n=fmt.angka(tot[lo], lang))
+            if len(tot) > 1 and tot[lo] < tot[hi] else "")
+    return t("temuan_desil", lang, nama=names.get(hi, hi), satuan=unit, n=fmt.angka(tot[hi], lang), sisa=sisa)
 
 
 @_styled
@@ -944,7 +961,15 @@ def coverage_bars(cakupan_wilayah: pd.DataFrame, cakupan_kota: pd.DataFrame | No
     ax.tick_params(axis="y", length=0, left=False)
     if with_city:
         _legend_above(ax, handles, [nama, "Kota Bontang"], ncols=2)
-    return finish(fig, ax, title, unit, period, source, lang)
+    finding = None
+    if np.isfinite(vals).any():
+        i_max, i_min = int(np.nanargmax(vals)), int(np.nanargmin(vals))
+        kota = ""
+        if with_city and not np.isnan(kv[i_min]):
+            kota = t("temuan_cakupan_kota", lang, prog_min=program_name(progs[i_min]), v=fmt.persen(kv[i_min], lang))
+        finding = t("temuan_cakupan", lang, nama=nama, prog=program_name(progs[i_max]), v=fmt.persen(vals[i_max], lang),
+                    prog_min=program_name(progs[i_min]), v_min=fmt.persen(vals[i_min], lang), kota=kota)
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 @_styled
@@ -984,7 +1009,12 @@ def leakage_bars(kebocoran: pd.DataFrame, lang: str = "id", *, period: str = "",
     percent_axis(ax.xaxis, lang)
     ax.tick_params(axis="y", length=0, left=False)
     _legend_above(ax, handles, [desil_label(c, lang) for c in cols], ncols=min(len(cols), 4))
-    return finish(fig, ax, title, unit, period, source, lang)
+    outside = share[[c for c in cols if c not in {"1", "2", "3", "4"}]].sum(axis=1)
+    finding = None
+    if len(outside) and outside.max() > 0:
+        worst = outside.sort_values(ascending=False, kind="mergesort").index[0]
+        finding = t("temuan_kebocoran", lang, prog=program_name(worst), v=fmt.persen(outside[worst], lang))
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 def parse_kombinasi(k) -> tuple[str, ...]:
@@ -1054,7 +1084,15 @@ def overlap_chart(tumpang_tindih: pd.DataFrame, lang: str = "id", *, top: int = 
     for s in ("left", "bottom"):
         axm.spines[s].set_visible(False)
     axm.tick_params(axis="y", length=0, left=False)
-    return finish(fig, ax, title, unit, period, source, lang)
+    finding = None
+    if len(df):
+        first = df.iloc[0]
+        combo = " + ".join(program_name(p) for p in first["_p"]) or t("tanpa_program", lang)
+        none = df.loc[[not c for c in df["_p"]], "n_rumah_tangga"]
+        tanpa = (t("temuan_tanpa_program", lang, n=fmt.angka(none.iloc[0], lang))
+                 if len(none) and first["_p"] else "")
+        finding = t("temuan_tumpang_tindih", lang, kombinasi=combo, n=fmt.angka(first["n_rumah_tangga"], lang), tanpa=tanpa)
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 PROGRAM_ORDER = ("kks", "pkh", "kis", "kip", "raskin", "rastra", "bpnt", "kur")
@@ -1108,7 +1146,12 @@ def deprivation_bars(profil: pd.DataFrame, labels: Mapping[str, str], lang: str 
     ax.xaxis.grid(True)
     ax.tick_params(axis="y", length=0, left=False)
     _legend_above(ax, handles, labs, ncols=2)
-    return finish(fig, ax, title, unit, period, source, lang)
+    finding = None
+    if len(order) and not fmt.is_na(v.loc[order[-1], "D1-D2"]):
+        top_i = order[-1]  # the bar drawn on top: the highest desil 1–2 share
+        finding = t("temuan_profil", lang, label=labels.get(top_i, top_i), v=fmt.persen(v.loc[top_i, "D1-D2"], lang),
+                    v2=fmt.persen(v.loc[top_i, "D3-D4"], lang, ditekan=bool(s.loc[top_i, "D3-D4"])))
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 @_styled
@@ -1156,7 +1199,13 @@ def bps_line(series: Mapping[str, pd.Series], lang: str = "id", *, period: str =
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.yaxis.grid(True)
     _legend_above(ax)
-    return finish(fig, ax, title, unit, period, source, lang)
+    finding = None
+    m = pd.to_numeric(series.get(main, pd.Series(dtype=float)), errors="coerce").dropna().sort_index()
+    if len(m) >= 2:
+        arah = "turun" if m.iloc[-1] < m.iloc[0] else "naik" if m.iloc[-1] > m.iloc[0] else "tetap"
+        finding = t("temuan_bps", lang, nama=main, arah=t(arah, lang), v0=fmt.persen(m.iloc[0], lang, desimal=2, rasio=False),
+                    t0=int(m.index[0]), v1=fmt.persen(m.iloc[-1], lang, desimal=2, rasio=False), t1=int(m.index[-1]))
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 @_styled
@@ -1208,7 +1257,14 @@ def mpm_progress(mpm: pd.DataFrame, names: Mapping[str, str], lang: str = "id", 
     ax.xaxis.grid(True)
     ax.tick_params(axis="y", length=0, left=False)
     _legend_above(ax, handles, [t(c, lang) for c in cols], ncols=3)
-    return finish(fig, ax, title, unit, period, source, lang)
+    finding = None
+    reg = df["pendaftar"].where(df["pendaftar"].notna(), df["_tot"])
+    if reg.notna().any():
+        top_i = reg.sort_values(ascending=False, kind="mergesort").index[0]
+        belum = sum(1 for m in melapor if m is False or (not fmt.is_na(m) and not bool(m)))
+        k = df.loc[top_i, "kode_wilayah"]
+        finding = t("temuan_mpm_progres", lang, nama=names.get(k, k), n=fmt.angka(reg[top_i], lang), belum=fmt.angka(belum, lang))
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 @_styled
@@ -1240,7 +1296,11 @@ def mpm_funnel(row: Mapping, lang: str = "id", *, period: str = "", source: str 
     count_axis(ax.xaxis, lang)
     ax.xaxis.grid(True)
     ax.tick_params(axis="y", length=0, left=False)
-    return finish(fig, ax, title, unit, period, source, lang)
+    finding = None
+    if num("pendaftar") is not None:
+        finding = t("temuan_mpm_funnel", lang, diverifikasi=fmt.angka(verified, lang), pendaftar=fmt.angka(num("pendaftar"), lang),
+                    lengkap=fmt.angka(num("hasil_1"), lang))
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 
 @_styled
@@ -1294,7 +1354,11 @@ def quadrant_scatter(prioritas: pd.DataFrame, lang: str = "id", *, highlight: It
     percent_axis(ax.yaxis, lang)
     ax.set_xlabel(t("persen_d1_d2", lang))
     ax.set_ylabel(t("cakupan_kks", lang))
-    finish(fig, ax, title, unit, period, source, lang)
+    p1 = df[pd.to_numeric(df["prioritas"], errors="coerce") == 1]
+    p1 = p1.assign(_x=pd.to_numeric(p1["x_persen_d1_d2"], errors="coerce")).sort_values("_x", ascending=False, kind="mergesort")
+    finding = (t("temuan_kuadran", lang, n=fmt.angka(len(p1), lang), daftar=", ".join(str(n) for n in p1["nama"]))
+               if len(p1) else t("temuan_kuadran_nol", lang))
+    finish(fig, ax, title, unit, period, source, lang, finding=finding)
     _place_labels(fig, ax, x, yv, [str(n) for n in df["nama"]], [k in hl for k in df["kode_wilayah"]])
     return fig
 

@@ -188,6 +188,86 @@ STRINGS: dict[str, dict[str, str]] = {
     "grafik_bps": {"id": "Persentase penduduk miskin (P0)", "en": "Poverty headcount (P0)"},
     "grafik_kuadran": {"id": "Kuadran prioritas kelurahan", "en": "Kelurahan priority quadrants"},
     "grafik_mpm": {"id": "Hasil verifikasi MPM", "en": "MPM verification results"},
+    # ---- page 1 (the brief) ----------------------------------------------------------------------
+    "sumber_kartu": {"id": "Sumber: keluarga miskin — {bdt}; KKS — {kks}.",
+                     "en": "Sources: poor families — {bdt}; KKS — {kks}."},
+    "aksi_utama": {"id": "Tiga tindakan utama", "en": "Top three actions"},
+    "biaya_tidak_dihitung": {"id": "biaya: – (tanpa nilai manfaat)", "en": "cost: – (no benefit value)"},
+    "per_tahun": {"id": "± {biaya} per tahun", "en": "± {biaya} per year"},
+    "peta_cakupan_judul": {"id": "Cakupan KKS per kelurahan", "en": "KKS coverage by kelurahan"},
+    "satuan_persen_keluarga_miskin": {"id": "% keluarga miskin (desil 1–4)", "en": "% of poor families (deciles 1–4)"},
+    "aksi_kks": {"id": "Salurkan KKS ke keluarga miskin yang belum memegangnya",
+                 "en": "Deliver KKS cards to poor families without one"},
+    "aksi_program": {"id": "Tambahkan keluarga desil 1–4 yang belum menerima {program}",
+                     "en": "Add the decile 1–4 families not receiving {program}"},
+    "aksi_tanpa_program": {"id": "Jangkau rumah tangga desil 1–4 yang belum menerima program apa pun",
+                           "en": "Reach decile 1–4 households that receive no programme"},
+    "aksi_prioritas": {"id": "Dahulukan kelurahan prioritas 1", "en": "Put priority-1 kelurahan first"},
+    "aksi_mpm_lapor": {"id": "Tagih laporan MPM", "en": "Chase the MPM returns"},
+    "aksi_mpm_verifikasi": {"id": "Selesaikan verifikasi pendaftar MPM", "en": "Finish verifying MPM registrations"},
+    "mpm_status": {
+        "id": "Pemutakhiran MPM: {melapor} dari {total} kelurahan sudah melapor{daftar_belum}; {diverifikasi} dari {pendaftar} pendaftar sudah diverifikasi, {belum} belum; batas lapor ke provinsi {batas}.",
+        "en": "MPM update: {melapor} of {total} kelurahan have reported{daftar_belum}; {diverifikasi} of {pendaftar} registrations verified, {belum} not yet; due at the province by {batas}.",
+    },
+    "mpm_status_belum_lapor": {"id": " (belum: {daftar})", "en": " (not yet: {daftar})"},
+    "mpm_status_kel": {
+        "id": "Pemutakhiran MPM: {nama} sudah melapor ({tanggal}); {diverifikasi} dari {pendaftar} pendaftar sudah diverifikasi, {belum} belum; batas lapor ke provinsi {batas}.",
+        "en": "MPM update: {nama} has reported ({tanggal}); {diverifikasi} of {pendaftar} registrations verified, {belum} not yet; due at the province by {batas}.",
+    },
+    "mpm_status_kel_belum": {
+        "id": "Pemutakhiran MPM: {nama} belum melapor; batas lapor ke provinsi {batas}.",
+        "en": "MPM update: {nama} has not reported yet; due at the province by {batas}.",
+    },
+    "mpm_status_kosong": {"id": "Pemutakhiran MPM: tidak ada data rekap MPM.", "en": "MPM update: no MPM returns in the data."},
+    # ---- main findings of charts (alt text and the sentence under each chart) ---------------------
+    "temuan_peta": {
+        "id": "{min_nama} memiliki {label} terendah ({min_v}), {max_nama} tertinggi ({max_v}){sorot}.",
+        "en": "{min_nama} has the lowest {label} ({min_v}), {max_nama} the highest ({max_v}){sorot}.",
+    },
+    "label_cakupan_kks": {"id": "cakupan KKS", "en": "KKS coverage"},
+    "label_persen_bdt": {"id": "persentase penduduk di BDT", "en": "share of population in the BDT"},
+    "temuan_peta_sorot": {"id": "; {nama}: {v}, peringkat {r} terendah dari {n}", "en": "; {nama}: {v}, rank {r} of {n} from the lowest"},
+    "temuan_peta_sorot_kec": {"id": "; {nama}: {v_min}–{v_max}", "en": "; {nama}: {v_min}–{v_max}"},
+    "temuan_desil": {
+        "id": "{nama} memiliki {satuan} desil 1–4 terbanyak ({n}){sisa}.",
+        "en": "{nama} has the most decile 1–4 {satuan} ({n}){sisa}.",
+    },
+    "temuan_desil_sisa": {"id": ", {nama} paling sedikit ({n})", "en": ", {nama} the fewest ({n})"},
+    "temuan_cakupan": {
+        "id": "Cakupan {nama} tertinggi pada {prog} ({v}) dan terendah pada {prog_min} ({v_min}){kota}.",
+        "en": "{nama}'s coverage is highest for {prog} ({v}) and lowest for {prog_min} ({v_min}){kota}.",
+    },
+    "temuan_cakupan_kota": {"id": "; kota untuk {prog_min}: {v}", "en": "; city for {prog_min}: {v}"},
+    "temuan_kebocoran": {
+        "id": "Porsi penerima di luar desil 1–4 paling besar pada {prog} ({v} penerima).",
+        "en": "The share of recipients outside deciles 1–4 is largest for {prog} ({v} of recipients).",
+    },
+    "temuan_tumpang_tindih": {
+        "id": "Kombinasi terbanyak: {kombinasi} ({n} rumah tangga){tanpa}.",
+        "en": "Most common combination: {kombinasi} ({n} households){tanpa}.",
+    },
+    "temuan_tanpa_program": {"id": "; {n} rumah tangga tanpa program", "en": "; {n} households with no programme"},
+    "temuan_profil": {
+        "id": "Kondisi paling sering di desil 1–2: {label} ({v}; desil 3–4: {v2}).",
+        "en": "Most common condition in deciles 1–2: {label} ({v}; deciles 3–4: {v2}).",
+    },
+    "temuan_bps": {
+        "id": "P0 {nama} {arah} dari {v0} ({t0}) menjadi {v1} ({t1}).",
+        "en": "{nama}'s P0 {arah} from {v0} ({t0}) to {v1} ({t1}).",
+    },
+    "temuan_mpm_progres": {
+        "id": "Pendaftar MPM terbanyak di {nama} ({n}); {belum} kelurahan belum melapor.",
+        "en": "Most MPM registrations in {nama} ({n}); {belum} kelurahan have not reported.",
+    },
+    "temuan_mpm_funnel": {
+        "id": "{diverifikasi} dari {pendaftar} pendaftar MPM sudah diverifikasi ({lengkap} selesai diverivali).",
+        "en": "{diverifikasi} of {pendaftar} MPM registrations verified ({lengkap} complete).",
+    },
+    "temuan_kuadran": {
+        "id": "{n} kelurahan di kuadran prioritas 1 (banyak desil 1–2, cakupan KKS rendah): {daftar}.",
+        "en": "{n} kelurahan in priority quadrant 1 (many in deciles 1–2, low KKS coverage): {daftar}.",
+    },
+    "temuan_kuadran_nol": {"id": "Tidak ada kelurahan di kuadran prioritas 1.", "en": "No kelurahan is in priority quadrant 1."},
     # ---- recommendations -------------------------------------------------------------------------
     "opd_dinsos": {"id": "Dinsos-PM", "en": "Social Affairs (Dinsos-PM)"},
     "opd_bapelitbang": {"id": "Bapelitbang", "en": "Planning agency (Bapelitbang)"},

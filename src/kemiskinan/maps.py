@@ -124,24 +124,51 @@ def _is_highlight(code: str, highlight: str | None) -> bool:
 def kelurahan_map(values: Mapping[str, float | None], geojson: Path | str | dict | None = None,
                   highlight: str | None = None, title: str | None = None, *, lang: str = "id", unit: str = "",
                   period: str = "", source: str = "", value_format: str | Callable[[float], str] = "persen",
-                  names: Mapping[str, str] | None = None):
+                  names: Mapping[str, str] | None = None, label: str | None = None):
     """A map of one value per kelurahan (Kemendagri code → value; None/NaN = no data).
 
     `geojson` (path or parsed dict) → choropleth of the real polygons, else the schematic tile map.
     `highlight` = a kelurahan code (that one outlined) or a kecamatan code (its kelurahan outlined).
+    `label` names the value in the map's main finding ("cakupan KKS"), the lowest and highest kelurahan
+    and where the highlighted wilayah stands (`finding`).
     Returns a house-style matplotlib Figure.
     """
     fmt_value = _formatter(value_format, lang)
     all_names = dict(wilayah.names())
     all_names.update(names or {})
     title = title or t("peta_judul", lang)
+    temuan = finding(values, highlight, label or t("label_persen_bdt", lang), fmt_value, all_names, lang)
     if geojson is not None:
         data = geojson if isinstance(geojson, dict) else json.loads(Path(geojson).read_text(encoding="utf-8"))
-        return _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_value, all_names)
-    return _tiles(values, highlight, title, lang, unit, period, source, fmt_value, all_names)
+        return _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_value, all_names, temuan)
+    return _tiles(values, highlight, title, lang, unit, period, source, fmt_value, all_names, temuan)
 
 
-def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, names):
+def finding(values: Mapping[str, float | None], highlight: str | None, label: str, fmt_value, names: Mapping[str, str],
+            lang: str = "id") -> str | None:
+    """The map's main finding: the kelurahan with the lowest and the highest value, and where the
+    highlighted kelurahan ranks (from the lowest) or what range the highlighted kecamatan spans."""
+    vals = sorted(((float(v), c) for c, v in values.items() if not fmt.is_na(v)), key=lambda p: (p[0], p[1]))
+    if len(vals) < 2:
+        return None
+    (v_min, c_min), (v_max, c_max) = vals[0], vals[-1]
+    sorot = ""
+    if highlight and highlight != wilayah.KOTA_CODE:
+        mine = [(v, c) for v, c in vals if _is_highlight(c, highlight)]
+        if highlight in (c_min, c_max):
+            pass  # already named as the lowest or the highest
+        elif highlight in values and len(mine) == 1:
+            rank = next(i for i, (_, c) in enumerate(vals, 1) if c == highlight)
+            sorot = t("temuan_peta_sorot", lang, nama=names.get(highlight, highlight), v=fmt_value(mine[0][0]),
+                      r=rank, n=len(vals))
+        elif mine:
+            sorot = t("temuan_peta_sorot_kec", lang, nama=names.get(highlight, highlight), v_min=fmt_value(mine[0][0]),
+                      v_max=fmt_value(mine[-1][0]))
+    return t("temuan_peta", lang, label=label, min_nama=names.get(c_min, c_min), min_v=fmt_value(v_min),
+             max_nama=names.get(c_max, c_max), max_v=fmt_value(v_max), sorot=sorot)
+
+
+def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, names, temuan=None):
     fig, ax = charts.figure("map")
     codes = list(TILES)
     vals = {c: values.get(c) for c in codes}
@@ -184,7 +211,7 @@ def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, name
     ax.set_axis_off()
     _legend(ax, breaks, classes, fmt_value, lang)
     note = t("peta_skematis", lang)
-    return charts.finish(fig, ax, title, unit, period, source, lang, note=note)
+    return charts.finish(fig, ax, title, unit, period, source, lang, note=note, finding=temuan)
 
 
 def _rings_path(geometry: dict) -> MplPath:
@@ -235,7 +262,7 @@ def _label_point(geometry: dict) -> tuple[float, float]:
     return float(p[0]), float(p[1])
 
 
-def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_value, names):
+def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_value, names, temuan=None):
     fig, ax = charts.figure("map")
     feats = [f for f in data.get("features", []) if f.get("geometry")]
     codes = [str(f["properties"].get("code", "")) for f in feats]
@@ -269,4 +296,4 @@ def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_
                     fontweight="bold" if hl else "normal", color=charts.INK, zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0})
     _legend(ax, breaks, classes, fmt_value, lang)
-    return charts.finish(fig, ax, title, unit, period, source, lang)
+    return charts.finish(fig, ax, title, unit, period, source, lang, finding=temuan)
