@@ -5,9 +5,9 @@ import pytest
 from matplotlib.patches import PathPatch, Rectangle
 
 from kemiskinan import charts, maps, wilayah
-from kemiskinan.config import SHARED_REFERENCE_DIR
+from kemiskinan.config import PROJ_ROOT
 
-GEOJSON = SHARED_REFERENCE_DIR / "bontang_kelurahan.geojson"
+GEOJSON = PROJ_ROOT / "tests" / "fixtures" / "geo" / "bontang_kelurahan.geojson"
 CODES = [w.kode for w in wilayah.kelurahan()]
 
 
@@ -48,9 +48,9 @@ def test_tile_map_kecamatan_tiles_are_contiguous():
         assert seen == cells, k.nama
 
 
-@pytest.mark.skipif(not GEOJSON.exists(), reason=f"shared reference GeoJSON not present at {GEOJSON} "
-                    "(test fixture only; the product uses the tile map without it)")
-def test_choropleth_from_shared_geojson_has_15_patches():
+def test_choropleth_from_the_geojson_fixture_has_15_patches():
+    # tests/fixtures/geo: the real kelurahan boundaries (MIT, see its README); the product falls back to
+    # the tile map when params name no GeoJSON
     fig = maps.kelurahan_map(_values(), GEOJSON, highlight="64.74.01.1003", period="PBDT 2015", source="PBDT 2015")
     ax = fig.axes[0]
     patches = [p for p in ax.patches if isinstance(p, PathPatch)]

@@ -122,11 +122,15 @@ def test_english_render_of_the_same_briefing(sample_raw, built):
     text = _text(html)
     assert "5,527" in text and "4,429" in text and "80.1 %" in text and "1,098" in text
     assert "SYNTHETIC" in text.upper() and "Executive summary" in text
-    first = PdfReader(str(built / "en" / "kota_bontang.pdf")).pages[0].extract_text()
+    reader = PdfReader(str(built / "en" / "kota_bontang.pdf"))
+    first = reader.pages[0].extract_text()
     assert "Page 1" in first and "5,527" in first
+    # the document title (HTML <title>, and so the PDF's /Title) is in English too
+    assert "<title>Poverty Briefing — Kota Bontang (2018-05)</title>" in html
+    assert reader.metadata.title == "Poverty Briefing — Kota Bontang (2018-05)"
 
 
-def test_map_renders_from_the_shared_geojson_and_from_the_tile_fallback(tmp_path, sample_raw):
+def test_map_renders_from_the_geojson_fixture_and_from_the_tile_fallback(tmp_path, sample_raw):
     import base64
     import hashlib
 
@@ -134,9 +138,7 @@ def test_map_renders_from_the_shared_geojson_and_from_the_tile_fallback(tmp_path
 
     from projcopy import build, make_copy
 
-    geo = config.SHARED_REFERENCE_DIR / "bontang_kelurahan.geojson"
-    if not geo.exists():
-        pytest.skip(f"shared GeoJSON fixture absent: {geo}")
+    geo = config.PROJ_ROOT / "tests" / "fixtures" / "geo" / "bontang_kelurahan.geojson"
     root = make_copy(tmp_path / "proj", sample_raw)
 
     def map_images():

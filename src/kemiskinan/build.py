@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kemiskinan import __version__, config, hashing
+from kemiskinan import __version__, config, hashing, i18n
 from kemiskinan.atomic import atomic_write
 from kemiskinan import params as params_mod
 from kemiskinan import wilayah as wil
@@ -520,6 +520,8 @@ class Builder:
         return {"periode": self.periode, "run_id": self.run_id, "git_sha": self.git["git_sha"],
                 "versi": __version__, "lang": self.lang,
                 "wilayah": kode or "", "nama_wilayah": (w.nama if w else ""),
+                # the HTML <title> and so the PDF's /Title, in the briefing's language
+                "judul": f"{i18n.t('judul_dokumen', self.lang)} — {w.nama}" if w else "",
                 "tingkat": (w.tingkat if w else ""), "sintetis": self._synthetic()}
 
     def _synthetic(self) -> bool:

@@ -32,7 +32,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 import textwrap
 import weakref
 from contextlib import contextmanager
@@ -56,6 +55,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import TransformNode
 
 from kemiskinan import fmt
+from kemiskinan.atomic import atomic_write
 from kemiskinan.i18n import STRINGS, desil_label, program_name, t
 
 # --- palette (Okabe & Ito 2008) ----------------------------------------------------------------------
@@ -710,14 +710,7 @@ def _cache_write(folder: Path, path: Path, html: str) -> None:
     sees half a file. A cache that cannot be written is not an error (the chart is already drawn)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(html)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, html)
         _cache_prune(folder)
     except OSError:
         pass

@@ -22,9 +22,6 @@ DOCS_DIR = PROJ_ROOT / "docs"
 LOCK_FILE = PROJ_ROOT / "requirements.lock"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-# The shared reference folder (test fixtures only, never copied into the repository).
-SHARED_REFERENCE_DIR = PROJ_ROOT.parent / "shared" / "reference"
-
 KERNEL_NAME = "kemiskinan"
 CHROMIUM = os.environ.get("KEMISKINAN_CHROMIUM", "/usr/bin/chromium")
 
