@@ -62,8 +62,9 @@ _R = [
     Rule("RT_LUAR_BONTANG", TOLAK, "rumah tangga di luar Kota Bontang (kode provinsi/kab-kota bukan 64/74)"),
     Rule("WILAYAH_TIDAK_DIKENAL", TOLAK, "kelurahan tidak dapat ditentukan dari kode maupun nama (juga tidak "
          "dengan pencocokan mirip); baris ditolak, tidak ditebak"),
-    Rule("IDBDT_TIDAK_VALID", TOLAK, "IDBDT kosong atau bukan 15 digit: rumah tangga tidak bisa dihubungkan"),
-    Rule("IDARTBDT_TIDAK_VALID", TOLAK, "IDARTBDT kosong atau bukan 17 digit: anggota tidak bisa diidentifikasi"),
+    Rule("IDBDT_TIDAK_VALID", TOLAK, "IDBDT kosong atau bukan deretan angka: rumah tangga tidak bisa dihubungkan"),
+    Rule("IDARTBDT_TIDAK_VALID", TOLAK, "IDARTBDT kosong atau bukan deretan angka: anggota tidak bisa "
+         "diidentifikasi"),
     Rule("ART_TANPA_RUTA", TOLAK, "IDBDT anggota tidak ada di file rumah tangga"),
     Rule("ART_RUTA_DITOLAK", TOLAK, "rumah tangga anggota ini ditolak; anggota ikut ditolak"),
     Rule("KKS_TIDAK_DAPAT_DITEMPATKAN", TOLAK, "baris KKS tidak cocok dengan keluarga BDT mana pun dan "
@@ -72,8 +73,12 @@ _R = [
     # --- values flagged, row kept -------------------------------------------------------------
     Rule("ID_EXCEL_NUMBER", TANDAI, "ID tersimpan sebagai angka Excel; diubah ke teks secara eksak (< 2^53)"),
     Rule("ID_TRAILING_DOT0", TANDAI, "ID berakhiran '.0' (bekas angka Excel); akhiran dibuang, digit utuh"),
-    Rule("IDBDT_DARI_IDARTBDT", TANDAI, "IDBDT kosong/rusak; diambil dari 15 digit awal IDARTBDT"),
-    Rule("IDARTBDT_BEDA_IDBDT", TANDAI, "IDARTBDT tidak diawali IDBDT rumah tangganya"),
+    Rule("IDBDT_DARI_IDARTBDT", TANDAI, "IDBDT kosong/rusak; diambil dari awal IDARTBDT (IDBDT di file rumah tangga "
+         "yang menjadi awalannya bila tepat satu, selain itu IDARTBDT tanpa 2 digit terakhir)"),
+    Rule("ID_PANJANG_CAMPUR", TANDAI, "panjang {kolom} tidak seragam dalam satu file/sheet; baris ini berbeda dari "
+         "panjang yang terbanyak (ID tetap dipakai apa adanya)"),
+    Rule("IDARTBDT_BEDA_IDBDT", TANDAI, "IDARTBDT tidak diawali IDBDT rumah tangganya (atau tidak lebih panjang "
+         "darinya)"),
     Rule("WILAYAH_FUZZY", TANDAI, "nama wilayah di kolom {kolom} dicocokkan secara mirip (skor ≥ 90) ke "
          "kelurahan yang dikenal"),
     Rule("WILAYAH_KODE_NAMA_BEDA", TANDAI, "kode wilayah dan nama kelurahan tidak sepakat; kode yang dipakai"),
@@ -299,16 +304,21 @@ class Findings:
 # --------------------------------------------------------------------------------------------------
 # Identifiers
 # --------------------------------------------------------------------------------------------------
-def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(value or NA, valid mask, repair rule per row or None) for a plain numeric ID of `length` digits."""
+def _ids(b: Batch, col: str) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(value or NA, valid mask, repair rule per row or None) for an opaque numeric ID (IDBDT, IDARTBDT).
+
+    IDs are keys, not codes: any non-empty run of ASCII digits is valid, whatever its length (the public
+    layouts differ: 15/17 digits in our sample, 16/18 = BPS desa code + serial in one dump, 12/14 in an
+    office's extract). Excel's repairs stay: a trailing `.0` is cut, an Excel number ≥ 2^53 (digits lost)
+    is not valid. Lengths are compared per file by `_flag_mixed_lengths`, never checked here."""
     raw = codes.text(b.col(col)).fillna("")
-    valid = nikmod.digits_of_length(raw, length)
+    valid = _ascii_digits(raw)
     rule = np.full(b.n, None, dtype=object)
     value = raw
     if not valid.all():
-        dot0 = raw.str.fullmatch(rf"\d{{{length}}}[.,]0+").to_numpy(dtype=bool)
+        dot0 = raw.str.fullmatch(r"[0-9]+[.,]0+").to_numpy(dtype=bool)
         if dot0.any():
-            value = raw.where(~dot0, raw.str.slice(0, length))
+            value = raw.where(~dot0, raw.str.replace(r"[.,]0+$", "", regex=True))
             valid |= dot0
             rule[dot0] = "ID_TRAILING_DOT0"
     num = b.numeric.get(col)
@@ -317,6 +327,50 @@ def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.nda
         valid &= ~big
         rule[num & valid] = "ID_EXCEL_NUMBER"
     return value.where(pd.Series(valid, index=value.index)), valid, rule
+
+
+def _ascii_digits(s: pd.Series) -> np.ndarray:
+    """Mask of the values that are a non-empty run of ASCII digits (arrow kernels; NA → False)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if len(s) == 0:
+        return np.zeros(0, dtype=bool)
+    arr = codes.arrow_text(s)
+    if arr is None:
+        return s.astype("str").str.fullmatch(r"[0-9]+").fillna(False).to_numpy(dtype=bool)
+    ok = pc.and_(pc.greater(pc.binary_length(arr), 0), pc.ascii_is_decimal(arr))
+    return np.asarray(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _lengths(s: pd.Series) -> np.ndarray:
+    """Character length of each value (0 for NA), as int64."""
+    import pyarrow.compute as pc
+    arr = codes.arrow_text(s)
+    if arr is None:
+        return s.astype("str").str.len().fillna(0).to_numpy(dtype=np.int64)
+    return np.asarray(pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _flag_mixed_lengths(b, F: "Findings", value: pd.Series, rows: np.ndarray, col: str, label: str) -> None:
+    """ID_PANJANG_CAMPUR: one length per file and sheet is expected. Among `rows` (valid IDs), the rows of
+    each table (file × sheet) whose length differs from that table's most common length are flagged (a tie
+    goes to the longer length); the message names every length with its count. Nothing is rejected."""
+    n = _lengths(value)
+    tables = b.df["_t"].to_numpy() if "_t" in b.df.columns else np.zeros(len(n), dtype=np.int32)
+    flag = np.zeros(len(n), dtype=bool)
+    msg = np.full(len(n), None, dtype=object)
+    for ti in np.unique(tables[rows]):
+        m = rows & (tables == ti)
+        lens, counts = np.unique(n[m], return_counts=True)
+        if len(lens) < 2:
+            continue
+        mode = lens[np.lexsort((lens, counts))[-1]]        # most rows; a tie: the longer length
+        seen = ", ".join(f"{int(k)} digit: {int(c)} baris" for k, c in sorted(zip(lens, counts), key=lambda kc: (-kc[1], -kc[0])))
+        odd = m & (n != mode)
+        flag |= odd
+        msg[odd] = [f"{RULES['ID_PANJANG_CAMPUR'].pesan.format(kolom=label)} ({seen}); baris ini {int(k)} digit"
+                    for k in n[odd]]
+    F.add(b, flag, "ID_PANJANG_CAMPUR", col, value, "id", pesan=msg)
 
 
 def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None, birth=None) -> pd.DataFrame:
@@ -816,9 +870,10 @@ def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str
 
 
 def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
-    idbdt, valid, rule = _ids(b, "idbdt", 15)
+    idbdt, valid, rule = _ids(b, "idbdt")
     F.reject(b, ~valid, "IDBDT_TIDAK_VALID", "idbdt", b.col("idbdt"), "id")
     F.add(b, b.kept() & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
+    _flag_mixed_lengths(b, F, idbdt, b.kept(), "idbdt", "IDBDT")
     kode, outside, unresolved = _resolve_wilayah(
         b, F, "nmkel", "nmkec", ("kdkec", "kddesa") if b.has("kdkec") else None,
         "kode_wilayah" if b.has("kode_wilayah") else None, ("kdprop", "kdkab"))
@@ -914,19 +969,61 @@ class _SubBatch:
         return self.df[name] if name in self.df.columns else pd.Series("", index=self.df.index, dtype="str")
 
 
+def _starts_with(longer: pd.Series, prefix: pd.Series) -> np.ndarray:
+    """Row-wise: `longer` starts with `prefix` and is longer than it (NA → False). Vectorised per distinct
+    prefix length (a file has one or two), so no Python string per row."""
+    ln, lp = _lengths(longer), _lengths(prefix)
+    out = np.zeros(len(longer), dtype=bool)
+    ok = longer.notna().to_numpy(dtype=bool) & prefix.notna().to_numpy(dtype=bool) & (ln > lp)
+    for k in np.unique(lp[ok]):
+        m = ok & (lp == k)
+        out[m] = (longer[m].str.slice(0, int(k)).to_numpy(dtype=object) == prefix[m].to_numpy(dtype=object))
+    return out
+
+
+def _household_prefix(idart: pd.Series, households: pd.Series) -> pd.Series:
+    """For each IDARTBDT, the household IDBDT (of `households`) it starts with — tried at every household ID
+    length the file has, and kept only where exactly one length gives a household (never a guess; NA
+    otherwise). Domain layouts: IDARTBDT = IDBDT + 2 digits, at whatever length IDBDT has."""
+    out = pd.Series(pd.NA, index=idart.index, dtype="str")
+    hits = np.zeros(len(idart), dtype=np.int64)
+    ln = _lengths(idart)
+    for k in np.unique(_lengths(households)):
+        if k <= 0:
+            continue
+        cand = idart.str.slice(0, int(k)).where(pd.Series(ln > k, index=idart.index))
+        found = codes.isin_text(cand, households.drop_duplicates()) & cand.notna().to_numpy(dtype=bool)
+        hits += found
+        out = out.where(~pd.Series(found, index=idart.index), cand)
+    return out.where(pd.Series(hits == 1, index=idart.index))
+
+
 def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.DataFrame:
-    idart, valid_art, rule_art = _ids(b, "idartbdt", 17)
-    idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt", 15)
+    idart, valid_art, rule_art = _ids(b, "idartbdt")
+    idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt")
     F.reject(b, ~valid_art, "IDARTBDT_TIDAK_VALID", "idartbdt", b.col("idartbdt"), "id")
+    # every household IDBDT of the file (kept or rejected): a member's IDBDT is derived from, and its
+    # membership decided against, these
+    rb_ids, _, _ = _ids(rt_batch, "idbdt")
     derive = b.kept() & ~valid_bdt
     if derive.any():
-        idbdt = idbdt.where(~pd.Series(derive, index=idbdt.index), idart.str.slice(0, 15))
-        F.add(b, derive, "IDBDT_DARI_IDARTBDT", "idbdt", b.col("idbdt"), "id")
+        # the household whose IDBDT starts the IDARTBDT; else the IDARTBDT without its 2-digit member
+        # number (the layout of every known export), which membership below then accepts or rejects
+        src = idart[derive]
+        got = _household_prefix(src, rb_ids.dropna())
+        got = got.fillna(src.str.slice(0, -2).where(pd.Series(_lengths(src) > 2, index=src.index)))
+        idbdt = idbdt.copy()
+        idbdt[derive] = got.to_numpy()
+        found = np.zeros(b.n, dtype=bool)
+        found[np.flatnonzero(derive)[got.notna().to_numpy()]] = True
+        F.add(b, found, "IDBDT_DARI_IDARTBDT", "idbdt", b.col("idbdt"), "id")
+        derive = found
     F.add(b, b.kept() & pd.notna(rule_art), rule_art, "idartbdt", b.col("idartbdt"), "id")
     F.add(b, b.kept() & ~derive & pd.notna(rule_bdt), rule_bdt, "idbdt", b.col("idbdt"), "id")
+    _flag_mixed_lengths(b, F, idart, b.kept(), "idartbdt", "IDARTBDT")
+    _flag_mixed_lengths(b, F, idbdt, b.kept() & ~derive, "idbdt", "IDBDT")
     # membership
     in_rt = codes.isin_text(idbdt, rt["idbdt"])
-    rb_ids, _, _ = _ids(rt_batch, "idbdt", 15)
     rejected_hh = pd.Series(rt_batch.reason, index=rb_ids.index)[rt_batch.state == 1]
     rejected_hh.index = rb_ids[rt_batch.state == 1].to_numpy()
     rejected_hh = rejected_hh[~rejected_hh.index.isna()]
@@ -947,7 +1044,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
     del idart, idbdt    # full-length copies no later step reads (memory)
-    pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)
+    pref = ~_starts_with(out["idartbdt"], out["idbdt"])
     F.add(sub, pref, "IDARTBDT_BEDA_IDBDT", "idartbdt", d["idartbdt"], "id")
     nuk, nuk_bad = codes.parse_int(d.get("nuk", pd.Series("", index=d.index, dtype="str")), "Int64")
     out_range = ~nuk.between(1, 99).fillna(False)
@@ -1294,7 +1391,7 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
     b.kel = kode
     _dedupe(b, F, None)
     rows = b.kept()
-    idbdt, valid, rule = _ids(b, "idbdt", 15)
+    idbdt, valid, rule = _ids(b, "idbdt")
     given = codes.text(b.col("idbdt")).notna().to_numpy()
     F.add(b, rows & given & ~valid, "MPM_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
     F.add(b, rows & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
@@ -1344,10 +1441,21 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
     return out, mpm_laporan(out)
 
 
-def mpm_laporan(mpm: pd.DataFrame) -> pd.DataFrame:
-    """One row per kelurahan of Bontang: did it report (≥ 1 registration kept), how many, latest date."""
+def mpm_laporan(mpm: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per kelurahan of Bontang: did it report (≥ 1 registration kept), how many, latest date.
+
+    `mpm` None: no MPM workbook was supplied at all — then the table is empty (0 rows): nobody can say
+    whether a kelurahan reported, so no row claims "not reported" (meta.json `masukan.mpm` is false)."""
+    if mpm is None:
+        from kemiskinan import schemas
+        return schemas.empty("mpm_laporan")
     kel = [w.kode for w in (wil.kelurahan() if _REF is None else _REF.kelurahan())]
-    last = pd.concat([mpm["tanggal_daftar"], mpm["tanggal_verifikasi"]], axis=1).max(axis=1)
+    # the later of the two dates per row, NaT where both are missing (a row-wise `max` over two datetime
+    # columns is cast through float by pandas and fails on an empty frame)
+    d1 = mpm["tanggal_daftar"].astype("datetime64[s]").to_numpy()
+    d2 = mpm["tanggal_verifikasi"].astype("datetime64[s]").to_numpy()
+    last = pd.Series(np.where(np.isnat(d1) | (~np.isnat(d2) & (d2 > d1)), d2, d1), index=mpm.index,
+                     dtype="datetime64[s]")
     g = pd.DataFrame({"k": mpm["kode_kelurahan"], "t": last}).groupby("k")
     n = g.size()
     t = g["t"].max()
@@ -1590,9 +1698,11 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         kks, kel = clean_kks(batches["kks"], F, kel, art, kks_prepared,
                              getattr(batches["art"], "nik_keluarga", None))
     else:
+        # no KKS list supplied: whether a keluarga holds a card is unknown (NA), not "no card" — the
+        # indicators then leave KKS coverage out instead of reporting 0 % (meta.json `masukan.kks`)
         kks, _ = _empty_kks()
-        kel["kks_status"] = pd.Categorical(["tidak_ada"] * len(kel), categories=codes.KKS_STATUSES)
-        kel["kks"] = pd.array([False] * len(kel), dtype="boolean")
+        kel["kks_status"] = pd.Categorical([None] * len(kel), categories=codes.KKS_STATUSES)
+        kel["kks"] = pd.array([None] * len(kel), dtype="boolean")
     if "mpm" in batches:
         mpm, lap = clean_mpm(batches["mpm"], F, rt)
     else:
@@ -1603,7 +1713,7 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     from kemiskinan import schemas
     tables = {"rumah_tangga": rt, "anggota": art, "keluarga": kel, "kks": kks}
     tables["mpm"] = mpm if mpm is not None else schemas.empty("mpm")
-    tables["mpm_laporan"] = lap if lap is not None else mpm_laporan(tables["mpm"])
+    tables["mpm_laporan"] = lap if lap is not None else mpm_laporan(None)
     tables["penduduk"] = pen if pen is not None else schemas.empty("penduduk")
     temuan = finish_temuan(F, batches)
     rek = reconcile(batches, tables, temuan)
@@ -1623,9 +1733,16 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     meta = {
         "sintetis": bool(synthetic),
         "files": hashes,
-        "vintage": {"bdt": "PBDT 2015", "kks": "distribusi KKS 2017", "mpm": "MPM 2018",
-                    "penduduk": sorted({int(x) for x in tables["penduduk"]["tahun"].dropna().unique()})},
+        # the vintage of each input that was supplied (an absent one has none to state)
+        "vintage": {k: v for k, v in {
+            "bdt": "PBDT 2015", "kks": "distribusi KKS 2017" if "kks" in batches else None,
+            "mpm": "MPM 2018" if "mpm" in batches else None,
+            "penduduk": sorted({int(x) for x in tables["penduduk"]["tahun"].dropna().unique()})
+            if "penduduk" in batches else None}.items() if v is not None},
         "jumlah": {k: int(len(v)) for k, v in tables.items()},
+        # which inputs were supplied (only rumah_tangga and anggota are required): what is absent is
+        # left out of the indicators and named in the briefings, never counted as zero
+        "masukan": {KIND_TABLE[k]: bool(by_kind.get(k)) for k in KINDS},
         "keluarga_desil_1_4": int(kel["desil"].between(1, 4).fillna(False).sum()),
         "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum()),
         "aturan": {"fuzzy_threshold": FUZZY_THRESHOLD, "fuzzy_margin": FUZZY_MARGIN},

@@ -19,6 +19,8 @@ from kemiskinan.nik import STATUSES
 C = tuple
 KODE_KEL = r"^64\.74\.0[1-3]\.100[1-6]$"
 KODE_KEC = r"^64\.74\.0[1-3]$"
+#: IDBDT / IDARTBDT are opaque keys: a non-empty run of ASCII digits, of any length (docs/cleaning_rules.md).
+ID_DIGITS = r"^[0-9]+$"
 
 
 def _codes_desc(col: str) -> str:
@@ -36,7 +38,7 @@ def _yn_desc(col: str) -> str:
 SPECS: dict[str, dict[str, C]] = {}
 
 SPECS["rumah_tangga"] = {
-    "idbdt": ("str", False, "ID rumah tangga BDT (15 digit, teks)", None, r"^\d{15}$"),
+    "idbdt": ("str", False, "ID rumah tangga BDT (deretan angka, teks; panjangnya menurut file: 15 di data contoh)", None, ID_DIGITS),
     "kode_kelurahan": ("str", False, "kode kelurahan Kemendagri (64.74.KK.1DDD)", None, KODE_KEL),
     "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri (64.74.KK)", None, KODE_KEC),
     "rt": ("str", True, "nomor rukun tetangga, 3 digit (dari Nama_SLS)", None, r"^\d{3}$"),
@@ -63,8 +65,8 @@ SPECS["rumah_tangga"]["sumber_file"] = ("category", False, "nama file sumber", N
 SPECS["rumah_tangga"]["baris_sumber"] = ("int64", False, "nomor baris di file sumber (header = baris 1)", None, None)
 
 SPECS["anggota"] = {
-    "idartbdt": ("str", False, "ID anggota rumah tangga BDT (17 digit = IDBDT + 2)", None, r"^\d{17}$"),
-    "idbdt": ("str", False, "ID rumah tangga (ada di rumah_tangga.parquet)", None, r"^\d{15}$"),
+    "idartbdt": ("str", False, "ID anggota rumah tangga BDT (deretan angka; biasanya IDBDT + 2 digit)", None, ID_DIGITS),
+    "idbdt": ("str", False, "ID rumah tangga (ada di rumah_tangga.parquet)", None, ID_DIGITS),
     "nuk": ("Int8", True, "nomor urut keluarga dalam rumah tangga (NA: tidak terbaca)", None, None),
     "hub_krt": ("Int8", True, _codes_desc("hub_krt"), list(codes.CODELISTS["hub_krt"]), None),
     "hubkel": ("Int8", True, _codes_desc("hubkel"), list(codes.CODELISTS["hubkel"]), None),
@@ -84,7 +86,7 @@ SPECS["anggota"]["sumber_file"] = SPECS["rumah_tangga"]["sumber_file"]
 SPECS["anggota"]["baris_sumber"] = SPECS["rumah_tangga"]["baris_sumber"]
 
 SPECS["keluarga"] = {
-    "idbdt": ("str", False, "ID rumah tangga", None, r"^\d{15}$"),
+    "idbdt": ("str", False, "ID rumah tangga", None, ID_DIGITS),
     "nuk": ("Int8", False, "nomor urut keluarga; (idbdt, nuk) = satu keluarga", None, None),
     "no_kk": ("str", True, "No. KK terbanyak di antara anggota keluarga", None, r"^\d{16}$"),
     "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri", None, KODE_KEC),
@@ -93,9 +95,10 @@ SPECS["keluarga"] = {
     "desil": ("Int8", True, "desil rumah tangga 1–4", [1, 2, 3, 4], None),
     "kelompok_desil": ("category", False, "kelompok desil rumah tangga", list(codes.KELOMPOK_DESIL), None),
     "jumlah_art": ("Int16", False, "jumlah anggota keluarga di anggota.parquet", None, None),
-    "kks": ("boolean", False, "keluarga memegang KKS (status TERSALUR di daftar KKS)", None, None),
-    "kks_status": ("category", False, "status terbaik di daftar KKS: tersalur, belum_tersalur, dikembalikan, "
-                   "tidak_ada", list(codes.KKS_STATUSES), None),
+    "kks": ("boolean", True, "keluarga memegang KKS (status TERSALUR di daftar KKS); NA: daftar KKS tidak "
+            "diberikan", None, None),
+    "kks_status": ("category", True, "status terbaik di daftar KKS: tersalur, belum_tersalur, dikembalikan, "
+                   "tidak_ada; NA: daftar KKS tidak diberikan", list(codes.KKS_STATUSES), None),
 }
 
 SPECS["kks"] = {
@@ -105,7 +108,7 @@ SPECS["kks"] = {
                        KODE_KEL),
     "status_kartu": ("category", True, "tersalur, belum_tersalur, dikembalikan", list(codes.KKS_STATUSES[:3]), None),
     "tanggal_distribusi": ("datetime64[s]", True, "tanggal distribusi kartu", None, None),
-    "idbdt": ("str", True, "rumah tangga BDT yang cocok (NA: tidak ditemukan)", None, r"^\d{15}$"),
+    "idbdt": ("str", True, "rumah tangga BDT yang cocok (NA: tidak ditemukan)", None, ID_DIGITS),
     "nuk": ("Int8", True, "keluarga BDT yang cocok (NA: tidak ditemukan)", None, None),
     "cocok_lewat": ("category", False, "no_kk, nik (NIK pengurus di antara anggota), tidak_ditemukan",
                     ["no_kk", "nik", "tidak_ditemukan"], None),
@@ -117,7 +120,7 @@ SPECS["kks"] = {
 SPECS["mpm"] = {
     "kode_kelurahan": ("str", False, "kelurahan (dari nama sheet)", None, KODE_KEL),
     "tanggal_daftar": ("datetime64[s]", True, "tanggal pendaftaran", None, None),
-    "idbdt": ("str", True, "IDBDT bila sudah terdaftar di BDT", None, r"^\d{15}$"),
+    "idbdt": ("str", True, "IDBDT bila sudah terdaftar di BDT", None, ID_DIGITS),
     "terdaftar_bdt": ("boolean", False, "Status Identifikasi: sudah terdaftar di BDT", None, None),
     "hasil_verifikasi": ("Int8", True, "1 Selesai diverivali, 2 RT tidak ditemukan, 3 Pindah/bangunan tidak ada, "
                          "4 Bagian dari RT lain, 5 Data ganda; NA belum dikunjungi", [1, 2, 3, 4, 5], None),
@@ -135,7 +138,8 @@ SPECS["mpm"] = {
 }
 
 SPECS["mpm_laporan"] = {
-    "kode_kelurahan": ("str", False, "setiap kelurahan Kota Bontang (15)", None, KODE_KEL),
+    "kode_kelurahan": ("str", False, "setiap kelurahan Kota Bontang (15); tabel kosong bila workbook MPM tidak "
+                       "diberikan", None, KODE_KEL),
     "melapor": ("boolean", False, "ada ≥ 1 pendaftaran MPM yang disimpan", None, None),
     "jumlah_baris": ("int64", False, "jumlah pendaftaran MPM yang disimpan", None, None),
     "tanggal_terakhir": ("datetime64[s]", True, "tanggal pendaftaran/verifikasi terakhir", None, None),
@@ -335,6 +339,8 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
                 digits = _DIGITS_ONLY.fullmatch(regex)
                 if digits:   # ^\d{N}$ (RE2's \d is ASCII): N bytes, all ASCII decimal — no regex engine
                     ok = pc.and_(pc.equal(pc.binary_length(arr), int(digits[1])), pc.ascii_is_decimal(arr))
+                elif regex == ID_DIGITS:   # the same kernels, any non-zero length
+                    ok = pc.and_(pc.greater(pc.binary_length(arr), 0), pc.ascii_is_decimal(arr))
                 else:
                     ok = pc.match_substring_regex(arr, regex)
                 ok = pc.fill_null(ok, True)   # NA: judged by nullability

@@ -1,0 +1,117 @@
+"""IDBDT / IDARTBDT are opaque keys (issue 17, item 1): any non-empty run of digits is valid, whatever its
+length; consistency is checked instead (a member's IDARTBDT starts with its IDBDT, one length per file);
+wilayah never comes from ID digits. Hand-written extracts in tests/fixtures/clean/ (not written by
+`sample.py`); every expected count below is read off the rows of those files."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kemiskinan import clean as C
+
+FIX = Path(__file__).parent / "fixtures" / "clean"
+
+
+def _clean(name: str, tmp_path: Path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIX / name, raw)           # the cleaner writes manifest.json into the raw folder
+    return C.clean(raw, tmp_path / "out", verbose=False)
+
+
+def _rek(res, file: str) -> tuple[int, int, int, int]:
+    r = res.rekonsiliasi.set_index("file").loc[file]
+    return int(r.dibaca), int(r.disimpan), int(r.ditolak), int(r.digabung)
+
+
+def _count(res, rule: str, file: str | None = None) -> int:
+    t = res.temuan
+    m = t["aturan"].astype(str) == rule
+    if file is not None:
+        m &= t["file"].astype(str) == file
+    return int(m.sum())
+
+
+def test_twelve_digit_idbdt_and_fourteen_digit_idartbdt_clean(tmp_path):
+    """id12: 6 households (2 with an empty / non-digit IDBDT), 7 members of 12-digit households with
+    14-digit IDARTBDT: one without IDBDT (its IDARTBDT starts with household 3's), one whose IDARTBDT does
+    not start with its IDBDT, one of a household not in the file."""
+    res = _clean("id12", tmp_path)
+    assert _rek(res, "BDT_RT.csv") == (6, 4, 2, 0)
+    assert _rek(res, "BDT_ART.csv") == (7, 6, 1, 0)
+    assert _count(res, "IDBDT_TIDAK_VALID") == 2
+    assert _count(res, "ART_TANPA_RUTA") == 1
+    assert _count(res, "IDBDT_DARI_IDARTBDT") == 1
+    assert _count(res, "IDARTBDT_BEDA_IDBDT") == 1
+    assert _count(res, "ID_PANJANG_CAMPUR") == 0
+    assert not res.temuan["aturan"].astype(str).str.startswith(("NIK_", "KK_")).any()   # NIK/KK unaffected
+    rt, art, kel = (res.tables[k] for k in ("rumah_tangga", "anggota", "keluarga"))
+    assert rt["idbdt"].tolist() == ["100000000001", "100000000002", "100000000003", "100000000004"]
+    assert rt["kode_kelurahan"].tolist() == ["64.74.01.1001", "64.74.01.1001", "64.74.02.1001", "64.74.03.1001"]
+    assert art.set_index("idartbdt").loc["10000000000301", "idbdt"] == "100000000003"
+    assert art["idartbdt"].str.len().unique().tolist() == [14]
+    assert len(kel) == 4 and kel["idbdt"].tolist() == rt["idbdt"].tolist()
+    assert art["nik_status"].astype(str).eq("valid").all()
+
+
+def test_sixteen_digit_idbdt_never_gives_the_wilayah(tmp_path):
+    """id16: 16-digit IDBDT (BPS desa code + serial) and 18-digit IDARTBDT. The first two households' IDBDT
+    begin with 6474010005 (BPS: Tanjung Laut) but their columns say Bontang Kuala: the columns decide. The
+    third IDBDT is written `….0` (Excel) and its members match it once the suffix is cut."""
+    res = _clean("id16", tmp_path)
+    assert _rek(res, "BDT_RT.csv") == (3, 3, 0, 0)
+    assert _rek(res, "BDT_ART.csv") == (5, 5, 0, 0)
+    assert _count(res, "ID_TRAILING_DOT0") == 1
+    assert _count(res, "ID_PANJANG_CAMPUR") == 0 and _count(res, "IDARTBDT_BEDA_IDBDT") == 0
+    rt, art, kel = (res.tables[k] for k in ("rumah_tangga", "anggota", "keluarga"))
+    assert rt["kode_kelurahan"].tolist() == ["64.74.01.1001", "64.74.01.1001", "64.74.03.1001"]
+    assert rt["idbdt"].tolist()[2] == "6474020001000003"
+    assert art["idartbdt"].str.len().unique().tolist() == [18]
+    assert len(kel) == 4                        # household 1 holds two keluarga (NUK 1 and 2)
+    assert kel.groupby("idbdt").size().tolist() == [2, 1, 1]
+
+
+def test_mixed_lengths_in_one_file_are_flagged_not_rejected(tmp_path):
+    """id_campur: 4 households of 15 digits and one of 12 in one file; their members 17 and 14."""
+    res = _clean("id_campur", tmp_path)
+    assert _rek(res, "BDT_RT.csv") == (5, 5, 0, 0)
+    assert _rek(res, "BDT_ART.csv") == (5, 5, 0, 0)
+    t = res.temuan[res.temuan["aturan"].astype(str) == "ID_PANJANG_CAMPUR"]
+    got = sorted(zip(t["file"].astype(str), t["baris"].tolist(), t["kolom"].astype(str)))
+    assert got == [("BDT_ART.csv", 6, "idartbdt"), ("BDT_ART.csv", 6, "idbdt"), ("BDT_RT.csv", 6, "idbdt")]
+    msg = dict(zip(zip(t["file"].astype(str), t["kolom"].astype(str)), t["pesan"]))
+    assert "(15 digit: 4 baris, 12 digit: 1 baris); baris ini 12 digit" in msg[("BDT_RT.csv", "idbdt")]
+    assert "(17 digit: 4 baris, 14 digit: 1 baris); baris ini 14 digit" in msg[("BDT_ART.csv", "idartbdt")]
+    assert (t["tindakan"].astype(str) == "tandai").all()
+    assert "1000********05" in set(t["nilai_tersamar"])      # masked, never the full ID
+    assert len(res.tables["keluarga"]) == 5
+
+
+def test_starts_with_and_household_prefix_helpers():
+    longer = pd.Series(["12345601", "12345601", "99", None, "123456"], dtype="str")
+    prefix = pd.Series(["123456", "1234567", "99", "1", "123456"], dtype="str")
+    assert C._starts_with(longer, prefix).tolist() == [True, False, False, False, False]
+    hh = pd.Series(["100000000003", "6474010005000001", "12345"], dtype="str")
+    art = pd.Series(["10000000000301", "647401000500000102", "55555501", "1234567"], dtype="str")
+    got = C._household_prefix(art, hh)
+    assert got.tolist()[:2] == ["100000000003", "6474010005000001"]
+    assert pd.isna(got.iloc[2]) and got.iloc[3] == "12345"
+
+
+@pytest.mark.parametrize("values, expect", [
+    (["100000000001", "100000000002"], True),
+    (["647401000500000101", "647401000500000102"], True),       # 18 digits still fit int64
+    (["100000000001", "647402000100001"], False),                # mixed lengths: the text path
+])
+def test_digit_ints_fast_path_only_for_one_length(values, expect):
+    from kemiskinan import codes
+    got = codes.digit_ints(pd.Series(values, dtype="str"))
+    assert (got is not None) == expect
+    if expect:
+        assert got[0].tolist() == [int(v) for v in values]
+    # whichever path, positions agree with the text comparison
+    ref = pd.Series(values[::-1], dtype="str")
+    assert codes.positions(pd.Series(values, dtype="str"), ref).tolist() == [len(values) - 1 - i for i in range(len(values))]
