@@ -115,3 +115,32 @@ def test_digit_ints_fast_path_only_for_one_length(values, expect):
     # whichever path, positions agree with the text comparison
     ref = pd.Series(values[::-1], dtype="str")
     assert codes.positions(pd.Series(values, dtype="str"), ref).tolist() == [len(values) - 1 - i for i in range(len(values))]
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_code_versus_name_the_name_wins_within_the_codes_kecamatan(tmp_path, reference):
+    """kode_nama (issue 17, item 6): 7 households, BPS-coded. Rows 3, 5, 7 (file rows 3, 5, 7) name
+    Guntung / GUNTUNG / Guntung — a kelurahan of the code's kecamatan (BPS 020 = Bontang Utara) — under
+    the code of Bontang Kuala (020.001) or Bontang Baru (020.002): the name wins. Row 4 names Belimbing
+    (Bontang Barat: another kecamatan) and row 6 `Guntng` (only a fuzzy match): the code wins. All five are
+    flagged; rows 2 and 8 agree (`Tj. Laut` is a known variant). The same through a `Reference` table."""
+    from kemiskinan import quality, wilayah as wil
+    raw = tmp_path / "raw"
+    shutil.copytree(FIX / "kode_nama", raw)
+    res = C.clean(raw, tmp_path / "out", verbose=False, wilayah=wil.WILAYAH_FILE if reference else None)
+    rt = res.tables["rumah_tangga"]
+    assert rt["kode_kelurahan"].tolist() == ["64.74.01.1001", "64.74.01.1004", "64.74.01.1001", "64.74.01.1004",
+                                             "64.74.01.1001", "64.74.01.1004", "64.74.02.1001"]
+    t = res.temuan[res.temuan["aturan"].astype(str) == "WILAYAH_KODE_NAMA_BEDA"]
+    assert sorted(t["baris"].tolist()) == [3, 4, 5, 6, 7]
+    by_row = dict(zip(t["baris"], t["pesan"]))
+    assert [("; nama dipakai" in by_row[r]) for r in (3, 4, 5, 6, 7)] == [True, False, True, False, True]
+    assert res.temuan["aturan"].astype(str).isin(["WILAYAH_FUZZY", "WILAYAH_KEC_BEDA"]).sum() == 0
+    pairs = quality.kode_nama_pairs(res.temuan)
+    got = sorted(map(tuple, pairs[["kode", "nama", "dipakai", "menurut", "n"]].itertuples(index=False)))
+    assert got == sorted([("020.001", "Guntung", "Guntung", "nama", 1), ("020.001", "GUNTUNG", "Guntung", "nama", 1),
+                          ("020.001", "Belimbing", "Bontang Kuala", "kode", 1),
+                          ("020.002", "Guntung", "Guntung", "nama", 1),
+                          ("020.001", "Guntng", "Bontang Kuala", "kode", 1)])
+    html = quality.render_quality_report(tmp_path / "out")
+    assert "Kode wilayah dan nama kelurahan yang tidak sepakat" in html and "<code>020.002</code>" in html

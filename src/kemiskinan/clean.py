@@ -81,7 +81,8 @@ _R = [
          "darinya)"),
     Rule("WILAYAH_FUZZY", TANDAI, "nama wilayah di kolom {kolom} dicocokkan secara mirip (skor ≥ 90) ke "
          "kelurahan yang dikenal"),
-    Rule("WILAYAH_KODE_NAMA_BEDA", TANDAI, "kode wilayah dan nama kelurahan tidak sepakat; kode yang dipakai"),
+    Rule("WILAYAH_KODE_NAMA_BEDA", TANDAI, "kode wilayah dan nama kelurahan tidak sepakat; nama dipakai bila cocok "
+         "persis dengan satu kelurahan di kecamatan kode itu, selain itu kode (nilai: kode | nama)"),
     Rule("WILAYAH_KODE_TIDAK_DIKENAL", TANDAI, "kode wilayah tidak dikenal; kelurahan ditentukan dari nama"),
     Rule("WILAYAH_KEC_BEDA", TANDAI, "nama kecamatan tidak sesuai dengan kelurahan; kelurahan yang dipakai"),
     Rule("WILAYAH_TIDAK_DIKENAL_KKS", TANDAI, "kelurahan tidak dikenal; wilayah diambil dari keluarga BDT yang cocok"),
@@ -627,10 +628,13 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     outside_u = np.zeros(n_u, dtype=bool)
     flags_u: dict[str, np.ndarray] = {r: np.zeros(n_u, dtype=bool) for r in
                                       ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA", "WILAYAH_KODE_TIDAK_DIKENAL",
-                                       "WILAYAH_KEC_BEDA")}
+                                       "WILAYAH_KEC_BEDA", "_NAMA_DIPAKAI")}
+    # the code as written, for the quality report's counts per (code, name) pair (codes are not personal)
+    code_text_u = ["" for _ in range(n_u)]
     names = list(key_df.columns)
     for i, tup in enumerate(uniq):
         r = dict(zip(names, tup))
+        code_text_u[i] = r.get("kw") or (f"{r.get('kec', '')}.{r.get('desa', '')}" if "kec" in r else "")
         if _REF is not None:
             _resolve_one_ref(_REF, r, i, bool(prov_cols), bool(code_cols or kode_wilayah_col), kec_name_col,
                              kode_u, outside_u, flags_u)
@@ -644,7 +648,7 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
         if code_cols or kode_wilayah_col:
             code, code_given = _code_kelurahan(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""))
         by_name, how, _ = resolve_kelurahan_name(r["nama"])
-        _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u)
+        _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u, parent=lambda k: wil.get(k).induk)
         if kode_u[i] and kec_name_col and r.get("nmkec"):
             wk = wil.by_name(r["nmkec"], "kecamatan")
             if wk is not None and wk.kode != wil.get(kode_u[i]).induk:
@@ -653,23 +657,49 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     outside = outside_u[codes_arr]
     unresolved = kode.isna().to_numpy() & ~outside
     for rid, fu in flags_u.items():
-        if fu.any():
-            m = rows & fu[codes_arr]
-            col = name_col if rid in ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA") else \
-                (kec_name_col if rid == "WILAYAH_KEC_BEDA" else (code_cols[1] if code_cols else kode_wilayah_col))
-            nilai = parts["nama"] if rid != "WILAYAH_KEC_BEDA" else parts.get("nmkec")
-            F.add(b, m, rid, col, nilai)
+        if rid.startswith("_") or not fu.any():
+            continue
+        m = rows & fu[codes_arr]
+        col = name_col if rid in ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA") else \
+            (kec_name_col if rid == "WILAYAH_KEC_BEDA" else (code_cols[1] if code_cols else kode_wilayah_col))
+        nilai = parts["nama"] if rid != "WILAYAH_KEC_BEDA" else parts.get("nmkec")
+        pesan = None
+        if rid == "WILAYAH_KODE_NAMA_BEDA":
+            # value = "code as written | name as written" (neither is personal): the quality report counts
+            # the pairs; the message says which of the two decided the row
+            ct = np.array(code_text_u, dtype=object)[codes_arr]
+            nilai = pd.Series(ct + " | " + parts["nama"].to_numpy(dtype=object), index=b.df.index, dtype="str")
+            won = flags_u["_NAMA_DIPAKAI"][codes_arr]
+            pesan = np.where(won, PESAN_KODE_NAMA["nama"], PESAN_KODE_NAMA["kode"]).astype(object)
+        F.add(b, m, rid, col, nilai, pesan=pesan)
     return kode, outside, unresolved
 
 
-def _settle_kode(i: int, code, code_given: bool, by_name, how: str, kode_u, flags_u) -> None:
-    """Key `i`'s kelurahan from its code and its name, by one rule for Bontang and for a `Reference`:
-    a known code wins (a name pointing elsewhere is flagged); otherwise the name decides (a fuzzy match
-    is flagged, and so is a code that was given but is not known)."""
+#: WILAYAH_KODE_NAMA_BEDA: the message of a row whose name, or whose code, decided its kelurahan.
+PESAN_KODE_NAMA = {
+    "nama": "kode wilayah dan nama kelurahan tidak sepakat; nama dipakai (cocok persis dengan satu kelurahan di "
+            "kecamatan kode itu; kode desa BPS lewat tabel padanan yang belum diverifikasi)",
+    "kode": "kode wilayah dan nama kelurahan tidak sepakat; kode dipakai (nama tidak cocok persis dengan satu "
+            "kelurahan di kecamatan kode itu)",
+}
+
+
+def _settle_kode(i: int, code, code_given: bool, by_name, how: str, kode_u, flags_u, parent=None) -> None:
+    """Key `i`'s kelurahan from its code and its name, by one rule for Bontang and for a `Reference`.
+
+    A known code and a name that agree: that kelurahan. When they disagree (WILAYAH_KODE_NAMA_BEDA, flagged
+    either way), the name wins where it matches exactly (after normalisation, not fuzzily) one kelurahan of
+    the code's own kecamatan — the BPS desa codes come through a crosswalk that is not verified
+    (data/reference: keyakinan P), the kecamatan part is; otherwise the code is kept. No known code: the
+    name decides (a fuzzy match is flagged, and so is a code that was given but is not known).
+    `parent(kode)`: the kecamatan of a kelurahan code."""
     if code:
         kode_u[i] = code
         if by_name and by_name != code:
             flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
+            if how == "persis" and parent is not None and parent(by_name) == parent(code):
+                kode_u[i] = by_name
+                flags_u["_NAMA_DIPAKAI"][i] = True
     elif by_name:
         kode_u[i] = by_name
         if how == "mirip":
@@ -691,7 +721,7 @@ def _resolve_one_ref(ref: Reference, r: dict, i: int, has_prov: bool, has_code: 
     if has_code:
         code, code_given = ref.code(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""), scope)
     by_name, how = ref.resolve_name(r["nama"], scope)
-    _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u)
+    _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u, parent=lambda k: ref.by_kode[k].induk)
     if kode_u[i] and kec_name_col and r.get("nmkec"):
         wk = ref.by_name(r["nmkec"], "kecamatan", scope or kode_u[i][:5])
         if wk is not None and wk != ref.by_kode[kode_u[i]].induk:
