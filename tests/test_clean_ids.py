@@ -144,3 +144,28 @@ def test_code_versus_name_the_name_wins_within_the_codes_kecamatan(tmp_path, ref
                           ("020.001", "Guntng", "Bontang Kuala", "kode", 1)])
     html = quality.render_quality_report(tmp_path / "out")
     assert "Kode wilayah dan nama kelurahan yang tidak sepakat" in html and "<code>020.002</code>" in html
+
+
+def test_kks_list_with_idbdt_matches_on_it_first(tmp_path):
+    """kks_idbdt: households 1 and 3 hold one keluarga each, household 2 two. KKS rows (file rows 2–8):
+    2 IDBDT of household 1 → idbdt; 3 IDBDT 1 but the No. KK of household 3 → idbdt, KKS_IDBDT_BEDA;
+    4 IDBDT 2 + the No. KK of its 2nd keluarga → no_kk; 5 IDBDT 2 alone → keluarga not guessed
+    (KKS_IDBDT_BANYAK_KELUARGA, not found); 6 an unknown IDBDT + No. KK of household 3 → no_kk
+    (KKS_IDBDT_TIDAK_DIKENAL); 7 no IDBDT, NIK of household 3 → nik; 8 IDBDT `12345X` → not digits
+    (KKS_IDBDT_TIDAK_DIKENAL), not found."""
+    res = _clean("kks_idbdt", tmp_path)
+    kks, kel = res.tables["kks"], res.tables["keluarga"]
+    assert _rek(res, "KKS_Distribusi.csv") == (7, 7, 0, 0)
+    assert kks["cocok_lewat"].astype(str).tolist() == ["idbdt", "idbdt", "no_kk", "tidak_ditemukan", "no_kk", "nik",
+                                                       "tidak_ditemukan"]
+    assert kks["idbdt"].tolist()[:3] == ["100000000001", "100000000001", "100000000002"]
+    assert int(kks["nuk"].iloc[2]) == 2
+    t = res.temuan
+    rows = {r: sorted(t.loc[t["aturan"].astype(str) == r, "baris"].tolist())
+            for r in ("KKS_IDBDT_BEDA", "KKS_IDBDT_BANYAK_KELUARGA", "KKS_IDBDT_TIDAK_DIKENAL", "KKS_TIDAK_DITEMUKAN",
+                      "KKS_KELUARGA_GANDA")}
+    assert rows == {"KKS_IDBDT_BEDA": [3], "KKS_IDBDT_BANYAK_KELUARGA": [5], "KKS_IDBDT_TIDAK_DIKENAL": [6, 8],
+                    "KKS_TIDAK_DITEMUKAN": [5, 8], "KKS_KELUARGA_GANDA": [2, 3, 6, 7]}
+    st = kel.set_index(["idbdt", "nuk"])["kks_status"].astype(str)
+    assert st.to_dict() == {("100000000001", 1): "tersalur", ("100000000002", 1): "tidak_ada",
+                            ("100000000002", 2): "tersalur", ("100000000003", 1): "tersalur"}

@@ -124,6 +124,12 @@ _R = [
          "dipakai"),
     Rule("KKS_STATUS_TIDAK_VALID", TANDAI, "Status Kartu bukan TERSALUR / BELUM TERSALUR / DIKEMBALIKAN"),
     Rule("KKS_TIDAK_DITEMUKAN", TANDAI, "baris KKS tidak cocok dengan keluarga BDT (lewat No. KK maupun NIK)"),
+    Rule("KKS_IDBDT_TIDAK_DIKENAL", TANDAI, "IDBDT di daftar KKS bukan rumah tangga BDT yang disimpan (atau bukan "
+         "deretan angka); dicocokkan lewat No. KK / NIK"),
+    Rule("KKS_IDBDT_BEDA", TANDAI, "IDBDT di daftar KKS menunjuk rumah tangga lain dari No. KK / NIK-nya; IDBDT "
+         "dipakai (rumah tangganya hanya punya satu keluarga)"),
+    Rule("KKS_IDBDT_BANYAK_KELUARGA", TANDAI, "rumah tangga IDBDT ini punya beberapa keluarga dan No. KK / NIK tidak "
+         "menunjuk salah satunya; keluarga tidak ditebak, kecocokan No. KK / NIK (bila ada) dipakai"),
     Rule("KKS_KK_AMBIGU", TANDAI, "No. KK dipakai beberapa keluarga BDT; dicocokkan lewat NIK bila bisa"),
     Rule("KKS_KELUARGA_GANDA", TANDAI, "keluarga ini punya lebih dari satu baris KKS; status terbaik dipakai "
          "(tersalur > belum tersalur > dikembalikan)"),
@@ -1327,7 +1333,46 @@ def prepare_kks(b: Batch, F: Findings) -> dict:
     tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=2018)
     F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
           b.col("tanggal_distribusi"))
-    return {"kode": kode, "unresolved": unresolved, "no_kk": no_kk, "nik_p": nik_p, "status": status, "tgl": tgl}
+    idbdt = None
+    if b.has("idbdt"):   # a KKS list that carries the household's IDBDT: matched on it first (clean_kks)
+        idbdt, valid, rule = _ids(b, "idbdt")
+        F.add(b, rows_all & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
+        given = codes.text(b.col("idbdt")).notna().to_numpy(dtype=bool)
+        F.add(b, rows_all & given & ~valid, "KKS_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
+    return {"kode": kode, "unresolved": unresolved, "no_kk": no_kk, "nik_p": nik_p, "status": status, "tgl": tgl,
+            "idbdt": idbdt}
+
+
+#: How a KKS row found its keluarga (kks.cocok_lewat).
+COCOK_LEWAT = ["no_kk", "nik", "tidak_ditemukan", "idbdt"]   # (new value last: existing codes unchanged)
+
+
+def _match_idbdt(b: Batch, F: Findings, idk: pd.Series, kel: pd.DataFrame, kc: np.ndarray, kv: pd.Index,
+                 idb: pd.Series, nuk: pd.Series, lewat: np.ndarray) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """IDBDT first (a KKS list that carries it): a row whose IDBDT is a household with one keluarga is that
+    keluarga (`idbdt`), whatever its No. KK / NIK say (KKS_IDBDT_BEDA when they point to another household).
+    A household with several keluarga: the No. KK / NIK match is kept when it lies in that household, else
+    the keluarga is not guessed (KKS_IDBDT_BANYAK_KELUARGA). An IDBDT that is no kept household:
+    KKS_IDBDT_TIDAK_DIKENAL, and No. KK / NIK decide. `kc`, `kv`: `_text_codes(kel["idbdt"])`."""
+    n_kel = np.bincount(kc[kc >= 0], minlength=len(kv))           # keluarga per household
+    first = np.full(len(kv), -1, dtype=np.int64)
+    first[kc[::-1]] = np.arange(len(kc))[::-1]                     # a household's first keluarga row
+    pos = _positions(idk, kv)
+    given = idk.notna().to_numpy(dtype=bool)
+    known = pos >= 0
+    F.add(b, b.kept() & given & ~known, "KKS_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
+    cnt = np.where(known, n_kel[np.maximum(pos, 0)], 0)
+    single = known & (cnt == 1)
+    other_hh = idb.notna().to_numpy(dtype=bool) & (idb.fillna("").to_numpy(dtype=object) != idk.fillna("").to_numpy(dtype=object))
+    F.add(b, b.kept() & single & other_hh, "KKS_IDBDT_BEDA", "idbdt", b.col("idbdt"), "id")
+    F.add(b, b.kept() & known & (cnt > 1) & (other_hh | idb.isna().to_numpy(dtype=bool)),
+          "KKS_IDBDT_BANYAK_KELUARGA", "idbdt", b.col("idbdt"), "id")
+    row = first[np.maximum(pos, 0)]
+    sm = pd.Series(single, index=idb.index)
+    idb = idb.where(~sm, pd.Series(kel["idbdt"].array.take(np.where(single, row, -1), allow_fill=True), index=idb.index))
+    nuk = nuk.where(~sm, pd.Series(kel["nuk"].array.take(np.where(single, row, -1), allow_fill=True), index=nuk.index))
+    lewat = np.where(single, "idbdt", lewat)
+    return idb, nuk, lewat
 
 
 def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
@@ -1358,7 +1403,9 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     idb = idb.where(~pd.Series(m_nik, index=idb.index), nik_idb)
     nuk = nuk.where(~pd.Series(m_nik, index=nuk.index), _take(nik_unique["nuk"], nik_pos, nik_p.index))
     lewat = np.where(m_kk, "no_kk", np.where(m_nik, "nik", "tidak_ditemukan"))
-    matched = m_kk | m_nik
+    if p.get("idbdt") is not None:
+        idb, nuk, lewat = _match_idbdt(b, F, p["idbdt"], kel, kc, kv, idb, nuk, lewat)
+    matched = lewat != "tidak_ditemukan"
     F.reject(b, unresolved & ~matched, "KKS_TIDAK_DAPAT_DITEMPATKAN", "kelurahan", b.col("kelurahan"))
     F.add(b, b.kept() & unresolved & matched, "WILAYAH_TIDAK_DIKENAL_KKS", "kelurahan", b.col("kelurahan"))
     F.add(b, b.kept() & ~matched, "KKS_TIDAK_DITEMUKAN", "no_kk", b.col("no_kk"), "id")
@@ -1369,7 +1416,7 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
         "kode_kelurahan": kode[keep].astype("str"), "status_kartu": status[keep],
         "tanggal_distribusi": tgl[keep], "idbdt": idb[keep].astype("str"),
         "nuk": pd.array(nuk[keep], dtype="Int8"),
-        "cocok_lewat": pd.Categorical(lewat[keep], categories=["no_kk", "nik", "tidak_ditemukan"]),
+        "cocok_lewat": pd.Categorical(lewat[keep], categories=COCOK_LEWAT),
         "sumber_file": _kept(b.file, keep), "sumber_sheet": _kept(b.sheet, keep),
         "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
     })
@@ -1587,7 +1634,7 @@ def _empty_kks() -> tuple[pd.DataFrame, None]:
         "no_kk": pd.Series(dtype="str"), "nik_pengurus": pd.Series(dtype="str"), "kode_kelurahan": pd.Series(dtype="str"),
         "status_kartu": pd.Categorical([], categories=codes.KKS_STATUSES[:3]),
         "tanggal_distribusi": pd.Series(dtype="datetime64[s]"), "idbdt": pd.Series(dtype="str"),
-        "nuk": pd.Series(dtype="Int8"), "cocok_lewat": pd.Categorical([], categories=["no_kk", "nik", "tidak_ditemukan"]),
+        "nuk": pd.Series(dtype="Int8"), "cocok_lewat": pd.Categorical([], categories=COCOK_LEWAT),
         "sumber_file": pd.Categorical([]), "sumber_sheet": pd.Categorical([]), "baris_sumber": pd.Series(dtype="int64")}), None
 
 

@@ -110,8 +110,9 @@ SPECS["kks"] = {
     "tanggal_distribusi": ("datetime64[s]", True, "tanggal distribusi kartu", None, None),
     "idbdt": ("str", True, "rumah tangga BDT yang cocok (NA: tidak ditemukan)", None, ID_DIGITS),
     "nuk": ("Int8", True, "keluarga BDT yang cocok (NA: tidak ditemukan)", None, None),
-    "cocok_lewat": ("category", False, "no_kk, nik (NIK pengurus di antara anggota), tidak_ditemukan",
-                    ["no_kk", "nik", "tidak_ditemukan"], None),
+    "cocok_lewat": ("category", False, "no_kk, nik (NIK pengurus di antara anggota), tidak_ditemukan, idbdt (IDBDT "
+                    "di daftar KKS: rumah tangga dengan satu keluarga)",
+                    ["no_kk", "nik", "tidak_ditemukan", "idbdt"], None),
     "sumber_file": SPECS["rumah_tangga"]["sumber_file"],
     "sumber_sheet": ("category", False, "nama sheet sumber", None, None),
     "baris_sumber": SPECS["rumah_tangga"]["baris_sumber"],
