@@ -410,7 +410,34 @@ def cleaning_rules_doc() -> str:
              "(dikosongkan bila salah), baris disimpan; `gabung` = duplikat digabung ke baris pertama.", "",
              f"Pencocokan nama kelurahan yang mirip: rapidfuzz `fuzz.ratio` pada nama yang dinormalkan, diterima bila "
              f"skor ≥ {FUZZY_THRESHOLD:g} dan unggul ≥ {FUZZY_MARGIN:g} poin dari kelurahan lain; selain itu ditolak.",
-             "", "| aturan | tindakan | pesan |", "|---|---|---|"]
+             "", "## ID: kunci, bukan kode", "",
+             "IDBDT dan IDARTBDT diperlakukan sebagai kunci buram: setiap deretan angka ASCII yang tidak kosong "
+             "(setelah perbaikan Excel: akhiran `.0` dibuang, angka Excel < 2^53 diubah eksak) sah, berapa pun "
+             "panjangnya — data contoh memakai 15/17 digit, satu ekstrak publik 16/18 (kode desa BPS + nomor "
+             "urut), ekstrak kantor lain 12/14. Yang diperiksa adalah konsistensinya: IDARTBDT anggota harus "
+             "diawali IDBDT rumah tangganya dan lebih panjang darinya (`IDARTBDT_BEDA_IDBDT`), dan satu file/sheet "
+             "diharapkan memakai satu panjang (`ID_PANJANG_CAMPUR` menandai baris yang panjangnya berbeda dari "
+             "yang terbanyak, dengan jumlah per panjang; baris tetap disimpan). IDBDT anggota yang kosong/rusak "
+             "diambil dari IDBDT rumah tangga yang menjadi awalan IDARTBDT-nya (`IDBDT_DARI_IDARTBDT`). Wilayah "
+             "tidak pernah diturunkan dari digit ID: hanya dari kolom kode dan nama wilayah. NIK dan No. KK tetap "
+             "16 digit (struktur Kemendagri) dan tidak bergantung pada panjang IDBDT.", "",
+             "## Kode wilayah lawan nama kelurahan", "",
+             "Bila kode wilayah baris (BPS `KDKEC`/`KDDESA` atau kode wilayah 10 digit) dan nama kelurahannya "
+             "menunjuk kelurahan yang berbeda, **nama dipakai** bila cocok persis (setelah normalisasi, bukan "
+             "pencocokan mirip) dengan tepat satu kelurahan di kecamatan kode itu; selain itu kode dipakai. "
+             "Alasannya: bagian kecamatan dari kode BPS terverifikasi, sedangkan kode desa BPS di "
+             "`data/reference/wilayah_bontang.csv` disusun dari urutan BPS dan belum diverifikasi (kolom "
+             "`keyakinan` = P). `WILAYAH_KODE_NAMA_BEDA` ditandai dalam kedua kasus; nilainya `kode | nama` "
+             "seperti tertulis dan pesannya menyebut mana yang dipakai. Laporan kualitas data (bagian 5) "
+             "menghitung baris per pasangan (kode, nama).", "",
+             "## Masukan opsional", "",
+             "Hanya file rumah tangga dan anggota yang wajib. Tanpa daftar KKS, workbook MPM atau data penduduk "
+             "pembersihan tetap berjalan: tabel masukan itu ditulis kosong dengan skemanya, `keluarga.kks` dan "
+             "`keluarga.kks_status` NA bila daftar KKS tidak ada (tidak diketahui, bukan \"tidak memegang\"), "
+             "`mpm_laporan` kosong bila workbook MPM tidak ada, dan `meta.json` mencatat `masukan` (true/false per "
+             "jenis). Daftar KKS yang membawa IDBDT dicocokkan lewat IDBDT lebih dulu (rumah tangga dengan satu "
+             "keluarga), baru lewat No. KK / NIK.", "",
+             "| aturan | tindakan | pesan |", "|---|---|---|"]
     for r in RULES.values():
         lines.append(f"| `{r.id}` | {r.tindakan} | {r.pesan.format(kolom='‹kolom›')} |")
     return "\n".join(lines) + "\n"
