@@ -1008,12 +1008,26 @@ class _SubBatch:
 def _starts_with(longer: pd.Series, prefix: pd.Series) -> np.ndarray:
     """Row-wise: `longer` starts with `prefix` and is longer than it (NA → False). Vectorised per distinct
     prefix length (a file has one or two), so no Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    al, ap = codes.arrow_text(longer), codes.arrow_text(prefix)
+    if al is not None and ap is not None and len(ap) and not ap.null_count:
+        mm = pc.min_max(pc.utf8_length(ap)).as_py()
+        if mm["min"] == mm["max"]:   # one prefix length (the usual case): three arrow kernels
+            k = mm["min"]
+            ok = pc.and_(pc.greater(pc.utf8_length(al), k),
+                         pc.equal(pc.utf8_slice_codeunits(al, 0, k), ap.cast(pa.large_string()).cast(al.type)))
+            return np.asarray(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), dtype=bool)
     ln, lp = _lengths(longer), _lengths(prefix)
     out = np.zeros(len(longer), dtype=bool)
     ok = longer.notna().to_numpy(dtype=bool) & prefix.notna().to_numpy(dtype=bool) & (ln > lp)
     for k in np.unique(lp[ok]):
         m = ok & (lp == k)
-        out[m] = (longer[m].str.slice(0, int(k)).to_numpy(dtype=object) == prefix[m].to_numpy(dtype=object))
+        whole = bool(m.all())        # the usual case, one length: no filtered copies of 4 M IDs
+        la = longer.array if whole else longer.array[m]
+        pa_ = prefix.array if whole else prefix.array[m]
+        head = pd.Series(la, dtype="str").str.slice(0, int(k))
+        out[m] = (head == pd.Series(pa_, dtype="str", index=head.index)).fillna(False).to_numpy(dtype=bool)
     return out
 
 
@@ -1057,7 +1071,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     F.add(b, b.kept() & pd.notna(rule_art), rule_art, "idartbdt", b.col("idartbdt"), "id")
     F.add(b, b.kept() & ~derive & pd.notna(rule_bdt), rule_bdt, "idbdt", b.col("idbdt"), "id")
     _flag_mixed_lengths(b, F, idart, b.kept(), "idartbdt", "IDARTBDT")
-    _flag_mixed_lengths(b, F, idbdt, b.kept() & ~derive, "idbdt", "IDBDT")
+    _flag_mixed_lengths(b, F, idbdt, b.kept() & ~derive & idbdt.notna().to_numpy(dtype=bool), "idbdt", "IDBDT")
     # membership
     in_rt = codes.isin_text(idbdt, rt["idbdt"])
     rejected_hh = pd.Series(rt_batch.reason, index=rb_ids.index)[rt_batch.state == 1]
