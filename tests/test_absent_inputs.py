@@ -57,6 +57,8 @@ def test_build_without_an_optional_input(built_without):
     # the BDT numbers do not depend on the optional inputs
     assert int(ring.loc[KOTA, "keluarga_miskin"]) == 5527
     note = t(f"masukan_{absent}_tidak_ada", "id")
+    assert (meta["keluarga_desil_1_4_kks"] is None) == (absent == "kks")
+    assert ("kks" in meta["vintage"]) == (absent != "kks") and ("mpm" in meta["vintage"]) == (absent != "mpm")
     if absent == "kks":
         assert ring[["keluarga_kks", "cakupan_kks", "keluarga_tanpa_kks"]].isna().all().all()
         kks = ind["cakupan"][ind["cakupan"]["program"] == "KKS"]

@@ -1835,7 +1835,9 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         # left out of the indicators and named in the briefings, never counted as zero
         "masukan": {KIND_TABLE[k]: bool(by_kind.get(k)) for k in KINDS},
         "keluarga_desil_1_4": int(kel["desil"].between(1, 4).fillna(False).sum()),
-        "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum()),
+        # null without a KKS list: unknown, not 0
+        "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum())
+        if "kks" in batches else None,
         "aturan": {"fuzzy_threshold": FUZZY_THRESHOLD, "fuzzy_margin": FUZZY_MARGIN},
     }
 

@@ -135,7 +135,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "prioritas_tidak_dihitung": {
         "id": "Prioritas wilayah tidak dihitung karena {apa} tidak diberikan.",
-        "en": "Area priorities are not computed because {apa} was not supplied.",
+        "en": "Area priorities are not computed because the following was not supplied: {apa}.",
     },
     "apa_kks": {"id": "daftar distribusi KKS", "en": "the KKS distribution list"},
     "apa_penduduk": {"id": "data penduduk per kelurahan", "en": "population per kelurahan"},
