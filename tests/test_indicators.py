@@ -737,3 +737,33 @@ def test_profil_household_head_is_the_first_hub_krt_1(ids):
     for ind, n, k in [("krt_perempuan", 5, 2), ("krt_pendidikan_sd_ke_bawah", 5, 3), ("krt_tidak_bekerja", 5, 2)]:
         r = row(t, kode_wilayah=KOTA, indikator=ind, kelompok="semua")
         assert (r.n, r.n_kondisi) == (n, k), ind
+
+
+def test_absent_optional_inputs_are_na_not_zero(tabs):
+    """Issue 17: the clean tables of a run without a KKS list (keluarga.kks NA, kks empty), without an MPM
+    workbook (mpm and mpm_laporan empty) and without population (penduduk empty). What needs them is NA or
+    empty; the rest equals the full run."""
+    c = micro_clean()
+    c["keluarga"]["kks"] = pd.array([None] * len(c["keluarga"]), dtype="boolean")
+    c["keluarga"]["kks_status"] = None
+    c["kks"] = c["kks"].iloc[0:0]
+    c["mpm"], c["mpm_laporan"], c["penduduk"] = c["mpm"].iloc[0:0], c["mpm_laporan"].iloc[0:0], c["penduduk"].iloc[0:0]
+    t = compute_all(c, {})
+    r = row(t["cakupan"], kode_wilayah=KOTA, program="KKS", target="D1-D4")
+    assert r.n_target == 5                                       # the target is known without the list
+    assert all(pd.isna(r[k]) for k in ("n_penerima", "n_target_menerima", "n_tidak_menerima", "cakupan",
+                                       "exclusion_error", "inclusion_error", "n_penerima_tidak_di_bdt"))
+    pkh_full = row(tabs["cakupan"], kode_wilayah=KOTA, program="PKH", target="D1-D4")
+    pkh = row(t["cakupan"], kode_wilayah=KOTA, program="PKH", target="D1-D4")
+    assert (pkh.n_target, pkh.n_target_menerima, pkh.cakupan) == (pkh_full.n_target, pkh_full.n_target_menerima,
+                                                                  pkh_full.cakupan)
+    ring = t["ringkasan"].set_index("kode_wilayah").loc[KOTA]
+    assert ring["keluarga_miskin"] == 5
+    assert all(pd.isna(ring[k]) for k in ("keluarga_kks", "keluarga_tanpa_kks", "cakupan_kks", "mpm_pendaftar",
+                                          "persen_penduduk_bdt", "rumah_tangga_d1_d2_tanpa_program"))
+    assert t["tumpang_tindih"].empty and t["mpm"].empty
+    assert set(t["kebocoran"]["program"]) == set(B.PROGRAMS) - {"KKS"}
+    assert t["prioritas"]["prioritas"].isna().all() and t["prioritas"]["peringkat"].isna().all()
+    b = t["biaya"][(t["biaya"]["program"] == "KKS") & (t["biaya"]["kode_wilayah"] == KOTA)].iloc[0]
+    assert b.n_keluarga_target == 5 and pd.isna(b.n_keluarga_dikecualikan) and pd.isna(b.biaya_per_tahun)
+    assert t["sebaran"]["persen_penduduk"].isna().all()

@@ -147,6 +147,17 @@ def _vintage(meta: Mapping | None, key: str, lang: str) -> str:
     return str(v) if v else t(f"periode_{key}", lang) if key in {"bdt", "kks", "mpm"} else ""
 
 
+def _absent(meta: Mapping | None, key: str) -> bool:
+    """Whether the clean step had no `key` input (`kks`, `mpm`, `penduduk`): meta.json `masukan`. A run
+    without that record (older outputs) counts as supplied."""
+    return ((meta or {}).get("masukan") or {}).get(key, True) is False
+
+
+def _absent_note(meta: Mapping | None, key: str, lang: str) -> str:
+    """The sentence a section shows when its optional input was not supplied ('' otherwise)."""
+    return t(f"masukan_{key}_tidak_ada", lang) if _absent(meta, key) else ""
+
+
 def _for_label(kode: str, nama: str, lang: str) -> str:
     tk = _tingkat(kode)
     if tk == "kota":
@@ -311,6 +322,7 @@ _BRIEF = """
 {% endfor %}</div>
 <p class="sumber-kartu">{{ sumber }}</p>
 {% else %}{{ kosong }}{% endif %}
+{% if catatan %}<p class="catatan">{{ catatan }}</p>{% endif %}
 <div class="ringkasan-isi">
 {% if peta %}<div class="ringkasan-peta">{{ peta }}</div>{% endif %}
 <div class="ringkasan-aksi">
@@ -356,7 +368,8 @@ def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", me
             for a in top_actions(tables, kode, lang)]
     return _render(_BRIEF, title=t("bagian_ringkasan", lang), cards=cards, sumber=sumber, kosong=_empty(lang),
                    peta=coverage_map(tables, kode, lang, geojson=geojson, meta=meta), h_aksi=t("aksi_utama", lang),
-                   aksi=aksi, rek_kosong=t("rek_kosong", lang), mpm=mpm_status(tables, kode, lang))
+                   aksi=aksi, rek_kosong=t("rek_kosong", lang), mpm=mpm_status(tables, kode, lang, meta=meta),
+                   catatan=_absent_note(meta, "kks", lang))
 
 
 def coverage_map(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
@@ -376,8 +389,11 @@ def coverage_map(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id"
                   source=t("sumber_kks", lang), names=_names(tables), label=t("label_cakupan_kks", lang))
 
 
-def mpm_status(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> str:
-    """One sentence on the MPM update: who has reported, how many registrations are verified, the deadline."""
+def mpm_status(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", meta: Mapping | None = None) -> str:
+    """One sentence on the MPM update: who has reported, how many registrations are verified, the deadline
+    (or that no MPM records were supplied for this period)."""
+    if _absent(meta, "mpm"):
+        return _absent_note(meta, "mpm", lang)
     names = _names(tables)
     mpm = _tbl(tables, "mpm")
     r = _row(mpm, kode)
@@ -608,7 +624,7 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
 
     # 4. map: share of population in the BDT per kelurahan
     kel = _rows(ring, [w.kode for w in wilayah.kelurahan()])
-    if len(kel) > 1 and "persen_penduduk_bdt" in kel:  # one lone value is not a map
+    if len(kel) > 1 and "persen_penduduk_bdt" in kel and not _absent(meta, "penduduk"):  # one lone value is not a map
         values = {k: _num(v) for k, v in zip(kel["kode_wilayah"].astype(str), kel["persen_penduduk_bdt"])}
         geo = Path(geojson) if isinstance(geojson, str) else geojson  # a file is fingerprinted by content
         blocks.append(_chart(maps.kelurahan_map, values, geo, highlight=kode if kode != KOTA else None, lang=lang,
@@ -620,6 +636,7 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     if r:
         paras.append(t("sebaran_kalimat", lang, nama=nama, rt=fmt.angka(r.get("rumah_tangga_desil_1_4"), lang),
                        jiwa=fmt.angka(r.get("jiwa_desil_1_4"), lang), persen=fmt.persen(r.get("persen_penduduk_bdt"), lang)))
+    paras.append(_absent_note(meta, "penduduk", lang))
     if not blocks:
         blocks = [_empty(lang)]
     return _section("sebaran", t("bagian_sebaran", lang), paras, blocks)
@@ -714,7 +731,9 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
         blocks.append(table_html(heads, rows, note=units_note + t("def_cakupan", lang)))
         blocks.append(_chart(charts.coverage_bars, w, None if kode == KOTA else k, nama, lang, period=period, source=src))
         kks = w[w["program"].astype(str).str.lower() == "kks"]
-        if not kks.empty:
+        if _absent(meta, "kks"):
+            paras.append(_absent_note(meta, "kks", lang))
+        elif not kks.empty:
             kr = kks.iloc[0]
             kc = kk["cakupan"].get(kks.iloc[0]["program"]) if not kk.empty and "cakupan" in kk else kr.get("cakupan")
             paras.append(t("cakupan_kalimat_kota" if kode == KOTA else "cakupan_kalimat", lang, nama=nama, cak=fmt.persen(kr.get("cakupan"), lang),
@@ -749,6 +768,10 @@ def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str =
     title = t("bagian_prioritas", lang)
     if pri.empty:
         return _section("prioritas", title, [], [_empty(lang)])
+    missing = [t(f"apa_{k}", lang) for k in ("kks", "penduduk") if _absent(meta, k)]
+    if missing:   # the quadrant needs both axes: say what is missing instead of an empty chart
+        apa = f" {t('apa_dan', lang)} ".join(missing)
+        return _section("prioritas", title, [t("prioritas_tidak_dihitung", lang, apa=apa)])
     scope = _kelurahan_in(kode)
     hl = scope if kode != KOTA else []
     fig = _chart(charts.quadrant_scatter, pri, lang, highlight=hl,
@@ -785,6 +808,8 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
     mpm = _tbl(tables, "mpm")
     title = t("bagian_mpm", lang)
     r = _row(mpm, kode)
+    if mpm.empty and _absent(meta, "mpm"):
+        return _section("mpm", title, [_absent_note(meta, "mpm", lang)])
     if mpm.empty:
         return _section("mpm", title, [], [_empty(lang)])
     period = _vintage(meta, "mpm", lang)

@@ -61,8 +61,9 @@ _R = [
     Rule("RT_LUAR_BONTANG", TOLAK, "rumah tangga di luar Kota Bontang (kode provinsi/kab-kota bukan 64/74)"),
     Rule("WILAYAH_TIDAK_DIKENAL", TOLAK, "kelurahan tidak dapat ditentukan dari kode maupun nama (juga tidak "
          "dengan pencocokan mirip); baris ditolak, tidak ditebak"),
-    Rule("IDBDT_TIDAK_VALID", TOLAK, "IDBDT kosong atau bukan 15 digit: rumah tangga tidak bisa dihubungkan"),
-    Rule("IDARTBDT_TIDAK_VALID", TOLAK, "IDARTBDT kosong atau bukan 17 digit: anggota tidak bisa diidentifikasi"),
+    Rule("IDBDT_TIDAK_VALID", TOLAK, "IDBDT kosong atau bukan deretan angka: rumah tangga tidak bisa dihubungkan"),
+    Rule("IDARTBDT_TIDAK_VALID", TOLAK, "IDARTBDT kosong atau bukan deretan angka: anggota tidak bisa "
+         "diidentifikasi"),
     Rule("ART_TANPA_RUTA", TOLAK, "IDBDT anggota tidak ada di file rumah tangga"),
     Rule("ART_RUTA_DITOLAK", TOLAK, "rumah tangga anggota ini ditolak; anggota ikut ditolak"),
     Rule("KKS_TIDAK_DAPAT_DITEMPATKAN", TOLAK, "baris KKS tidak cocok dengan keluarga BDT mana pun dan "
@@ -71,11 +72,16 @@ _R = [
     # --- values flagged, row kept -------------------------------------------------------------
     Rule("ID_EXCEL_NUMBER", TANDAI, "ID tersimpan sebagai angka Excel; diubah ke teks secara eksak (< 2^53)"),
     Rule("ID_TRAILING_DOT0", TANDAI, "ID berakhiran '.0' (bekas angka Excel); akhiran dibuang, digit utuh"),
-    Rule("IDBDT_DARI_IDARTBDT", TANDAI, "IDBDT kosong/rusak; diambil dari 15 digit awal IDARTBDT"),
-    Rule("IDARTBDT_BEDA_IDBDT", TANDAI, "IDARTBDT tidak diawali IDBDT rumah tangganya"),
+    Rule("IDBDT_DARI_IDARTBDT", TANDAI, "IDBDT kosong/rusak; diambil dari awal IDARTBDT (IDBDT di file rumah tangga "
+         "yang menjadi awalannya bila tepat satu, selain itu IDARTBDT tanpa 2 digit terakhir)"),
+    Rule("ID_PANJANG_CAMPUR", TANDAI, "panjang {kolom} tidak seragam dalam satu file/sheet; baris ini berbeda dari "
+         "panjang yang terbanyak (ID tetap dipakai apa adanya)"),
+    Rule("IDARTBDT_BEDA_IDBDT", TANDAI, "IDARTBDT tidak diawali IDBDT rumah tangganya (atau tidak lebih panjang "
+         "darinya)"),
     Rule("WILAYAH_FUZZY", TANDAI, "nama wilayah di kolom {kolom} dicocokkan secara mirip (skor ≥ 90) ke "
          "kelurahan yang dikenal"),
-    Rule("WILAYAH_KODE_NAMA_BEDA", TANDAI, "kode wilayah dan nama kelurahan tidak sepakat; kode yang dipakai"),
+    Rule("WILAYAH_KODE_NAMA_BEDA", TANDAI, "kode wilayah dan nama kelurahan tidak sepakat; nama dipakai bila cocok "
+         "persis dengan satu kelurahan di kecamatan kode itu, selain itu kode (nilai: kode | nama)"),
     Rule("WILAYAH_KODE_TIDAK_DIKENAL", TANDAI, "kode wilayah tidak dikenal; kelurahan ditentukan dari nama"),
     Rule("WILAYAH_KEC_BEDA", TANDAI, "nama kecamatan tidak sesuai dengan kelurahan; kelurahan yang dipakai"),
     Rule("WILAYAH_TIDAK_DIKENAL_KKS", TANDAI, "kelurahan tidak dikenal; wilayah diambil dari keluarga BDT yang cocok"),
@@ -117,6 +123,12 @@ _R = [
          "dipakai"),
     Rule("KKS_STATUS_TIDAK_VALID", TANDAI, "Status Kartu bukan TERSALUR / BELUM TERSALUR / DIKEMBALIKAN"),
     Rule("KKS_TIDAK_DITEMUKAN", TANDAI, "baris KKS tidak cocok dengan keluarga BDT (lewat No. KK maupun NIK)"),
+    Rule("KKS_IDBDT_TIDAK_DIKENAL", TANDAI, "IDBDT di daftar KKS bukan rumah tangga BDT yang disimpan (atau bukan "
+         "deretan angka); dicocokkan lewat No. KK / NIK"),
+    Rule("KKS_IDBDT_BEDA", TANDAI, "IDBDT di daftar KKS menunjuk rumah tangga lain dari No. KK / NIK-nya; IDBDT "
+         "dipakai (rumah tangganya hanya punya satu keluarga)"),
+    Rule("KKS_IDBDT_BANYAK_KELUARGA", TANDAI, "rumah tangga IDBDT ini punya beberapa keluarga dan No. KK / NIK tidak "
+         "menunjuk salah satunya; keluarga tidak ditebak, kecocokan No. KK / NIK (bila ada) dipakai"),
     Rule("KKS_KK_AMBIGU", TANDAI, "No. KK dipakai beberapa keluarga BDT; dicocokkan lewat NIK bila bisa"),
     Rule("KKS_KELUARGA_GANDA", TANDAI, "keluarga ini punya lebih dari satu baris KKS; status terbaik dipakai "
          "(tersalur > belum tersalur > dikembalikan)"),
@@ -298,16 +310,21 @@ class Findings:
 # --------------------------------------------------------------------------------------------------
 # Identifiers
 # --------------------------------------------------------------------------------------------------
-def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(value or NA, valid mask, repair rule per row or None) for a plain numeric ID of `length` digits."""
+def _ids(b: Batch, col: str) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(value or NA, valid mask, repair rule per row or None) for an opaque numeric ID (IDBDT, IDARTBDT).
+
+    IDs are keys, not codes: any non-empty run of ASCII digits is valid, whatever its length (the public
+    layouts differ: 15/17 digits in our sample, 16/18 = BPS desa code + serial in one dump, 12/14 in an
+    office's extract). Excel's repairs stay: a trailing `.0` is cut, an Excel number ≥ 2^53 (digits lost)
+    is not valid. Lengths are compared per file by `_flag_mixed_lengths`, never checked here."""
     raw = codes.text(b.col(col)).fillna("")
-    valid = nikmod.digits_of_length(raw, length)
+    valid = _ascii_digits(raw)
     rule = np.full(b.n, None, dtype=object)
     value = raw
     if not valid.all():
-        dot0 = raw.str.fullmatch(rf"\d{{{length}}}[.,]0+").to_numpy(dtype=bool)
+        dot0 = raw.str.fullmatch(r"[0-9]+[.,]0+").to_numpy(dtype=bool)
         if dot0.any():
-            value = raw.where(~dot0, raw.str.slice(0, length))
+            value = raw.where(~dot0, raw.str.replace(r"[.,]0+$", "", regex=True))
             valid |= dot0
             rule[dot0] = "ID_TRAILING_DOT0"
     num = b.numeric.get(col)
@@ -316,6 +333,50 @@ def _ids(b: Batch, col: str, length: int) -> tuple[pd.Series, np.ndarray, np.nda
         valid &= ~big
         rule[num & valid] = "ID_EXCEL_NUMBER"
     return value.where(pd.Series(valid, index=value.index)), valid, rule
+
+
+def _ascii_digits(s: pd.Series) -> np.ndarray:
+    """Mask of the values that are a non-empty run of ASCII digits (arrow kernels; NA → False)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if len(s) == 0:
+        return np.zeros(0, dtype=bool)
+    arr = codes.arrow_text(s)
+    if arr is None:
+        return s.astype("str").str.fullmatch(r"[0-9]+").fillna(False).to_numpy(dtype=bool)
+    ok = pc.and_(pc.greater(pc.binary_length(arr), 0), pc.ascii_is_decimal(arr))
+    return np.asarray(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _lengths(s: pd.Series) -> np.ndarray:
+    """Character length of each value (0 for NA), as int64."""
+    import pyarrow.compute as pc
+    arr = codes.arrow_text(s)
+    if arr is None:
+        return s.astype("str").str.len().fillna(0).to_numpy(dtype=np.int64)
+    return np.asarray(pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _flag_mixed_lengths(b, F: "Findings", value: pd.Series, rows: np.ndarray, col: str, label: str) -> None:
+    """ID_PANJANG_CAMPUR: one length per file and sheet is expected. Among `rows` (valid IDs), the rows of
+    each table (file × sheet) whose length differs from that table's most common length are flagged (a tie
+    goes to the longer length); the message names every length with its count. Nothing is rejected."""
+    n = _lengths(value)
+    tables = b.df["_t"].to_numpy() if "_t" in b.df.columns else np.zeros(len(n), dtype=np.int32)
+    flag = np.zeros(len(n), dtype=bool)
+    msg = np.full(len(n), None, dtype=object)
+    for ti in np.unique(tables[rows]):
+        m = rows & (tables == ti)
+        lens, counts = np.unique(n[m], return_counts=True)
+        if len(lens) < 2:
+            continue
+        mode = lens[np.lexsort((lens, counts))[-1]]        # most rows; a tie: the longer length
+        seen = ", ".join(f"{int(k)} digit: {int(c)} baris" for k, c in sorted(zip(lens, counts), key=lambda kc: (-kc[1], -kc[0])))
+        odd = m & (n != mode)
+        flag |= odd
+        msg[odd] = [f"{RULES['ID_PANJANG_CAMPUR'].pesan.format(kolom=label)} ({seen}); baris ini {int(k)} digit"
+                    for k in n[odd]]
+    F.add(b, flag, "ID_PANJANG_CAMPUR", col, value, "id", pesan=msg)
 
 
 def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None, birth=None) -> pd.DataFrame:
@@ -572,10 +633,13 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     outside_u = np.zeros(n_u, dtype=bool)
     flags_u: dict[str, np.ndarray] = {r: np.zeros(n_u, dtype=bool) for r in
                                       ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA", "WILAYAH_KODE_TIDAK_DIKENAL",
-                                       "WILAYAH_KEC_BEDA")}
+                                       "WILAYAH_KEC_BEDA", "_NAMA_DIPAKAI")}
+    # the code as written, for the quality report's counts per (code, name) pair (codes are not personal)
+    code_text_u = ["" for _ in range(n_u)]
     names = list(key_df.columns)
     for i, tup in enumerate(uniq):
         r = dict(zip(names, tup))
+        code_text_u[i] = r.get("kw") or (f"{r.get('kec', '')}.{r.get('desa', '')}" if "kec" in r else "")
         if _REF is not None:
             _resolve_one_ref(_REF, r, i, bool(prov_cols), bool(code_cols or kode_wilayah_col), kec_name_col,
                              kode_u, outside_u, flags_u)
@@ -589,7 +653,7 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
         if code_cols or kode_wilayah_col:
             code, code_given = _code_kelurahan(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""))
         by_name, how, _ = resolve_kelurahan_name(r["nama"])
-        _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u)
+        _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u, parent=lambda k: wil.get(k).induk)
         if kode_u[i] and kec_name_col and r.get("nmkec"):
             wk = wil.by_name(r["nmkec"], "kecamatan")
             if wk is not None and wk.kode != wil.get(kode_u[i]).induk:
@@ -598,23 +662,49 @@ def _resolve_wilayah(b: Batch, F: Findings, name_col: str, kec_name_col: str | N
     outside = outside_u[codes_arr]
     unresolved = kode.isna().to_numpy() & ~outside
     for rid, fu in flags_u.items():
-        if fu.any():
-            m = rows & fu[codes_arr]
-            col = name_col if rid in ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA") else \
-                (kec_name_col if rid == "WILAYAH_KEC_BEDA" else (code_cols[1] if code_cols else kode_wilayah_col))
-            nilai = parts["nama"] if rid != "WILAYAH_KEC_BEDA" else parts.get("nmkec")
-            F.add(b, m, rid, col, nilai)
+        if rid.startswith("_") or not fu.any():
+            continue
+        m = rows & fu[codes_arr]
+        col = name_col if rid in ("WILAYAH_FUZZY", "WILAYAH_KODE_NAMA_BEDA") else \
+            (kec_name_col if rid == "WILAYAH_KEC_BEDA" else (code_cols[1] if code_cols else kode_wilayah_col))
+        nilai = parts["nama"] if rid != "WILAYAH_KEC_BEDA" else parts.get("nmkec")
+        pesan = None
+        if rid == "WILAYAH_KODE_NAMA_BEDA":
+            # value = "code as written | name as written" (neither is personal): the quality report counts
+            # the pairs; the message says which of the two decided the row
+            ct = np.array(code_text_u, dtype=object)[codes_arr]
+            nilai = pd.Series(ct + " | " + parts["nama"].to_numpy(dtype=object), index=b.df.index, dtype="str")
+            won = flags_u["_NAMA_DIPAKAI"][codes_arr]
+            pesan = np.where(won, PESAN_KODE_NAMA["nama"], PESAN_KODE_NAMA["kode"]).astype(object)
+        F.add(b, m, rid, col, nilai, pesan=pesan)
     return kode, outside, unresolved
 
 
-def _settle_kode(i: int, code, code_given: bool, by_name, how: str, kode_u, flags_u) -> None:
-    """Key `i`'s kelurahan from its code and its name, by one rule for Bontang and for a `Reference`:
-    a known code wins (a name pointing elsewhere is flagged); otherwise the name decides (a fuzzy match
-    is flagged, and so is a code that was given but is not known)."""
+#: WILAYAH_KODE_NAMA_BEDA: the message of a row whose name, or whose code, decided its kelurahan.
+PESAN_KODE_NAMA = {
+    "nama": "kode wilayah dan nama kelurahan tidak sepakat; nama dipakai (cocok persis dengan satu kelurahan di "
+            "kecamatan kode itu; kode desa BPS lewat tabel padanan yang belum diverifikasi)",
+    "kode": "kode wilayah dan nama kelurahan tidak sepakat; kode dipakai (nama tidak cocok persis dengan satu "
+            "kelurahan di kecamatan kode itu)",
+}
+
+
+def _settle_kode(i: int, code, code_given: bool, by_name, how: str, kode_u, flags_u, parent=None) -> None:
+    """Key `i`'s kelurahan from its code and its name, by one rule for Bontang and for a `Reference`.
+
+    A known code and a name that agree: that kelurahan. When they disagree (WILAYAH_KODE_NAMA_BEDA, flagged
+    either way), the name wins where it matches exactly (after normalisation, not fuzzily) one kelurahan of
+    the code's own kecamatan — the BPS desa codes come through a crosswalk that is not verified
+    (data/reference: keyakinan P), the kecamatan part is; otherwise the code is kept. No known code: the
+    name decides (a fuzzy match is flagged, and so is a code that was given but is not known).
+    `parent(kode)`: the kecamatan of a kelurahan code."""
     if code:
         kode_u[i] = code
         if by_name and by_name != code:
             flags_u["WILAYAH_KODE_NAMA_BEDA"][i] = True
+            if how == "persis" and parent is not None and parent(by_name) == parent(code):
+                kode_u[i] = by_name
+                flags_u["_NAMA_DIPAKAI"][i] = True
     elif by_name:
         kode_u[i] = by_name
         if how == "mirip":
@@ -636,7 +726,7 @@ def _resolve_one_ref(ref: Reference, r: dict, i: int, has_prov: bool, has_code: 
     if has_code:
         code, code_given = ref.code(r.get("kec", ""), r.get("desa", ""), r.get("kw", ""), scope)
     by_name, how = ref.resolve_name(r["nama"], scope)
-    _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u)
+    _settle_kode(i, code, code_given, by_name, how, kode_u, flags_u, parent=lambda k: ref.by_kode[k].induk)
     if kode_u[i] and kec_name_col and r.get("nmkec"):
         wk = ref.by_name(r["nmkec"], "kecamatan", scope or kode_u[i][:5])
         if wk is not None and wk != ref.by_kode[kode_u[i]].induk:
@@ -815,9 +905,10 @@ def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str
 
 
 def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
-    idbdt, valid, rule = _ids(b, "idbdt", 15)
+    idbdt, valid, rule = _ids(b, "idbdt")
     F.reject(b, ~valid, "IDBDT_TIDAK_VALID", "idbdt", b.col("idbdt"), "id")
     F.add(b, b.kept() & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
+    _flag_mixed_lengths(b, F, idbdt, b.kept(), "idbdt", "IDBDT")
     kode, outside, unresolved = _resolve_wilayah(
         b, F, "nmkel", "nmkec", ("kdkec", "kddesa") if b.has("kdkec") else None,
         "kode_wilayah" if b.has("kode_wilayah") else None, ("kdprop", "kdkab"))
@@ -913,19 +1004,75 @@ class _SubBatch:
         return self.df[name] if name in self.df.columns else pd.Series("", index=self.df.index, dtype="str")
 
 
+def _starts_with(longer: pd.Series, prefix: pd.Series) -> np.ndarray:
+    """Row-wise: `longer` starts with `prefix` and is longer than it (NA → False). Vectorised per distinct
+    prefix length (a file has one or two), so no Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    al, ap = codes.arrow_text(longer), codes.arrow_text(prefix)
+    if al is not None and ap is not None and len(ap) and not ap.null_count:
+        mm = pc.min_max(pc.utf8_length(ap)).as_py()
+        if mm["min"] == mm["max"]:   # one prefix length (the usual case): three arrow kernels
+            k = mm["min"]
+            ok = pc.and_(pc.greater(pc.utf8_length(al), k),
+                         pc.equal(pc.utf8_slice_codeunits(al, 0, k), ap.cast(pa.large_string()).cast(al.type)))
+            return np.asarray(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), dtype=bool)
+    ln, lp = _lengths(longer), _lengths(prefix)
+    out = np.zeros(len(longer), dtype=bool)
+    ok = longer.notna().to_numpy(dtype=bool) & prefix.notna().to_numpy(dtype=bool) & (ln > lp)
+    for k in np.unique(lp[ok]):
+        m = ok & (lp == k)
+        whole = bool(m.all())        # the usual case, one length: no filtered copies of 4 M IDs
+        la = longer.array if whole else longer.array[m]
+        pa_ = prefix.array if whole else prefix.array[m]
+        head = pd.Series(la, dtype="str").str.slice(0, int(k))
+        out[m] = (head == pd.Series(pa_, dtype="str", index=head.index)).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+def _household_prefix(idart: pd.Series, households: pd.Series) -> pd.Series:
+    """For each IDARTBDT, the household IDBDT (of `households`) it starts with — tried at every household ID
+    length the file has, and kept only where exactly one length gives a household (never a guess; NA
+    otherwise). Domain layouts: IDARTBDT = IDBDT + 2 digits, at whatever length IDBDT has."""
+    out = pd.Series(pd.NA, index=idart.index, dtype="str")
+    hits = np.zeros(len(idart), dtype=np.int64)
+    ln = _lengths(idart)
+    for k in np.unique(_lengths(households)):
+        if k <= 0:
+            continue
+        cand = idart.str.slice(0, int(k)).where(pd.Series(ln > k, index=idart.index))
+        found = codes.isin_text(cand, households.drop_duplicates()) & cand.notna().to_numpy(dtype=bool)
+        hits += found
+        out = out.where(~pd.Series(found, index=idart.index), cand)
+    return out.where(pd.Series(hits == 1, index=idart.index))
+
+
 def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.DataFrame:
-    idart, valid_art, rule_art = _ids(b, "idartbdt", 17)
-    idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt", 15)
+    idart, valid_art, rule_art = _ids(b, "idartbdt")
+    idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt")
     F.reject(b, ~valid_art, "IDARTBDT_TIDAK_VALID", "idartbdt", b.col("idartbdt"), "id")
+    # every household IDBDT of the file (kept or rejected): a member's IDBDT is derived from, and its
+    # membership decided against, these
+    rb_ids, _, _ = _ids(rt_batch, "idbdt")
     derive = b.kept() & ~valid_bdt
     if derive.any():
-        idbdt = idbdt.where(~pd.Series(derive, index=idbdt.index), idart.str.slice(0, 15))
-        F.add(b, derive, "IDBDT_DARI_IDARTBDT", "idbdt", b.col("idbdt"), "id")
+        # the household whose IDBDT starts the IDARTBDT; else the IDARTBDT without its 2-digit member
+        # number (the layout of every known export), which membership below then accepts or rejects
+        src = idart[derive]
+        got = _household_prefix(src, rb_ids.dropna())
+        got = got.fillna(src.str.slice(0, -2).where(pd.Series(_lengths(src) > 2, index=src.index)))
+        idbdt = idbdt.copy()
+        idbdt[derive] = got.to_numpy()
+        found = np.zeros(b.n, dtype=bool)
+        found[np.flatnonzero(derive)[got.notna().to_numpy()]] = True
+        F.add(b, found, "IDBDT_DARI_IDARTBDT", "idbdt", b.col("idbdt"), "id")
+        derive = found
     F.add(b, b.kept() & pd.notna(rule_art), rule_art, "idartbdt", b.col("idartbdt"), "id")
     F.add(b, b.kept() & ~derive & pd.notna(rule_bdt), rule_bdt, "idbdt", b.col("idbdt"), "id")
+    _flag_mixed_lengths(b, F, idart, b.kept(), "idartbdt", "IDARTBDT")
+    _flag_mixed_lengths(b, F, idbdt, b.kept() & ~derive & idbdt.notna().to_numpy(dtype=bool), "idbdt", "IDBDT")
     # membership
     in_rt = codes.isin_text(idbdt, rt["idbdt"])
-    rb_ids, _, _ = _ids(rt_batch, "idbdt", 15)
     rejected_hh = pd.Series(rt_batch.reason, index=rb_ids.index)[rt_batch.state == 1]
     rejected_hh.index = rb_ids[rt_batch.state == 1].to_numpy()
     rejected_hh = rejected_hh[~rejected_hh.index.isna()]
@@ -946,7 +1093,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     rows = np.ones(len(d), dtype=bool)
     out = pd.DataFrame({"idartbdt": idart[keep].astype("str"), "idbdt": idbdt[keep].astype("str")}, index=d.index)
     del idart, idbdt    # full-length copies no later step reads (memory)
-    pref = (out["idartbdt"].str.slice(0, 15) != out["idbdt"]).to_numpy(dtype=bool)
+    pref = ~_starts_with(out["idartbdt"], out["idbdt"])
     F.add(sub, pref, "IDARTBDT_BEDA_IDBDT", "idartbdt", d["idartbdt"], "id")
     nuk, nuk_bad = codes.parse_int(d.get("nuk", pd.Series("", index=d.index, dtype="str")), "Int64")
     out_range = ~nuk.between(1, 99).fillna(False)
@@ -1199,7 +1346,46 @@ def prepare_kks(b: Batch, F: Findings) -> dict:
     tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=2018)
     F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
           b.col("tanggal_distribusi"))
-    return {"kode": kode, "unresolved": unresolved, "no_kk": no_kk, "nik_p": nik_p, "status": status, "tgl": tgl}
+    idbdt = None
+    if b.has("idbdt"):   # a KKS list that carries the household's IDBDT: matched on it first (clean_kks)
+        idbdt, valid, rule = _ids(b, "idbdt")
+        F.add(b, rows_all & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
+        given = codes.text(b.col("idbdt")).notna().to_numpy(dtype=bool)
+        F.add(b, rows_all & given & ~valid, "KKS_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
+    return {"kode": kode, "unresolved": unresolved, "no_kk": no_kk, "nik_p": nik_p, "status": status, "tgl": tgl,
+            "idbdt": idbdt}
+
+
+#: How a KKS row found its keluarga (kks.cocok_lewat).
+COCOK_LEWAT = ["no_kk", "nik", "tidak_ditemukan", "idbdt"]   # (new value last: existing codes unchanged)
+
+
+def _match_idbdt(b: Batch, F: Findings, idk: pd.Series, kel: pd.DataFrame, kc: np.ndarray, kv: pd.Index,
+                 idb: pd.Series, nuk: pd.Series, lewat: np.ndarray) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """IDBDT first (a KKS list that carries it): a row whose IDBDT is a household with one keluarga is that
+    keluarga (`idbdt`), whatever its No. KK / NIK say (KKS_IDBDT_BEDA when they point to another household).
+    A household with several keluarga: the No. KK / NIK match is kept when it lies in that household, else
+    the keluarga is not guessed (KKS_IDBDT_BANYAK_KELUARGA). An IDBDT that is no kept household:
+    KKS_IDBDT_TIDAK_DIKENAL, and No. KK / NIK decide. `kc`, `kv`: `_text_codes(kel["idbdt"])`."""
+    n_kel = np.bincount(kc[kc >= 0], minlength=len(kv))           # keluarga per household
+    first = np.full(len(kv), -1, dtype=np.int64)
+    first[kc[::-1]] = np.arange(len(kc))[::-1]                     # a household's first keluarga row
+    pos = _positions(idk, kv)
+    given = idk.notna().to_numpy(dtype=bool)
+    known = pos >= 0
+    F.add(b, b.kept() & given & ~known, "KKS_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
+    cnt = np.where(known, n_kel[np.maximum(pos, 0)], 0)
+    single = known & (cnt == 1)
+    other_hh = idb.notna().to_numpy(dtype=bool) & (idb.fillna("").to_numpy(dtype=object) != idk.fillna("").to_numpy(dtype=object))
+    F.add(b, b.kept() & single & other_hh, "KKS_IDBDT_BEDA", "idbdt", b.col("idbdt"), "id")
+    F.add(b, b.kept() & known & (cnt > 1) & (other_hh | idb.isna().to_numpy(dtype=bool)),
+          "KKS_IDBDT_BANYAK_KELUARGA", "idbdt", b.col("idbdt"), "id")
+    row = first[np.maximum(pos, 0)]
+    sm = pd.Series(single, index=idb.index)
+    idb = idb.where(~sm, pd.Series(kel["idbdt"].array.take(np.where(single, row, -1), allow_fill=True), index=idb.index))
+    nuk = nuk.where(~sm, pd.Series(kel["nuk"].array.take(np.where(single, row, -1), allow_fill=True), index=nuk.index))
+    lewat = np.where(single, "idbdt", lewat)
+    return idb, nuk, lewat
 
 
 def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
@@ -1230,7 +1416,9 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     idb = idb.where(~pd.Series(m_nik, index=idb.index), nik_idb)
     nuk = nuk.where(~pd.Series(m_nik, index=nuk.index), _take(nik_unique["nuk"], nik_pos, nik_p.index))
     lewat = np.where(m_kk, "no_kk", np.where(m_nik, "nik", "tidak_ditemukan"))
-    matched = m_kk | m_nik
+    if p.get("idbdt") is not None:
+        idb, nuk, lewat = _match_idbdt(b, F, p["idbdt"], kel, kc, kv, idb, nuk, lewat)
+    matched = lewat != "tidak_ditemukan"
     F.reject(b, unresolved & ~matched, "KKS_TIDAK_DAPAT_DITEMPATKAN", "kelurahan", b.col("kelurahan"))
     F.add(b, b.kept() & unresolved & matched, "WILAYAH_TIDAK_DIKENAL_KKS", "kelurahan", b.col("kelurahan"))
     F.add(b, b.kept() & ~matched, "KKS_TIDAK_DITEMUKAN", "no_kk", b.col("no_kk"), "id")
@@ -1241,7 +1429,7 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
         "kode_kelurahan": kode[keep].astype("str"), "status_kartu": status[keep],
         "tanggal_distribusi": tgl[keep], "idbdt": idb[keep].astype("str"),
         "nuk": pd.array(nuk[keep], dtype="Int8"),
-        "cocok_lewat": pd.Categorical(lewat[keep], categories=["no_kk", "nik", "tidak_ditemukan"]),
+        "cocok_lewat": pd.Categorical(lewat[keep], categories=COCOK_LEWAT),
         "sumber_file": _kept(b.file, keep), "sumber_sheet": _kept(b.sheet, keep),
         "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
     })
@@ -1293,7 +1481,7 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
     b.kel = kode
     _dedupe(b, F, None)
     rows = b.kept()
-    idbdt, valid, rule = _ids(b, "idbdt", 15)
+    idbdt, valid, rule = _ids(b, "idbdt")
     given = codes.text(b.col("idbdt")).notna().to_numpy()
     F.add(b, rows & given & ~valid, "MPM_IDBDT_TIDAK_DIKENAL", "idbdt", b.col("idbdt"), "id")
     F.add(b, rows & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
@@ -1343,10 +1531,21 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
     return out, mpm_laporan(out)
 
 
-def mpm_laporan(mpm: pd.DataFrame) -> pd.DataFrame:
-    """One row per kelurahan of Bontang: did it report (≥ 1 registration kept), how many, latest date."""
+def mpm_laporan(mpm: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per kelurahan of Bontang: did it report (≥ 1 registration kept), how many, latest date.
+
+    `mpm` None: no MPM workbook was supplied at all — then the table is empty (0 rows): nobody can say
+    whether a kelurahan reported, so no row claims "not reported" (meta.json `masukan.mpm` is false)."""
+    if mpm is None:
+        from kemiskinan import schemas
+        return schemas.empty("mpm_laporan")
     kel = [w.kode for w in (wil.kelurahan() if _REF is None else _REF.kelurahan())]
-    last = pd.concat([mpm["tanggal_daftar"], mpm["tanggal_verifikasi"]], axis=1).max(axis=1)
+    # the later of the two dates per row, NaT where both are missing (a row-wise `max` over two datetime
+    # columns is cast through float by pandas and fails on an empty frame)
+    d1 = mpm["tanggal_daftar"].astype("datetime64[s]").to_numpy()
+    d2 = mpm["tanggal_verifikasi"].astype("datetime64[s]").to_numpy()
+    last = pd.Series(np.where(np.isnat(d1) | (~np.isnat(d2) & (d2 > d1)), d2, d1), index=mpm.index,
+                     dtype="datetime64[s]")
     g = pd.DataFrame({"k": mpm["kode_kelurahan"], "t": last}).groupby("k")
     n = g.size()
     t = g["t"].max()
@@ -1448,7 +1647,7 @@ def _empty_kks() -> tuple[pd.DataFrame, None]:
         "no_kk": pd.Series(dtype="str"), "nik_pengurus": pd.Series(dtype="str"), "kode_kelurahan": pd.Series(dtype="str"),
         "status_kartu": pd.Categorical([], categories=codes.KKS_STATUSES[:3]),
         "tanggal_distribusi": pd.Series(dtype="datetime64[s]"), "idbdt": pd.Series(dtype="str"),
-        "nuk": pd.Series(dtype="Int8"), "cocok_lewat": pd.Categorical([], categories=["no_kk", "nik", "tidak_ditemukan"]),
+        "nuk": pd.Series(dtype="Int8"), "cocok_lewat": pd.Categorical([], categories=COCOK_LEWAT),
         "sumber_file": pd.Categorical([]), "sumber_sheet": pd.Categorical([]), "baris_sumber": pd.Series(dtype="int64")}), None
 
 
@@ -1592,9 +1791,11 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         kks, kel = clean_kks(batches["kks"], F, kel, art, kks_prepared,
                              getattr(batches["art"], "nik_keluarga", None))
     else:
+        # no KKS list supplied: whether a keluarga holds a card is unknown (NA), not "no card" — the
+        # indicators then leave KKS coverage out instead of reporting 0 % (meta.json `masukan.kks`)
         kks, _ = _empty_kks()
-        kel["kks_status"] = pd.Categorical(["tidak_ada"] * len(kel), categories=codes.KKS_STATUSES)
-        kel["kks"] = pd.array([False] * len(kel), dtype="boolean")
+        kel["kks_status"] = pd.Categorical([None] * len(kel), categories=codes.KKS_STATUSES)
+        kel["kks"] = pd.array([None] * len(kel), dtype="boolean")
     if "mpm" in batches:
         mpm, lap = clean_mpm(batches["mpm"], F, rt)
     else:
@@ -1605,7 +1806,7 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     from kemiskinan import schemas
     tables = {"rumah_tangga": rt, "anggota": art, "keluarga": kel, "kks": kks}
     tables["mpm"] = mpm if mpm is not None else schemas.empty("mpm")
-    tables["mpm_laporan"] = lap if lap is not None else mpm_laporan(tables["mpm"])
+    tables["mpm_laporan"] = lap if lap is not None else mpm_laporan(None)
     tables["penduduk"] = pen if pen is not None else schemas.empty("penduduk")
     temuan = finish_temuan(F, batches)
     rek = reconcile(batches, tables, temuan)
@@ -1625,11 +1826,20 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     meta = {
         "sintetis": bool(synthetic),
         "files": hashes,
-        "vintage": {"bdt": "PBDT 2015", "kks": "distribusi KKS 2017", "mpm": "MPM 2018",
-                    "penduduk": sorted({int(x) for x in tables["penduduk"]["tahun"].dropna().unique()})},
+        # the vintage of each input that was supplied (an absent one has none to state)
+        "vintage": {k: v for k, v in {
+            "bdt": "PBDT 2015", "kks": "distribusi KKS 2017" if "kks" in batches else None,
+            "mpm": "MPM 2018" if "mpm" in batches else None,
+            "penduduk": sorted({int(x) for x in tables["penduduk"]["tahun"].dropna().unique()})
+            if "penduduk" in batches else None}.items() if v is not None},
         "jumlah": {k: int(len(v)) for k, v in tables.items()},
+        # which inputs were supplied (only rumah_tangga and anggota are required): what is absent is
+        # left out of the indicators and named in the briefings, never counted as zero
+        "masukan": {KIND_TABLE[k]: bool(by_kind.get(k)) for k in KINDS},
         "keluarga_desil_1_4": int(kel["desil"].between(1, 4).fillna(False).sum()),
-        "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum()),
+        # null without a KKS list: unknown, not 0
+        "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum())
+        if "kks" in batches else None,
         "aturan": {"fuzzy_threshold": FUZZY_THRESHOLD, "fuzzy_margin": FUZZY_MARGIN},
     }
 

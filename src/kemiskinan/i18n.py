@@ -118,6 +118,28 @@ STRINGS: dict[str, dict[str, str]] = {
     "tanggal_terakhir": {"id": "Laporan terakhir", "en": "Latest report"},
     "biaya_per_tahun": {"id": "Biaya per tahun", "en": "Cost per year"},
     "tidak_ada_data": {"id": "tidak ada data", "en": "no data"},
+    # ---- optional inputs that were not supplied (meta.json `masukan`; issue 17) -----------------
+    "masukan_kks_tidak_ada": {
+        "id": "Daftar distribusi KKS tidak diberikan untuk periode ini, jadi cakupan KKS tidak dihitung "
+              "(tanda – berarti tidak diketahui, bukan 0).",
+        "en": "The KKS distribution list was not supplied for this period, so KKS coverage is not computed "
+              "(– means unknown, not 0).",
+    },
+    "masukan_mpm_tidak_ada": {
+        "id": "Tidak ada catatan pemutakhiran (MPM) yang diberikan untuk periode ini.",
+        "en": "No update (MPM) records were supplied for this period.",
+    },
+    "masukan_penduduk_tidak_ada": {
+        "id": "Data penduduk per kelurahan tidak diberikan, jadi persentase terhadap penduduk tidak ditampilkan.",
+        "en": "Population figures per kelurahan were not supplied, so shares of the population are left out.",
+    },
+    "prioritas_tidak_dihitung": {
+        "id": "Prioritas wilayah tidak dihitung karena {apa} tidak diberikan.",
+        "en": "Area priorities are not computed because the following was not supplied: {apa}.",
+    },
+    "apa_kks": {"id": "daftar distribusi KKS", "en": "the KKS distribution list"},
+    "apa_penduduk": {"id": "data penduduk per kelurahan", "en": "population per kelurahan"},
+    "apa_dan": {"id": "dan", "en": "and"},
     "catatan_bps_kota": {
         "id": "Angka BPS hanya tersedia untuk tingkat kota; angka di bawah ini berlaku untuk seluruh Kota Bontang.",
         "en": "BPS figures exist only at city level; the numbers below are for the whole of Kota Bontang.",

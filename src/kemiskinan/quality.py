@@ -3,7 +3,8 @@
     write_quality_report(processed_dir, out_html, previous_dir=None)
 
 Shows: reconciliation per file/sheet, counts per rule and action, counts per rule × kelurahan, up to three
-masked examples per rule (values are already masked in temuan.parquet), and what changed since the
+masked examples per rule (values are already masked in temuan.parquet), the rows whose wilayah code and
+kelurahan name disagree counted per (code, name) pair, and what changed since the
 previous run (by default the copy the cleaner keeps in `<processed_dir>/sebelumnya/`).
 """
 from __future__ import annotations
@@ -60,7 +61,17 @@ nilai ditampilkan tersamar (ID: 4 digit awal + ******** + 2 digit akhir; nama: h
 <td class="n">{{ r.baris }}</td><td>{{ r.kolom }}</td><td><code>{{ r.nilai_tersamar }}</code></td></tr>
 {% endfor %}</table>
 
-<h2>5. Perubahan sejak pembersihan sebelumnya</h2>
+<h2>5. Kode wilayah dan nama kelurahan yang tidak sepakat</h2>
+<p>Baris yang kode wilayahnya (BPS <code>KDKEC.KDDESA</code> atau kode wilayah) menunjuk kelurahan lain dari
+nama kelurahannya (<code>WILAYAH_KODE_NAMA_BEDA</code>). Nama dipakai bila cocok persis dengan satu kelurahan
+di kecamatan kode itu (kode desa BPS di <code>data/reference/wilayah_bontang.csv</code> belum diverifikasi);
+selain itu kode dipakai.</p>
+{% if kode_nama %}<table><tr><th>kode di file</th><th>nama di file</th><th>kelurahan yang dipakai</th><th>menurut</th><th>jumlah baris</th></tr>
+{% for r in kode_nama %}<tr><td><code>{{ r.kode }}</code></td><td>{{ r.nama }}</td><td>{{ r.dipakai }}</td>
+<td>{{ r.menurut }}</td><td class="n">{{ fmt(r.n) }}</td></tr>
+{% endfor %}</table>{% else %}<p>Tidak ada.</p>{% endif %}
+
+<h2>6. Perubahan sejak pembersihan sebelumnya</h2>
 {% if not has_prev %}<p>Tidak ada hasil pembersihan sebelumnya untuk dibandingkan.</p>
 {% else %}
 <p>File mentah: {% if file_changes %}{% for c in file_changes %}<br>{{ c }}{% endfor %}{% else %}tidak berubah.{% endif %}</p>
@@ -91,6 +102,25 @@ def _meta(d: Path | None) -> dict:
     if d is None or not (Path(d) / "meta.json").exists():
         return {}
     return json.loads((Path(d) / "meta.json").read_text(encoding="utf-8"))
+
+
+def kode_nama_pairs(temuan: pd.DataFrame) -> pd.DataFrame:
+    """WILAYAH_KODE_NAMA_BEDA counted per (code, name) pair as written in the files, with the kelurahan used
+    and what decided it (`nama` / `kode`): columns kode, nama, dipakai, menurut, n; most rows first."""
+    cols = ["kode", "nama", "dipakai", "menurut", "n"]
+    t = temuan[temuan["aturan"].astype(str) == "WILAYAH_KODE_NAMA_BEDA"]
+    if t.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "n" else "str") for c in cols})
+    pair = t["nilai_tersamar"].astype(str).str.split(" | ", n=1, regex=False)
+    names = wil.names()
+    d = pd.DataFrame({
+        "kode": pair.str[0].fillna(""), "nama": pair.str[1].fillna(""),
+        "dipakai": t["kode_kelurahan"].astype("str").map(lambda k: names.get(k, k) if isinstance(k, str) else ""),
+        "menurut": t["pesan"].astype(str).str.contains("; nama dipakai", regex=False).map({True: "nama", False: "kode"}),
+    })
+    out = d.groupby(["kode", "nama", "dipakai", "menurut"], dropna=False).size().rename("n").reset_index()
+    return out.sort_values(["n", "kode", "nama"], ascending=[False, True, True], kind="mergesort") \
+        .reset_index(drop=True)[cols]
 
 
 def render_quality_report(processed_dir: str | Path, previous_dir: str | Path | None = None,
@@ -169,6 +199,7 @@ def render_quality_report(processed_dir: str | Path, previous_dir: str | Path | 
     tpl = env.from_string(TEMPLATE)
     return tpl.render(title=title or processed_dir.name, meta=meta, rek=rek.to_dict("records"), per_rule=per_rule,
                       kel_cols=kel_cols if per_kel else [], per_kel=per_kel, examples=examples,
+                      kode_nama=kode_nama_pairs(tem).to_dict("records"),
                       has_prev=previous_dir is not None and prev_r is not None, file_changes=file_changes,
                       rek_diff=rek_diff, fmt=_fmt)
 

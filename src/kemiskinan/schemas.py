@@ -19,6 +19,8 @@ from kemiskinan.nik import STATUSES
 C = tuple
 KODE_KEL = r"^64\.74\.0[1-3]\.100[1-6]$"
 KODE_KEC = r"^64\.74\.0[1-3]$"
+#: IDBDT / IDARTBDT are opaque keys: a non-empty run of ASCII digits, of any length (docs/cleaning_rules.md).
+ID_DIGITS = r"^[0-9]+$"
 
 
 def _codes_desc(col: str) -> str:
@@ -36,7 +38,7 @@ def _yn_desc(col: str) -> str:
 SPECS: dict[str, dict[str, C]] = {}
 
 SPECS["rumah_tangga"] = {
-    "idbdt": ("str", False, "ID rumah tangga BDT (15 digit, teks)", None, r"^\d{15}$"),
+    "idbdt": ("str", False, "ID rumah tangga BDT (deretan angka, teks; panjangnya menurut file: 15 di data contoh)", None, ID_DIGITS),
     "kode_kelurahan": ("str", False, "kode kelurahan Kemendagri (64.74.KK.1DDD)", None, KODE_KEL),
     "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri (64.74.KK)", None, KODE_KEC),
     "rt": ("str", True, "nomor rukun tetangga, 3 digit (dari Nama_SLS)", None, r"^\d{3}$"),
@@ -63,8 +65,8 @@ SPECS["rumah_tangga"]["sumber_file"] = ("category", False, "nama file sumber", N
 SPECS["rumah_tangga"]["baris_sumber"] = ("int64", False, "nomor baris di file sumber (header = baris 1)", None, None)
 
 SPECS["anggota"] = {
-    "idartbdt": ("str", False, "ID anggota rumah tangga BDT (17 digit = IDBDT + 2)", None, r"^\d{17}$"),
-    "idbdt": ("str", False, "ID rumah tangga (ada di rumah_tangga.parquet)", None, r"^\d{15}$"),
+    "idartbdt": ("str", False, "ID anggota rumah tangga BDT (deretan angka; biasanya IDBDT + 2 digit)", None, ID_DIGITS),
+    "idbdt": ("str", False, "ID rumah tangga (ada di rumah_tangga.parquet)", None, ID_DIGITS),
     "nuk": ("Int8", True, "nomor urut keluarga dalam rumah tangga (NA: tidak terbaca)", None, None),
     "hub_krt": ("Int8", True, _codes_desc("hub_krt"), list(codes.CODELISTS["hub_krt"]), None),
     "hubkel": ("Int8", True, _codes_desc("hubkel"), list(codes.CODELISTS["hubkel"]), None),
@@ -84,7 +86,7 @@ SPECS["anggota"]["sumber_file"] = SPECS["rumah_tangga"]["sumber_file"]
 SPECS["anggota"]["baris_sumber"] = SPECS["rumah_tangga"]["baris_sumber"]
 
 SPECS["keluarga"] = {
-    "idbdt": ("str", False, "ID rumah tangga", None, r"^\d{15}$"),
+    "idbdt": ("str", False, "ID rumah tangga", None, ID_DIGITS),
     "nuk": ("Int8", False, "nomor urut keluarga; (idbdt, nuk) = satu keluarga", None, None),
     "no_kk": ("str", True, "No. KK terbanyak di antara anggota keluarga", None, r"^\d{16}$"),
     "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri", None, KODE_KEC),
@@ -93,9 +95,10 @@ SPECS["keluarga"] = {
     "desil": ("Int8", True, "desil rumah tangga 1–4", [1, 2, 3, 4], None),
     "kelompok_desil": ("category", False, "kelompok desil rumah tangga", list(codes.KELOMPOK_DESIL), None),
     "jumlah_art": ("Int16", False, "jumlah anggota keluarga di anggota.parquet", None, None),
-    "kks": ("boolean", False, "keluarga memegang KKS (status TERSALUR di daftar KKS)", None, None),
-    "kks_status": ("category", False, "status terbaik di daftar KKS: tersalur, belum_tersalur, dikembalikan, "
-                   "tidak_ada", list(codes.KKS_STATUSES), None),
+    "kks": ("boolean", True, "keluarga memegang KKS (status TERSALUR di daftar KKS); NA: daftar KKS tidak "
+            "diberikan", None, None),
+    "kks_status": ("category", True, "status terbaik di daftar KKS: tersalur, belum_tersalur, dikembalikan, "
+                   "tidak_ada; NA: daftar KKS tidak diberikan", list(codes.KKS_STATUSES), None),
 }
 
 SPECS["kks"] = {
@@ -105,10 +108,11 @@ SPECS["kks"] = {
                        KODE_KEL),
     "status_kartu": ("category", True, "tersalur, belum_tersalur, dikembalikan", list(codes.KKS_STATUSES[:3]), None),
     "tanggal_distribusi": ("datetime64[s]", True, "tanggal distribusi kartu", None, None),
-    "idbdt": ("str", True, "rumah tangga BDT yang cocok (NA: tidak ditemukan)", None, r"^\d{15}$"),
+    "idbdt": ("str", True, "rumah tangga BDT yang cocok (NA: tidak ditemukan)", None, ID_DIGITS),
     "nuk": ("Int8", True, "keluarga BDT yang cocok (NA: tidak ditemukan)", None, None),
-    "cocok_lewat": ("category", False, "no_kk, nik (NIK pengurus di antara anggota), tidak_ditemukan",
-                    ["no_kk", "nik", "tidak_ditemukan"], None),
+    "cocok_lewat": ("category", False, "no_kk, nik (NIK pengurus di antara anggota), tidak_ditemukan, idbdt (IDBDT "
+                    "di daftar KKS: rumah tangga dengan satu keluarga)",
+                    ["no_kk", "nik", "tidak_ditemukan", "idbdt"], None),
     "sumber_file": SPECS["rumah_tangga"]["sumber_file"],
     "sumber_sheet": ("category", False, "nama sheet sumber", None, None),
     "baris_sumber": SPECS["rumah_tangga"]["baris_sumber"],
@@ -117,7 +121,7 @@ SPECS["kks"] = {
 SPECS["mpm"] = {
     "kode_kelurahan": ("str", False, "kelurahan (dari nama sheet)", None, KODE_KEL),
     "tanggal_daftar": ("datetime64[s]", True, "tanggal pendaftaran", None, None),
-    "idbdt": ("str", True, "IDBDT bila sudah terdaftar di BDT", None, r"^\d{15}$"),
+    "idbdt": ("str", True, "IDBDT bila sudah terdaftar di BDT", None, ID_DIGITS),
     "terdaftar_bdt": ("boolean", False, "Status Identifikasi: sudah terdaftar di BDT", None, None),
     "hasil_verifikasi": ("Int8", True, "1 Selesai diverivali, 2 RT tidak ditemukan, 3 Pindah/bangunan tidak ada, "
                          "4 Bagian dari RT lain, 5 Data ganda; NA belum dikunjungi", [1, 2, 3, 4, 5], None),
@@ -135,7 +139,8 @@ SPECS["mpm"] = {
 }
 
 SPECS["mpm_laporan"] = {
-    "kode_kelurahan": ("str", False, "setiap kelurahan Kota Bontang (15)", None, KODE_KEL),
+    "kode_kelurahan": ("str", False, "setiap kelurahan Kota Bontang (15); tabel kosong bila workbook MPM tidak "
+                       "diberikan", None, KODE_KEL),
     "melapor": ("boolean", False, "ada ≥ 1 pendaftaran MPM yang disimpan", None, None),
     "jumlah_baris": ("int64", False, "jumlah pendaftaran MPM yang disimpan", None, None),
     "tanggal_terakhir": ("datetime64[s]", True, "tanggal pendaftaran/verifikasi terakhir", None, None),
@@ -335,6 +340,8 @@ def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None
                 digits = _DIGITS_ONLY.fullmatch(regex)
                 if digits:   # ^\d{N}$ (RE2's \d is ASCII): N bytes, all ASCII decimal — no regex engine
                     ok = pc.and_(pc.equal(pc.binary_length(arr), int(digits[1])), pc.ascii_is_decimal(arr))
+                elif regex == ID_DIGITS:   # the same kernels, any non-zero length
+                    ok = pc.and_(pc.greater(pc.binary_length(arr), 0), pc.ascii_is_decimal(arr))
                 else:
                     ok = pc.match_substring_regex(arr, regex)
                 ok = pc.fill_null(ok, True)   # NA: judged by nullability
@@ -403,7 +410,34 @@ def cleaning_rules_doc() -> str:
              "(dikosongkan bila salah), baris disimpan; `gabung` = duplikat digabung ke baris pertama.", "",
              f"Pencocokan nama kelurahan yang mirip: rapidfuzz `fuzz.ratio` pada nama yang dinormalkan, diterima bila "
              f"skor ≥ {FUZZY_THRESHOLD:g} dan unggul ≥ {FUZZY_MARGIN:g} poin dari kelurahan lain; selain itu ditolak.",
-             "", "| aturan | tindakan | pesan |", "|---|---|---|"]
+             "", "## ID: kunci, bukan kode", "",
+             "IDBDT dan IDARTBDT diperlakukan sebagai kunci buram: setiap deretan angka ASCII yang tidak kosong "
+             "(setelah perbaikan Excel: akhiran `.0` dibuang, angka Excel < 2^53 diubah eksak) sah, berapa pun "
+             "panjangnya — data contoh memakai 15/17 digit, satu ekstrak publik 16/18 (kode desa BPS + nomor "
+             "urut), ekstrak kantor lain 12/14. Yang diperiksa adalah konsistensinya: IDARTBDT anggota harus "
+             "diawali IDBDT rumah tangganya dan lebih panjang darinya (`IDARTBDT_BEDA_IDBDT`), dan satu file/sheet "
+             "diharapkan memakai satu panjang (`ID_PANJANG_CAMPUR` menandai baris yang panjangnya berbeda dari "
+             "yang terbanyak, dengan jumlah per panjang; baris tetap disimpan). IDBDT anggota yang kosong/rusak "
+             "diambil dari IDBDT rumah tangga yang menjadi awalan IDARTBDT-nya (`IDBDT_DARI_IDARTBDT`). Wilayah "
+             "tidak pernah diturunkan dari digit ID: hanya dari kolom kode dan nama wilayah. NIK dan No. KK tetap "
+             "16 digit (struktur Kemendagri) dan tidak bergantung pada panjang IDBDT.", "",
+             "## Kode wilayah lawan nama kelurahan", "",
+             "Bila kode wilayah baris (BPS `KDKEC`/`KDDESA` atau kode wilayah 10 digit) dan nama kelurahannya "
+             "menunjuk kelurahan yang berbeda, **nama dipakai** bila cocok persis (setelah normalisasi, bukan "
+             "pencocokan mirip) dengan tepat satu kelurahan di kecamatan kode itu; selain itu kode dipakai. "
+             "Alasannya: bagian kecamatan dari kode BPS terverifikasi, sedangkan kode desa BPS di "
+             "`data/reference/wilayah_bontang.csv` disusun dari urutan BPS dan belum diverifikasi (kolom "
+             "`keyakinan` = P). `WILAYAH_KODE_NAMA_BEDA` ditandai dalam kedua kasus; nilainya `kode | nama` "
+             "seperti tertulis dan pesannya menyebut mana yang dipakai. Laporan kualitas data (bagian 5) "
+             "menghitung baris per pasangan (kode, nama).", "",
+             "## Masukan opsional", "",
+             "Hanya file rumah tangga dan anggota yang wajib. Tanpa daftar KKS, workbook MPM atau data penduduk "
+             "pembersihan tetap berjalan: tabel masukan itu ditulis kosong dengan skemanya, `keluarga.kks` dan "
+             "`keluarga.kks_status` NA bila daftar KKS tidak ada (tidak diketahui, bukan \"tidak memegang\"), "
+             "`mpm_laporan` kosong bila workbook MPM tidak ada, dan `meta.json` mencatat `masukan` (true/false per "
+             "jenis). Daftar KKS yang membawa IDBDT dicocokkan lewat IDBDT lebih dulu (rumah tangga dengan satu "
+             "keluarga), baru lewat No. KK / NIK.", "",
+             "| aturan | tindakan | pesan |", "|---|---|---|"]
     for r in RULES.values():
         lines.append(f"| `{r.id}` | {r.tindakan} | {r.pesan.format(kolom='‹kolom›')} |")
     return "\n".join(lines) + "\n"

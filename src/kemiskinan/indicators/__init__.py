@@ -79,17 +79,20 @@ def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None
     T.check_ringkasan(ring)
     bps = T.bps_makro()
 
+    b = T.blank_absent({"ringkasan": ring, "cakupan": cak, "kebocoran": keb, "tumpang_tindih": tt, "mpm": mp,
+                        "prioritas": pri, "biaya": bia}, d)
+
     k = p.ambang_sel_kecil
     return {
-        "ringkasan": ring,
+        "ringkasan": b["ringkasan"],
         "sebaran": T.suppress_sebaran(seb, k),
-        "cakupan": T.suppress_cakupan(cak, k),
-        "kebocoran": keb,
-        "tumpang_tindih": tt,
+        "cakupan": T.suppress_cakupan(b["cakupan"], k),
+        "kebocoran": b["kebocoran"],
+        "tumpang_tindih": b["tumpang_tindih"],
         "profil": T.suppress_profil(pro, k),
-        "mpm": mp,
-        "prioritas": pri,
-        "biaya": bia,
+        "mpm": b["mpm"],
+        "prioritas": b["prioritas"],
+        "biaya": b["biaya"],
         "bps_makro": bps,
     }
 

@@ -159,6 +159,9 @@ class Prepared:
     laporan: pd.DataFrame
     penduduk: pd.DataFrame  # per kelurahan
     rt_universe: pd.Series  # every RT code seen in the household file
+    # which optional inputs the clean step had (meta.json `masukan`), read off the clean tables themselves:
+    # no KKS list → keluarga.kks all NA; no MPM workbook → mpm_laporan empty; no population → penduduk empty
+    masukan: dict = field(default_factory=lambda: {"kks": True, "mpm": True, "penduduk": True})
 
 
 _positions = codes.positions   # row of `ref` (unique keys) holding each of `keys`, -1 when absent or NA
@@ -214,7 +217,10 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     kel["rt"] = kel["rt"].astype("string")
     kel["kelompok_desil"] = _kelompok(kel["kelompok_desil"], "keluarga")
     kel["desil"] = pd.to_numeric(kel["desil"], errors="coerce").astype("Int8")
-    kel["kks"] = B.yes(kel["kks"])
+    masukan = {"kks": not (len(kel) and kel["kks"].isna().all()),
+               "mpm": len(clean["mpm_laporan"]) > 0 or len(clean["mpm"]) > 0,
+               "penduduk": len(clean["penduduk"]) > 0}
+    kel["kks"] = B.yes(kel["kks"])   # (an absent list counts as "no card" here; `blank_absent` removes it)
     # each keluarga's / member's household row, looked up once: the orphan check and the join both use it
     # (rt's IDBDT were checked unique above)
     pos = _positions(kel["idbdt"], rt["idbdt"])
@@ -253,7 +259,61 @@ def prepare(clean: dict[str, pd.DataFrame], p: Params) -> Prepared:
     _unique(pen, ["kode_kelurahan"], "penduduk (pilih tahun_penduduk bila ada beberapa tahun)")
 
     rts = B.rt_code(rt["kode_kelurahan"], rt["rt"]).dropna()
-    return Prepared(rt, kel, art, kks, mpm, lap, pen, rts)
+    return Prepared(rt, kel, art, kks, mpm, lap, pen, rts, masukan)
+
+
+#: What an absent KKS list leaves unknown in each table (cakupan: the KKS rows; the share columns follow).
+KKS_UNKNOWN = {
+    "cakupan": ["n_penerima", "n_target_menerima", "n_tidak_menerima", "n_penerima_luar_target",
+                "n_penerima_tidak_di_bdt", "cakupan", "exclusion_error", "inclusion_error",
+                "inclusion_error_termasuk_tidak_di_bdt", "cakupan_bukan_target", "targeting_differential"],
+    "biaya": ["n_keluarga_dikecualikan", "biaya_per_tahun"],
+    "ringkasan": ["keluarga_kks", "keluarga_tanpa_kks", "cakupan_kks", "kks_tidak_di_bdt",
+                  "rumah_tangga_2_program_lebih", "rumah_tangga_d1_d2_tanpa_program"],
+    "prioritas": ["y_cakupan_kks", "y_kota", "prioritas", "kuadran", "peringkat"],
+}
+MPM_UNKNOWN = {"ringkasan": ["mpm_pendaftar", "mpm_melapor", "mpm_kelurahan", "mpm_status_lapor"]}
+#: No population file: the x axis of the quadrant (share of households in D1–D2) is NA, so is the quadrant.
+PENDUDUK_UNKNOWN = {"prioritas": ["x_kota", "prioritas", "kuadran", "peringkat"]}
+
+
+def _to_na(df: pd.DataFrame, cols: list[str], rows: pd.Series | None = None) -> pd.DataFrame:
+    """`cols` of `df` set to NA (in `rows`, default all), as nullable dtypes (int64 → Int64, float → Float64)."""
+    out = df.copy()
+    m = pd.Series(True, index=out.index) if rows is None else rows
+    for c in cols:
+        s = out[c]
+        if pd.api.types.is_integer_dtype(s.dtype):
+            s = s.astype("Int64")
+        elif pd.api.types.is_float_dtype(s.dtype):
+            s = s.astype("Float64")
+        elif pd.api.types.is_bool_dtype(s.dtype):
+            s = s.astype("boolean")
+        out[c] = s.mask(m)
+    return out
+
+
+def blank_absent(tables: dict[str, pd.DataFrame], d: Prepared) -> dict[str, pd.DataFrame]:
+    """Remove what an absent optional input would otherwise report as zeros (issue 17, docs/indicators.md
+    "Masukan yang tidak diberikan"): no KKS list → KKS coverage, its errors and costs, the programme overlap
+    (which needs every programme) and the priority quadrant (whose y axis is KKS coverage) are NA / empty;
+    no MPM workbook → the MPM table is empty; no population file → the shares of population are NA already
+    (`_penduduk_by_wilayah` needs every kelurahan). Run after the checks, on true numbers."""
+    out = dict(tables)
+    if not d.masukan["kks"]:
+        kks_rows = out["cakupan"]["program"] == "KKS"
+        out["cakupan"] = _to_na(out["cakupan"], KKS_UNKNOWN["cakupan"], kks_rows)
+        out["biaya"] = _to_na(out["biaya"], KKS_UNKNOWN["biaya"], out["biaya"]["program"] == "KKS")
+        out["kebocoran"] = out["kebocoran"][out["kebocoran"]["program"] != "KKS"].reset_index(drop=True)
+        out["tumpang_tindih"] = out["tumpang_tindih"].iloc[0:0]
+        out["ringkasan"] = _to_na(out["ringkasan"], KKS_UNKNOWN["ringkasan"])
+        out["prioritas"] = _to_na(out["prioritas"], KKS_UNKNOWN["prioritas"])
+    if not d.masukan["mpm"]:
+        out["mpm"] = out["mpm"].iloc[0:0]
+        out["ringkasan"] = _to_na(out["ringkasan"], MPM_UNKNOWN["ringkasan"])
+    if not d.masukan["penduduk"]:
+        out["prioritas"] = _to_na(out["prioritas"], PENDUDUK_UNKNOWN["prioritas"])
+    return out
 
 
 def _penduduk_by_wilayah(pen: pd.DataFrame) -> pd.DataFrame:
