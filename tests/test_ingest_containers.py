@@ -1,0 +1,131 @@
+"""Any container (issue 17 item 7) and invisible characters inside IDs (item 8): Excel's "Unicode Text"
+(UTF-16 with BOM, tab), `|`-delimited SIKS-NG style exports, members in a workbook sheet of any name,
+several sheets and several files per kind — reconciliation balanced per file and sheet."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from kemiskinan import clean as C
+from kemiskinan.readers import read_table
+from test_clean import ART_COLS, RT_COLS, base_data, write_raw
+
+ROWS = [["647402000100001", "64740200010000101", "SITI Ä", "6474014708800001"],
+        ["647402000100001", "64740200010000102", "JOSÉ", "6474010101150001"]]
+HEADER = ["IDBDT", "IDARTBDT", "Nama", "NIK"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_unicode_text_utf16_with_bom_is_read(tmp_path, codec):
+    """What Excel's "Save as Unicode Text" writes: UTF-16 with BOM, tab-delimited, CRLF."""
+    text = "\r\n".join("\t".join(r) for r in [HEADER, *ROWS]) + "\r\n"
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    p = tmp_path / "art.txt"
+    p.write_bytes(bom + text.encode(codec))
+    (t,) = read_table(p)
+    assert t.encoding == "utf-16" and t.delimiter == "\t"
+    assert list(t.df.columns[:4]) == ["idbdt", "idartbdt", "nama", "nik"]
+    assert t.df["nama"].tolist() == ["SITI Ä", "JOSÉ"]
+    assert t.df["_baris"].tolist() == [2, 3]
+
+
+def test_truncated_utf16_is_a_clear_error(tmp_path):
+    from kemiskinan.errors import InputError
+    p = tmp_path / "art.txt"
+    p.write_bytes(b"\xff\xfe" + "IDBDT\tNIK\r\n1\t2".encode("utf-16-le")[:-1])   # odd byte count
+    with pytest.raises(InputError, match="UTF-16") as e:
+        read_table(p)
+    assert e.value.file == "art.txt"
+
+
+def test_pipe_delimited_quoted_export(tmp_path):
+    """SIKS-NG style: `|`-delimited, every field quoted."""
+    p = tmp_path / "dtks.csv"
+    lines = ['"ID DTKS"|"NIK"|"NAMA"|"NOKK"|"DESA/KELURAHAN"',
+             '"647402000100001"|"6474014708800001"|"SITI"|"6474010101150001"|"LOK TUAN"']
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (t,) = read_table(p)
+    assert t.delimiter == "|"
+    assert t.df[["idbdt", "nik", "no_kk", "kelurahan"]].iloc[0].tolist() == \
+        ["647402000100001", "6474014708800001", "6474010101150001", "LOK TUAN"]
+
+
+def test_invisible_characters_in_ids_are_recorded_not_silently_removed(tmp_path):
+    rows = [["\u200b647402000100001", "64740200010000101", "SITI\u00a0AMINAH", "6474014708800001"],
+            ["647402000100001", "64740200010000102", "JOSÉ", "6474\u00a001010115\ufeff0001"]]
+    p = tmp_path / "art.csv"
+    p.write_text("\n".join(",".join(r) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
+    (t,) = read_table(p)
+    assert t.df["idbdt"].tolist() == ["647402000100001"] * 2
+    assert t.df["nik"].tolist() == ["6474014708800001", "6474010101150001"]
+    assert t.df["nama"].tolist() == ["SITI AMINAH", "JOSÉ"]           # not an ID: NBSP → space, no record
+    assert {c: m.tolist() for c, m in t.invisible.items()} == {"idbdt": [True, False], "nik": [False, True]}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ART"
+    for r in [HEADER, *rows]:
+        ws.append(r)
+    wb.save(tmp_path / "art.xlsx")
+    (x,) = read_table(tmp_path / "art.xlsx")
+    assert x.df["nik"].tolist() == t.df["nik"].tolist() and x.df["nama"].tolist() == t.df["nama"].tolist()
+    assert {c: m.tolist() for c, m in x.invisible.items()} == {"idbdt": [True, False], "nik": [False, True]}
+
+
+def _members_workbook(path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append(ART_COLS)
+        for r in rows:
+            ws.append(r)
+    wb.create_sheet("KETERANGAN").append(["DATA SINTETIS - BUKAN DATA ASLI"])
+    wb.save(path)
+
+
+def _rek(res) -> dict:
+    return {(r.file, r.sheet): (r.dibaca, r.disimpan, r.ditolak, r.digabung)
+            for r in res.rekonsiliasi.itertuples() if r.jenis in ("rt", "art")}
+
+
+def test_members_in_one_sheet_named_art_balance(tmp_path):
+    """The bug of issue 17: kept members were counted under sheet "" while the workbook's sheet is `ART`."""
+    d = base_data()
+    raw = write_raw(d, tmp_path / "raw")
+    (raw / "SINTETIS_BDT2015_ART_6474.csv").unlink()
+    _members_workbook(raw / "anggota.xlsx", {"ART": d["art"]})
+    res = C.clean(raw, tmp_path / "out", verbose=False, check_provenance=False)
+    # 12 member rows (tests/test_clean.py base_data): 9 kept, 2 rejected, 1 exact duplicate
+    assert _rek(res)[("anggota.xlsx", "ART")] == (12, 9, 2, 1)
+    assert res.rekonsiliasi["seimbang"].all()
+
+
+def test_several_sheets_and_several_files_per_kind_balance(tmp_path):
+    d = base_data()
+    raw = write_raw(d, tmp_path / "raw")
+    (raw / "SINTETIS_BDT2015_ART_6474.csv").unlink()
+    (raw / "SINTETIS_BDT2015_RT_6474.csv").unlink()
+    # members: one workbook, two sheets (one per kecamatan, say) — rows 0–5 and 6–11 of base_data
+    _members_workbook(raw / "ART_per_kecamatan.xlsx", {"Utara": d["art"][:6], "Selatan dan Barat": d["art"][6:]})
+    # households: two CSV files (`;` cp1252 and `|` UTF-8)
+    (raw / "RT_a.csv").write_bytes("\r\n".join(";".join(r) for r in [RT_COLS, *d["rt"][:3]]).encode("cp1252"))
+    (raw / "RT_b.csv").write_text("\n".join("|".join(r) for r in [RT_COLS, *d["rt"][3:]]) + "\n", encoding="utf-8")
+    res = C.clean(raw, tmp_path / "out", verbose=False, check_provenance=False)
+    rek = _rek(res)
+    # RT_a: households 1–3, all kept. RT_b: households 4–6 kept, 2 rejected (outside Bontang, unknown
+    # kelurahan), 1 exact duplicate of household 1 (in RT_a) merged.
+    assert rek[("RT_a.csv", "")] == (3, 3, 0, 0)
+    assert rek[("RT_b.csv", "")] == (6, 3, 2, 1)
+    # Utara: the 6 members of households 1–3, kept. Selatan dan Barat: 3 members of households 4–6 kept,
+    # the member of the rejected household and the member of an unknown household rejected, 1 duplicate.
+    assert rek[("ART_per_kecamatan.xlsx", "Utara")] == (6, 6, 0, 0)
+    assert rek[("ART_per_kecamatan.xlsx", "Selatan dan Barat")] == (6, 3, 2, 1)
+    assert res.rekonsiliasi["seimbang"].all()
+    assert len(res.tables["anggota"]) == 9 and len(res.tables["rumah_tangga"]) == 6
+    # EKO's NIK (base_data) carries an NBSP and a zero-width space: removed, and flagged on its row
+    t = res.temuan
+    inv = t[t["aturan"] == "ID_KARAKTER_TAK_TERLIHAT"]
+    assert inv[["file", "sheet", "baris", "kolom"]].astype(str).values.tolist() == \
+        [["ART_per_kecamatan.xlsx", "Selatan dan Barat", "2", "nik"]]
+    assert inv["nilai_tersamar"].iloc[0] != "6474020505650006" and inv["tindakan"].iloc[0] == "tandai"
+    assert "6474020505650006" in set(res.tables["anggota"]["nik"].dropna())
