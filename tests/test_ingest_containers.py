@@ -129,3 +129,49 @@ def test_several_sheets_and_several_files_per_kind_balance(tmp_path):
         [["ART_per_kecamatan.xlsx", "Selatan dan Barat", "2", "nik"]]
     assert inv["nilai_tersamar"].iloc[0] != "6474020505650006" and inv["tindakan"].iloc[0] == "tandai"
     assert "6474020505650006" in set(res.tables["anggota"]["nik"].dropna())
+
+
+# every kind from a workbook of two sheets, or from a TSV: each sheet balances, and the sheets add up to
+# what the one-file layout of tests/test_clean.py gives (rt 9 = 6 kept + 2 rejected + 1 merged, art 12 =
+# 9 + 2 + 1, kks 6 = 4 + 1 + 1, penduduk 2 = 2 + 0 + 0)
+TOTALS = {"rt": (9, 6, 2, 1), "art": (12, 9, 2, 1), "kks": (6, 4, 1, 1), "penduduk": (2, 2, 0, 0)}
+FILES = {"rt": ("SINTETIS_BDT2015_RT_6474.csv", RT_COLS), "art": ("SINTETIS_BDT2015_ART_6474.csv", ART_COLS),
+         "penduduk": ("SINTETIS_Penduduk_Kelurahan_2017.csv", ["Kode Wilayah", "Kecamatan", "Kelurahan",
+                      "Jumlah Penduduk", "Jumlah Rumah Tangga", "Jumlah KK", "Tahun", "Sumber", "KETERANGAN"])}
+KKS_HEADER = ["No", "NIK Pengurus", "Nama Pengurus", "No. KK", "Alamat", "Kecamatan", "Kelurahan", "Status Kartu",
+              "Tanggal Distribusi"]
+
+
+@pytest.mark.parametrize("kind", ["rt", "art", "kks", "penduduk"])
+@pytest.mark.parametrize("container", ["xlsx_2_sheets", "tsv"])
+def test_every_kind_from_any_container_balances_per_file_and_sheet(tmp_path, kind, container):
+    d = base_data()
+    raw = write_raw(d, tmp_path / "raw")
+    rows = {"rt": d["rt"], "art": d["art"], "kks": d["kks"], "penduduk": d["pen"]}[kind]
+    if kind == "kks":
+        (raw / "SINTETIS_KKS_Distribusi_2017.xlsx").unlink()
+        header = KKS_HEADER
+    else:
+        name, header = FILES[kind]
+        (raw / name).unlink()
+    if container == "tsv":
+        text = "\n".join("\t".join(str(c) for c in r) for r in [header, *rows]) + "\n"
+        (raw / f"{kind}_lain.tsv").write_text(text, encoding="utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        half = (len(rows) + 1) // 2
+        for sheet, part in (("Bagian Satu", rows[:half]), ("Bagian 2", rows[half:])):
+            ws = wb.create_sheet(sheet)
+            ws.append(header)
+            for r in part:
+                ws.append(r)
+        wb.save(raw / f"{kind}_lain.xlsx")
+    res = C.clean(raw, tmp_path / "out", verbose=False, check_provenance=False)
+    rek = res.rekonsiliasi
+    assert rek["seimbang"].all()
+    mine = rek[rek["file"].str.startswith(f"{kind}_lain")]
+    assert len(mine) == (2 if container == "xlsx_2_sheets" else 1)
+    if container == "xlsx_2_sheets":
+        assert sorted(mine["sheet"]) == ["Bagian 2", "Bagian Satu"]
+    assert tuple(int(mine[c].sum()) for c in ("dibaca", "disimpan", "ditolak", "digabung")) == TOTALS[kind]

@@ -303,8 +303,7 @@ def _read_csv(path: Path, profile=None) -> list[Table]:
     invisible_in_file = cleaned is not data
     if invisible_in_file:
         del cleaned
-        inv = rb"(?:\xc2\xa0|\xe2\x80[\x8b-\x8d]|\xe2\x81\xa0|\xef\xbb\xbf)"
-        data = re.sub(rb"(?m)^[ \t]*" + inv + rb"(?:" + inv + rb"|[ \t])*(?=\r?$)", b"", data)
+        data = _empty_invisible_lines(data)
     else:
         data = cleaned
     sample = _clean_bytes(sample.encode("utf-8")).decode("utf-8", errors="ignore")
@@ -343,7 +342,7 @@ def _read_csv(path: Path, profile=None) -> list[Table]:
         line_numbers = _line_numbers(body, hidx + 2, table.num_rows)
     invisible: dict[str, np.ndarray] = {}
     if invisible_in_file:
-        table = _clean_columns(table, invisible)
+        table = _clean_columns(table, invisible, _rows_with_invisible(body, hidx + 2, line_numbers))
     df = table.to_pandas()    # large_string columns: pandas' str dtype wraps them without a copy
     del table
     df = df.astype({c: "str" for c in df.columns})
@@ -387,21 +386,97 @@ def _apply_spec(t: Table, spec) -> Table:
     return t
 
 
-def _clean_columns(table: pa.Table, invisible: dict[str, np.ndarray]) -> pa.Table:
+def _invisible_offsets(buf: np.ndarray) -> np.ndarray:
+    """Byte offsets of NBSP and of the `_ZERO_WIDTH` characters in UTF-8 bytes `buf` (numpy, no decoding)."""
+    lead = _positions_where(buf, lambda c: (c == 0xC2) | (c == 0xE2) | (c == 0xEF))
+    n = len(buf)
+    if not len(lead):
+        return lead
+    b1 = buf[np.minimum(lead + 1, n - 1)]
+    b2 = buf[np.minimum(lead + 2, n - 1)]
+    code = (buf[lead].astype(np.int64) << 16) | (b1.astype(np.int64) << 8) | b2.astype(np.int64)
+    zw = [int.from_bytes(ch.encode("utf-8"), "big") for ch in _ZERO_WIDTH]
+    hit = ((buf[lead] == 0xC2) & (b1 == 0xA0) & (lead + 1 < n)) | (np.isin(code, zw) & (lead + 2 < n))
+    return lead[hit]
+
+
+def _empty_invisible_lines(data: bytes) -> bytes:
+    """Lines holding nothing but invisible characters, spaces and tabs emptied: they were blank lines when
+    the whole file was cleaned byte-wise, and stay blank lines (no record)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    offsets = _invisible_offsets(buf)
+    if not len(offsets):
+        return data
+    newlines = _positions_where(buf, lambda c: c == 10)
+    spans = []
+    for k in np.unique(np.searchsorted(newlines, offsets, side="left")).tolist():
+        start = int(newlines[k - 1]) + 1 if k > 0 else 0
+        end = int(newlines[k]) if k < len(newlines) else len(data)
+        line = data[start:end]
+        body = line[:-1] if line.endswith(b"\r") else line
+        if not body.decode("utf-8", errors="replace").strip(" \t\u00a0" + _ZERO_WIDTH):
+            spans.append((start, start + len(body)))
+    if not spans:
+        return data
+    pieces, prev = [], 0
+    for a, b in spans:
+        pieces.append(data[prev:a])
+        prev = b
+    pieces.append(data[prev:])
+    return b"".join(pieces)
+
+
+def _rows_with_invisible(body, first: int, line_numbers: np.ndarray) -> np.ndarray | None:
+    """Positions of the rows whose line holds an invisible character (sorted), from the characters' byte
+    offsets and the rows' source line numbers; None when a line cannot be tied to its row for certain."""
+    buf = np.frombuffer(body, dtype=np.uint8)
+    n = len(buf)
+    offsets = _invisible_offsets(buf)
+    if not len(offsets):
+        return np.zeros(0, dtype=np.int64)
+    newlines = _positions_where(buf, lambda c: c == 10)
+    # the rows' line numbers are exact only when pyarrow's rows are the non-empty "\n" lines (see
+    # `_line_numbers`); otherwise (e.g. bare CR line ends) every row is looked at
+    ends = newlines if len(newlines) and newlines[-1] == n - 1 else np.append(newlines, n)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    lengths = ends - starts
+    has_cr = (lengths > 0) & (buf[np.minimum(ends - 1, n - 1)] == 13)
+    if int(((lengths - has_cr) > 0).sum()) != len(line_numbers):
+        return None
+    lines = np.unique(first + np.searchsorted(newlines, offsets, side="left"))
+    rows = np.searchsorted(line_numbers, lines)
+    if not (rows < len(line_numbers)).all() or not (line_numbers[rows] == lines).all():
+        return None
+    return rows.astype(np.int64)
+
+
+def _clean_columns(table: pa.Table, invisible: dict[str, np.ndarray], rows: np.ndarray | None = None) -> pa.Table:
     """NBSP → space and zero-width characters / stray BOMs removed, column by column (arrow kernels); in ID
-    columns every such character is removed and the cells that held one are recorded in `invisible`."""
+    columns every such character is removed and the cells that held one are recorded in `invisible`.
+
+    `rows`: the only rows that can hold such characters (`_rows_with_invisible`); None = look at all."""
     import pyarrow.compute as pc
+    n = table.num_rows
+    sub = table if rows is None else table.take(pa.array(rows))
     for i, name in enumerate(table.column_names):
-        col = table.column(i)
+        col = sub.column(i)
         hit = pc.match_substring_regex(col, _INVISIBLE_RE)
         if not pc.any(hit).as_py():
             continue
         if name in ID_COLUMNS:
-            invisible[name] = hit.to_numpy(zero_copy_only=False).astype(bool)
             new = pc.replace_substring_regex(col, _INVISIBLE_RE, "")
         else:
             new = pc.replace_substring_regex(pc.replace_substring(col, "\u00a0", " "), _ZERO_WIDTH_RE, "")
-        table = table.set_column(i, name, new)
+        hit_np = hit.to_numpy(zero_copy_only=False).astype(bool)
+        if rows is None:
+            mask, full = hit_np, new
+        else:
+            mask = np.zeros(n, dtype=bool)
+            mask[rows[hit_np]] = True
+            full = pc.replace_with_mask(table.column(i), pa.array(mask), pc.filter(new, hit).combine_chunks())
+        if name in ID_COLUMNS:
+            invisible[name] = mask
+        table = table.set_column(i, name, full)
     return table
 
 

@@ -346,21 +346,26 @@ def profile_files(raw_dir: str | Path) -> list[Path]:
 # ------------------------------------------------------------------------------------------ values
 def apply_vocab(s: pd.Series, vocab: Vocab) -> tuple[pd.Series, np.ndarray, pd.DataFrame]:
     """(values mapped to canonical, mask of values outside a closed vocabulary, the distinct raw values
-    with their count and what they became — for `periksa`). Decided once per distinct value."""
+    with their count and what they became — for `periksa`). Decided once per distinct value; the rows are
+    filled by one arrow `take` (a column whose values all stay as they are is returned as it is)."""
     codes_, uniq = pd.factorize(s, use_na_sentinel=True)
-    keys = [value_key(u) for u in uniq]
-    mapped = np.array([vocab.mapping.get(k) for k in keys] + [None], dtype=object)
+    u = [str(x) for x in uniq]
+    keys = [value_key(x) for x in u]
+    mapped = [vocab.mapping.get(k) for k in keys]
     blank = np.array([k == "" for k in keys] + [True])
-    idx = np.where(codes_ < 0, len(uniq), codes_)
-    hit = np.array([m is not None for m in mapped])
-    out_vals = np.where(hit, mapped, np.append(np.asarray(uniq, dtype=object), None))[idx]
-    out = pd.Series(out_vals, index=s.index, dtype="str").fillna("")
+    hit = np.array([m is not None for m in mapped] + [False])
+    new_u = [m if m is not None else x for m, x in zip(mapped, u)]
+    idx = np.where(codes_ < 0, len(u), codes_)
+    if new_u == u:
+        out = s
+    else:
+        out = pd.Series(pd.array(new_u + [""], dtype="str").take(idx), index=s.index)
     outside_u = ~hit & ~blank
-    counts = np.bincount(idx, minlength=len(uniq) + 1)[:len(uniq)]
-    report = pd.DataFrame({"nilai": pd.array(uniq, dtype="str"), "jumlah": counts,
+    counts = np.bincount(idx, minlength=len(u) + 1)[:len(u)]
+    report = pd.DataFrame({"nilai": pd.array(u, dtype="str"), "jumlah": counts,
                            "menjadi": [m if m is not None else ("" if b else ("(di luar kosakata)" if vocab.closed
                                                                              else "(diteruskan)"))
-                                       for m, b in zip(mapped[:-1], blank[:-1])]})
+                                       for m, b in zip(mapped, blank[:-1])]})
     return out, (outside_u[idx] if vocab.closed else np.zeros(len(s), dtype=bool)), report
 
 
