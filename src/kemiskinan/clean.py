@@ -35,7 +35,7 @@ from kemiskinan.errors import InputError, ReconciliationError
 from kemiskinan.parallel import two_at_a_time
 from kemiskinan import profiles
 from kemiskinan.profiles import jenis
-from kemiskinan.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_table
+from kemiskinan.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, ID_COLUMNS, Table, read_table
 
 # --------------------------------------------------------------------------------------------------
 # Rules
@@ -754,7 +754,7 @@ def flag_read_findings(b: Batch, F: Findings) -> None:
         why = np.concatenate([np.full(t.rows, f" (nilai di luar kosakata {t.profile})", dtype=object)
                               for t in b.tables])
         pesan = np.array([RULES[r].pesan.format(kolom=col) + w if r else "" for r, w in zip(rule, why)], dtype=object)
-        how = "id" if col in PII_COLUMNS else "teks"
+        how = "id" if col in ID_COLUMNS else ("nama" if col in PII_COLUMNS else "teks")
         F.add(b, mask, rule, col, b.col(col), how, pesan=pesan)
         b.df[col] = b.df[col].where(~mask, "")
 

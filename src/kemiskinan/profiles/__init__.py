@@ -104,10 +104,6 @@ class Spec:
     baris_header: int | None = None
     source: str = "bawaan"            # the rule that applied, or "bawaan" (built-in only)
 
-    def column(self, header: object) -> str:
-        k = header_key(header)
-        return self.aliases.get(k, k)
-
 
 @dataclass
 class Profile:
