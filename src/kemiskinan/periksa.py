@@ -48,7 +48,7 @@ class TabelPeriksa:
     dipetakan: list[tuple[str, str]] = field(default_factory=list)   # (header as written, canonical)
     tidak_dikenal: list[str] = field(default_factory=list)
     wajib_kurang: list[str] = field(default_factory=list)
-    nilai: dict[str, pd.DataFrame] = field(default_factory=dict)
+    nilai: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)   # (value, count, becomes)
     profil: str = ""
     galat: str | None = None            # the file could not be read: the reader's message
 
@@ -98,13 +98,12 @@ class Laporan:
             out.append(f"    kolom tidak dikenal ({len(t.tidak_dikenal)}): " + (", ".join(t.tidak_dikenal) or "-"))
             out.append("    kolom wajib yang kurang: " + (", ".join(t.wajib_kurang) or "-"))
             for col, vals in t.nilai.items():
-                if vals.empty:
+                if not vals:
                     continue
                 shown = []
-                for r in vals.head(MAX_VALUES).itertuples(index=False):
-                    v = "(kosong)" if r.nilai == "" else f"'{_mask(r.nilai)}'"
-                    shown.append(f"{v} {r.jumlah:,}" + (f" → {r.menjadi}" if r.menjadi and r.menjadi != r.nilai
-                                                        else ""))
+                for nilai, jumlah, menjadi in vals[:MAX_VALUES]:
+                    v = "(kosong)" if nilai == "" else f"'{_mask(nilai)}'"
+                    shown.append(f"{v} {jumlah:,}" + (f" → {menjadi}" if menjadi and menjadi != nilai else ""))
                 more = f"; +{len(vals) - MAX_VALUES} nilai lain" if len(vals) > MAX_VALUES else ""
                 out.append(f"    nilai {col}: " + "; ".join(shown) + more)
             out.append("")
@@ -119,14 +118,15 @@ class Laporan:
         return "\n".join(out)
 
 
-def _values(t, col: str) -> pd.DataFrame:
+def _values(t, col: str) -> list[tuple[str, int, str]]:
+    """(value as written, rows, what it becomes), most frequent first."""
     if col in t.values:
         v = t.values[col]
+        rows = list(zip(v["nilai"].tolist(), v["jumlah"].tolist(), v["menjadi"].tolist()))
     else:
-        s = t.df[col].astype("str").fillna("")
-        counts = s.value_counts(dropna=False)
-        v = pd.DataFrame({"nilai": counts.index.astype(str), "jumlah": counts.to_numpy(), "menjadi": ""})
-    return v.sort_values(["jumlah", "nilai"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        counts = t.df[col].fillna("").value_counts()
+        rows = [(str(k), int(n), "") for k, n in zip(counts.index.tolist(), counts.tolist())]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def _table(t) -> TabelPeriksa:
