@@ -3,6 +3,7 @@
 several sheets and several files per kind — reconciliation balanced per file and sheet."""
 from __future__ import annotations
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -175,3 +176,57 @@ def test_every_kind_from_any_container_balances_per_file_and_sheet(tmp_path, kin
     if container == "xlsx_2_sheets":
         assert sorted(mine["sheet"]) == ["Bagian 2", "Bagian Satu"]
     assert tuple(int(mine[c].sum()) for c in ("dibaca", "disimpan", "ditolak", "digabung")) == TOTALS[kind]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_invisible_characters_found_on_the_right_rows(tmp_path, seed, monkeypatch):
+    """Only the rows whose lines hold an invisible character are cleaned (found from byte offsets and line
+    numbers): the result must be what cleaning every cell gives, with blank lines, CRLF, lines of nothing
+    but invisible characters, and fully empty records around."""
+    import random
+
+    rng = random.Random(seed)
+    inv = ["\u200b", "\u00a0", "\ufeff", "\u200d", "\u2060"]
+
+    def dirty(v: str) -> str:
+        if rng.random() < 0.15:
+            i = rng.randrange(len(v) + 1)
+            v = v[:i] + rng.choice(inv) + v[i:]
+        return v
+
+    lines, expect, inv_rows, dirty_rows = ["IDBDT;NIK;Nama;Alamat"], [], {"idbdt": [], "nik": []}, []
+    line_no = 1
+    for k in range(300):
+        r = rng.random()
+        line_no += 1
+        if r < 0.05:
+            lines.append("")                                   # blank line
+            continue
+        if r < 0.08:
+            lines.append(rng.choice(inv) + " " + rng.choice(inv))   # nothing but invisible characters
+            continue
+        cells = [f"6474020001{k:05d}", f"64740147088{k:05d}", f"NAMA {k}", f"JL MAWAR {k}"]
+        raw = [dirty(c) for c in cells]
+        lines.append(";".join(raw) + ("\r" if rng.random() < 0.3 else ""))
+        clean_cells = [c.replace("\u00a0", "") if j < 2 else c.replace("\u00a0", " ") for j, c in enumerate(raw)]
+        clean_cells = ["".join(ch for ch in c if ch not in "\u200b\u200d\u2060\ufeff") for c in clean_cells]
+        expect.append(clean_cells + [line_no])
+        dirty_rows.append(any(x != c for x, c in zip(raw, cells)))
+        for j, col in enumerate(("idbdt", "nik")):
+            inv_rows[col].append(raw[j] != cells[j])
+    p = tmp_path / "acak.csv"
+    p.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    from kemiskinan import readers
+    seen = []
+    real = readers._clean_columns
+    monkeypatch.setattr(readers, "_clean_columns", lambda table, inv, rows=None: seen.append(rows) or real(table, inv, rows))
+    (t,) = read_table(p)
+    # the short way was taken, on exactly the rows that hold an invisible character (the lines of nothing
+    # but invisible characters were emptied first and are no rows)
+    (rows,) = seen
+    assert rows is not None and rows.tolist() == [i for i, d in enumerate(dirty_rows) if d]
+    got = t.df[["idbdt", "nik", "nama", "_baris"]].values.tolist()
+    assert got == [[a, b, c, n] for a, b, c, _, n in expect]
+    assert t.df["alamat"].tolist() == [e[3] for e in expect]
+    for col in ("idbdt", "nik"):
+        assert t.invisible.get(col, np.zeros(t.rows, bool)).tolist() == inv_rows[col], col
