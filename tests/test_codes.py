@@ -81,7 +81,12 @@ def test_parse_dates_vectorised():
 
 
 def test_status_kartu():
-    v, bad = codes.status_kartu(pd.Series(["TERSALUR", "Belum  Tersalur", "dikembalikan", "HILANG", ""]))
+    """The status words now live in the built-in source profile (kemiskinan/profiles/bawaan.yml)."""
+    from kemiskinan import profiles
+    vocab = profiles.builtin().spec("x.csv").vocab["status_kartu"]
+    mapped, _, _ = profiles.apply_vocab(pd.Series(["TERSALUR", "Belum  Tersalur", "dikembalikan", "HILANG", ""]),
+                                        vocab)
+    v, bad = profiles.decode_status(mapped)
     assert v.astype(str).tolist()[:3] == ["tersalur", "belum_tersalur", "dikembalikan"]
     assert bad.tolist() == [False, False, False, True, False]
 

@@ -32,7 +32,9 @@ import pandas as pd
 from kemiskinan import codes, nik as nikmod, wilayah as wil
 from kemiskinan.errors import InputError, ReconciliationError
 from kemiskinan.parallel import two_at_a_time
-from kemiskinan.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Table, read_table
+from kemiskinan import profiles
+from kemiskinan.profiles import jenis
+from kemiskinan.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, ID_COLUMNS, Table, read_table
 
 # --------------------------------------------------------------------------------------------------
 # Rules
@@ -72,6 +74,8 @@ _R = [
     # --- values flagged, row kept -------------------------------------------------------------
     Rule("ID_EXCEL_NUMBER", TANDAI, "ID tersimpan sebagai angka Excel; diubah ke teks secara eksak (< 2^53)"),
     Rule("ID_TRAILING_DOT0", TANDAI, "ID berakhiran '.0' (bekas angka Excel); akhiran dibuang, digit utuh"),
+    Rule("ID_KARAKTER_TAK_TERLIHAT", TANDAI, "ID di kolom {kolom} berisi karakter tak terlihat (spasi nol-lebar, "
+         "NBSP atau BOM); karakter itu dibuang, nilai ditandai"),
     Rule("IDBDT_DARI_IDARTBDT", TANDAI, "IDBDT kosong/rusak; diambil dari awal IDARTBDT (IDBDT di file rumah tangga "
          "yang menjadi awalannya bila tepat satu, selain itu IDARTBDT tanpa 2 digit terakhir)"),
     Rule("ID_PANJANG_CAMPUR", TANDAI, "panjang {kolom} tidak seragam dalam satu file/sheet; baris ini berbeda dari "
@@ -143,10 +147,8 @@ OUTPUT_TABLES = ("rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_lapor
                  "rekonsiliasi")
 KINDS = ("rt", "art", "kks", "mpm", "penduduk")
 KIND_TABLE = {"rt": "rumah_tangga", "art": "anggota", "kks": "kks", "mpm": "mpm", "penduduk": "penduduk"}
-KIND_LABEL = {"rt": "BDT rumah tangga", "art": "BDT anggota rumah tangga", "kks": "daftar KKS",
-              "mpm": "MPM", "penduduk": "penduduk kelurahan"}
-REQUIRED = {"rt": ["idbdt"], "art": ["idbdt", "idartbdt"], "kks": ["status_kartu"],
-            "mpm": [], "penduduk": ["jumlah_penduduk"]}
+KIND_LABEL = jenis.LABEL        # kinds, their labels and required columns: kemiskinan.profiles.jenis
+REQUIRED = jenis.REQUIRED
 #: Entries allowed in an existing output folder (anything else means --out points at the wrong place).
 _OUT_ALLOWED = {f"{t}.parquet" for t in OUTPUT_TABLES} | {"meta.json", "indikator", "sebelumnya",
                                                             "pii_istilah.parquet"}
@@ -824,18 +826,37 @@ def data_files(raw_dir: Path) -> list[Path]:
 
 
 def detect_kind(cols: set[str]) -> str | None:
-    if "idartbdt" in cols:
-        return "art"
-    if cols & {"hasil_verifikasi", "status_identifikasi", "tanggal_pendaftaran"}:
-        return "mpm"
-    if "status_kartu" in cols:
-        return "kks"
-    if "jumlah_penduduk" in cols:
-        return "penduduk"
-    if "idbdt" in cols and cols & {"status_kesejahteraan", "percentile", "sta_bangunan", "jumlah_keluarga",
-                                   "kdkec", "nmkel"}:
-        return "rt"
-    return None
+    """The kind of a table from its whole column set (`profiles.jenis.decide`); None when it fits no kind
+    or two equally."""
+    return jenis.decide(cols).kind
+
+
+def flag_read_findings(b: Batch, F: Findings) -> None:
+    """Findings the readers prepared: ID cells that held invisible characters (removed while reading), and
+    values outside a vocabulary declared in sumber.yml / profiles/ — flagged with the value, then blanked."""
+    for col in sorted({c for t in b.tables for c in t.invisible}):
+        mask = np.concatenate([t.invisible.get(col, np.zeros(t.rows, dtype=bool)) for t in b.tables])
+        F.add(b, mask, "ID_KARAKTER_TAK_TERLIHAT", col, b.col(col), "id")
+    for col in sorted({c for t in b.tables for c in t.outside}):
+        mask = np.concatenate([t.outside.get(col, np.zeros(t.rows, dtype=bool)) for t in b.tables])
+        rule = np.concatenate([np.full(t.rows, t.outside_rule.get(col), dtype=object) for t in b.tables])
+        why = np.concatenate([np.full(t.rows, f" (nilai di luar kosakata {t.profile})", dtype=object)
+                              for t in b.tables])
+        pesan = np.array([RULES[r].pesan.format(kolom=col) + w if r else "" for r, w in zip(rule, why)], dtype=object)
+        how = "id" if col in ID_COLUMNS else ("nama" if col in PII_COLUMNS else "teks")
+        F.add(b, mask, rule, col, b.col(col), how, pesan=pesan)
+        b.df[col] = b.df[col].where(~mask, "")
+
+
+def _harmonise_wilayah(t: Table, kind: str) -> None:
+    """KKS, MPM and penduduk rows name their wilayah in `kelurahan`/`kecamatan`; a list that writes the BDT
+    names (`NMKEL`, `NMKEC`, e.g. a KKS list exported from BDT) is read the same way."""
+    if kind in ("kks", "mpm", "penduduk"):
+        ren = {a: b for a, b in (("nmkel", "kelurahan"), ("nmkec", "kecamatan"))
+               if a in t.df.columns and b not in t.df.columns}
+        if ren:
+            t.df = t.df.rename(columns=ren)
+            t.raw_columns = {ren.get(k, k): v for k, v in t.raw_columns.items()}
 
 
 def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], bool]:
@@ -843,13 +864,14 @@ def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], boo
     files = data_files(raw_dir)
     if not files:
         raise InputError("tidak ada file data (CSV/XLSX/XLS) di folder mentah", file=str(raw_dir))
+    profile = profiles.load(raw_dir)     # sumber.yml + profiles/ + built-in (InputError when invalid)
     by_kind: dict[str, list[Table]] = {k: [] for k in KINDS}
     all_tables: list[Table] = []
     synthetic = False
     # Two files at a time: much of reading a CSV is single-threaded byte work (clean-up, line numbers,
     # encoding checks) before arrow parses it on both cores, so a second file's byte work fills the core
     # the first one leaves idle. Tables and errors still come in file order.
-    for p, tables in zip(files, two_at_a_time(read_table, files, name="kemiskinan-baca")):
+    for p, tables in zip(files, two_at_a_time(lambda f: read_table(f, profile), files, name="kemiskinan-baca")):
         synthetic |= p.name.upper().startswith("SINTETIS_") or any(t.marker for t in tables)
         if not tables:
             if p.name.upper().startswith("SINTETIS_") or p.suffix.lower() in EXCEL_SUFFIXES:
@@ -857,11 +879,14 @@ def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], boo
                 raise InputError("workbook tidak berisi sheet data (hanya sheet kosong/keterangan)", file=p.name)
             continue
         for t in tables:
-            kind = detect_kind(set(t.df.columns))
+            verdict = jenis.decide(set(t.df.columns) - {"_baris"}, t.kind)
+            kind = verdict.kind
             if kind is None:
-                raise InputError("jenis tabel tidak dikenali dari nama kolomnya (bukan BDT rumah tangga/anggota, "
-                                 "KKS, MPM, atau penduduk)", file=p.name, sheet=t.sheet, row=t.header_row,
-                                 hint="periksa baris header; nama kolom yang dikenal ada di docs/contracts.md §1")
+                raise InputError(jenis.refusal(verdict, list(t.raw_columns.values())), file=p.name, sheet=t.sheet,
+                                 row=t.header_row, hint="periksa baris header, atau nyatakan jenisnya di "
+                                 "sumber.yml (mis. `jenis: kks`; README \"Memasukkan data asli\"); "
+                                 "`python -m kemiskinan periksa --raw …` menunjukkan semua tabel sekaligus")
+            _harmonise_wilayah(t, kind)
             missing = [c for c in REQUIRED[kind] if c not in t.df.columns]
             if missing:
                 raise InputError(f"kolom wajib tidak ada: {', '.join(missing)} (file {KIND_LABEL[kind]})",
@@ -1341,7 +1366,7 @@ def prepare_kks(b: Batch, F: Findings) -> dict:
     nk = _id16(b, "nik_pengurus", "nik", F, rows_all) if b.has("nik_pengurus") else None
     no_kk = kk["no_kk"] if kk is not None else pd.Series(pd.NA, index=b.df.index, dtype="str")
     nik_p = nk["nik"] if nk is not None else pd.Series(pd.NA, index=b.df.index, dtype="str")
-    status, st_bad = codes.status_kartu(b.col("status_kartu"))
+    status, st_bad = profiles.decode_status(b.col("status_kartu"))   # words mapped by the source profile
     F.add(b, rows_all & st_bad.to_numpy(dtype=bool), "KKS_STATUS_TIDAK_VALID", "status_kartu", b.col("status_kartu"))
     tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=2018)
     F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
@@ -1596,7 +1621,27 @@ def reconcile(batches: dict[str, Batch], tables: dict[str, pd.DataFrame], temuan
                 .groupby(["f", "s"], observed=True, dropna=False).size()
             kept_counts = {(str(f), "" if pd.isna(s) else str(s)): int(n) for (f, s), n in g.items()}
         else:
-            kept_counts = {(str(f), ""): int(n) for f, n in out["sumber_file"].value_counts().items()}
+            # The table keeps its source file only: a file read as one table (a CSV, a one-sheet workbook)
+            # is counted from the table; a workbook with several sheets of this kind has its kept rows split
+            # over the sheets by the batch's row fates, and their sum must equal the table's count.
+            per_file = {str(f): int(n) for f, n in out["sumber_file"].value_counts().items()}
+            sheets_of: dict[str, list[str]] = {}
+            for t in b.tables:
+                sheets_of.setdefault(t.file, []).append(t.sheet or "")
+            keep = b.state == 0
+            g = pd.DataFrame({"f": b.file[keep], "s": b.sheet[keep]}).groupby(["f", "s"], observed=True).size()
+            by_sheet = {(str(f), str(s)): int(n) for (f, s), n in g.items()}
+            kept_counts = {}
+            for f, sheets in sheets_of.items():
+                if len(sheets) == 1:
+                    kept_counts[(f, sheets[0])] = per_file.get(f, 0)
+                    continue
+                for sh in sheets:
+                    kept_counts[(f, sh)] = by_sheet.get((f, sh), 0)
+                if sum(by_sheet.get((f, sh), 0) for sh in sheets) != per_file.get(f, 0):
+                    raise ReconciliationError(f"baris disimpan per sheet tidak berjumlah sama dengan tabel "
+                                              f"{KIND_TABLE[kind]} ({per_file.get(f, 0)})", file=f,
+                                              hint="ini kesalahan program pembersih, bukan data: laporkan")
         for t in b.tables:
             sheet = t.sheet or ""
             f = fate[(fate["file"] == t.file) & (fate["sheet"] == sheet)]
@@ -1775,6 +1820,8 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     waktu("baca")
     F = Findings()
     batches: dict[str, Batch] = {k: Batch(k, v) for k, v in by_kind.items() if v}
+    for b in batches.values():
+        flag_read_findings(b, F)
     rt = clean_rt(batches["rt"], F)
     waktu("rumah_tangga")
     # The KKS list's own checks need neither members nor keluarga: they run in a second thread while

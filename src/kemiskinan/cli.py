@@ -10,6 +10,7 @@ import sys
 
 COMMANDS = {
     "sample-data": ("kemiskinan.sample", "main_sample_data", "buat data contoh sintetis di data/raw/sample/"),
+    "periksa": ("kemiskinan.periksa", "main_periksa", "periksa file data mentah sebelum dibersihkan (jenis, header, kolom, nilai, profil)"),
     "clean": ("kemiskinan.clean", "main_clean", "bersihkan data mentah → data/processed/ (tabel bersih, temuan, rekonsiliasi)"),
     "indicators": ("kemiskinan.indicators", "main_indicators", "hitung tabel indikator dari tabel bersih"),
     "build": ("kemiskinan.build", "main_build", "bangun semua briefing HTML/PDF (incremental, paralel)"),

@@ -89,9 +89,8 @@ KELOMPOK_DESIL = ("1", "2", "3", "4", "4+", "non-desil")
 HASIL_VERIFIKASI = {1: "Selesai diverivali", 2: "Rumah tangga tidak ditemukan",
                     3: "Pindah/bangunan tidak ada", 4: "Bagian dari rumah tangga lain", 5: "Data ganda"}
 
-STATUS_KARTU = {"TERSALUR": "tersalur", "SUDAH TERSALUR": "tersalur", "DISALURKAN": "tersalur",
-                "BELUM TERSALUR": "belum_tersalur", "BELUM": "belum_tersalur", "BELUM DISALURKAN": "belum_tersalur",
-                "DIKEMBALIKAN": "dikembalikan", "KEMBALI": "dikembalikan", "RETUR": "dikembalikan"}
+# KKS card status words: the built-in source profile (kemiskinan/profiles/bawaan.yml, `nilai.status_kartu`);
+# decoded by `kemiskinan.profiles.decode_status`.
 KKS_STATUSES = ("tersalur", "belum_tersalur", "dikembalikan", "tidak_ada")
 
 MONTHS = {
@@ -421,16 +420,3 @@ def parse_dates(s: pd.Series, reference_year: int = 2018) -> tuple[pd.Series, pd
     vals = pd.Series(arr[np.where(codes < 0, len(uniques), codes)], index=s.index)
     invalid = t.notna() & vals.isna()
     return vals, invalid
-
-
-def status_kartu(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """KKS `Status Kartu` → category tersalur / belum_tersalur / dikembalikan; unknown → NA + invalid."""
-    t = text(s)
-    # normalised once per distinct value (a few statuses over hundreds of thousands of rows)
-    codes_, uniq = pd.factorize(t, use_na_sentinel=True)
-    u = pd.Series(uniq)
-    key = u.str.upper().str.replace(r"[^A-Z ]+", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
-    mapped = np.append(key.map(STATUS_KARTU).to_numpy(dtype=object, na_value=None), None)
-    vals = pd.Series(mapped[np.where(codes_ < 0, len(uniq), codes_)], index=s.index, dtype=object)
-    invalid = t.notna() & vals.isna()
-    return pd.Series(pd.Categorical(vals, categories=KKS_STATUSES[:3]), index=s.index), invalid

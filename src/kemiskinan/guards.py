@@ -118,9 +118,27 @@ def check_file(path: str | Path) -> None:
 
 
 # -------------------------------------------------------------------------------------------- CSV
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_to_utf8(data: bytes, file: str) -> bytes:
+    """Excel's "Unicode Text" export (UTF-16 with a BOM, tab-delimited) as UTF-8 bytes without the BOM.
+
+    Only a BOM makes a file UTF-16 here: without it UTF-16 cannot be told from binary junk (NUL bytes),
+    which the reader refuses."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as e:
+        raise InputError(f"file UTF-16 (\"Unicode Text\") rusak: byte ke-{e.start:,} tidak dapat dibaca "
+                         "(file terpotong?)", file=file, hint=_HINT_RESEND) from None
+    return text.lstrip("\ufeff").encode("utf-8")
+
+
 def check_csv(path: Path) -> None:
     file = path.name
     data = path.read_bytes()
+    if data[:2] in UTF16_BOMS:
+        data = utf16_to_utf8(data, file)
     # column count: the widest of the first lines under any candidate delimiter
     head = data[: 4 * MAX_LINE_BYTES].split(b"\n", CSV_HEAD_LINES)[:CSV_HEAD_LINES]
     for i, line in enumerate(head):

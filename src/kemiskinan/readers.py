@@ -1,4 +1,5 @@
-"""Read what really arrives: CSV (`,` `;` tab; UTF-8 with/without BOM, cp1252, latin-1), XLSX and XLS.
+"""Read what really arrives: CSV (`,` `;` tab `|`; UTF-8 with/without BOM, cp1252, latin-1, UTF-16 with BOM), XLSX
+and XLS.
 
 `read_table(path)` returns one `Table` per data sheet (one for a CSV). Every column is text (identifiers
 are never turned into numbers), headers are normalised to canonical snake_case names through `ALIASES`,
@@ -14,7 +15,9 @@ Rules, each with a clear `InputError` (file, sheet, row, column) when broken:
 * an unreadable workbook (truncated, not a workbook) or an empty file → error.
 
 Repairs made while reading (all documented, none guessing): NBSP → space and zero-width characters /
-stray BOMs removed everywhere; fully empty rows are not records and are skipped (`Table.empty_rows`).
+stray BOMs removed everywhere — in ID columns (`ID_COLUMNS`) removed and the cells recorded in
+`Table.invisible`, so the cleaner flags them (ID_KARAKTER_TAK_TERLIHAT); fully empty rows are not records
+and are skipped (`Table.empty_rows`). Excel's "Unicode Text" (UTF-16 with BOM) is read as text.
 Excel numeric cells are turned into exact text; which cells were numeric is kept in `Table.numeric`
 so ID columns can be flagged (`ID_EXCEL_NUMBER`).
 """
@@ -24,7 +27,6 @@ import csv
 import datetime as _dt
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +35,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from kemiskinan import profiles as _profiles
 from kemiskinan.errors import InputError
-from kemiskinan.guards import is_utf8
+from kemiskinan.guards import UTF16_BOMS, is_utf8, utf16_to_utf8
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
@@ -45,7 +48,7 @@ MARKER = "DATA SINTETIS"
 NOTE_SHEETS = {"keterangan", "catatan", "readme", "petunjuk"}
 
 # Canonical column names. Every known header of contracts §1 in normalised form maps to itself; the
-# aliases below add the variants seen in practice (§1.6).
+# aliases (`ALIASES`, from the built-in source profile) add the variants seen in practice (§1.6).
 CANONICAL = {
     # identifiers
     "idbdt", "idartbdt", "nik", "no_kk", "nik_pengurus", "nopesertapkh",
@@ -68,7 +71,7 @@ CANONICAL = {
     "partisipasi_sekolah", "pendidikan_tertinggi", "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja",
     "jumlah_jamkerja", "lapangan_usaha", "status_pekerjaan", "namagadis_ibukandung",
     # KKS
-    "no", "nama_pengurus", "status_kartu", "tanggal_distribusi",
+    "no", "no_kks", "nama_pengurus", "status_kartu", "tanggal_distribusi",
     # MPM
     "tanggal_pendaftaran", "nama_kepala_rumah_tangga", "status_identifikasi", "hasil_verifikasi",
     "tanggal_verifikasi", "art_meninggal", "art_pindah", "art_baru",
@@ -77,47 +80,16 @@ CANONICAL = {
     "keterangan",
 }
 
-ALIASES: dict[str, str] = {
-    # NIK / No. KK / IDs
-    "no_nik": "nik", "nomor_nik": "nik", "nik_art": "nik", "no_induk_kependudukan": "nik",
-    "nomor_induk_kependudukan": "nik",
-    "nokk": "no_kk", "nomor_kk": "no_kk", "no_kartu_keluarga": "no_kk", "nomor_kartu_keluarga": "no_kk",
-    "kk": "no_kk", "no_kk_pengurus": "no_kk",
-    "id_bdt": "idbdt", "id_dtks": "idbdt", "iddtks": "idbdt", "id_rt": "idbdt", "id_ruta": "idbdt",
-    "id_art_bdt": "idartbdt", "id_artbdt": "idartbdt", "id_art_dtks": "idartbdt", "idart": "idartbdt",
-    "id_art": "idartbdt",
-    "nik_pengurus_kks": "nik_pengurus", "no_nik_pengurus": "nik_pengurus", "nik_kpm": "nik_pengurus",
-    "no_peserta_pkh": "nopesertapkh",
-    # wilayah
-    "kd_prop": "kdprop", "kd_prov": "kdprop", "kdprov": "kdprop", "kode_provinsi": "kdprop",
-    "kd_kab": "kdkab", "kode_kabupaten": "kdkab", "kode_kab_kota": "kdkab",
-    "kd_kec": "kdkec", "kode_kecamatan": "kdkec",
-    "kd_desa": "kddesa", "kd_kel": "kddesa", "kdkel": "kddesa", "kode_desa": "kddesa", "kode_kelurahan": "kddesa",
-    "nm_prop": "nmprop", "nama_provinsi": "nmprop", "nm_kab": "nmkab", "nama_kabupaten": "nmkab",
-    "nm_kec": "nmkec", "nama_kecamatan": "nmkec", "nm_kel": "nmkel", "nmdesa": "nmkel", "nama_kelurahan": "nmkel",
-    "nama_desa": "nmkel", "desa_kelurahan": "kelurahan", "kel": "kelurahan", "kec": "kecamatan", "desa": "kelurahan",
-    "kode_wil": "kode_wilayah", "kode_kemendagri": "kode_wilayah",
-    "sls": "nama_sls", "rt_rw": "rt",
-    # household / member variants
-    "no_urut_rumah_tangga": "nomor_urut_rumah_tangga", "nama_kepala_rt": "nama_krt",
-    "jml_art": "jumlah_art", "jumlah_anggota_rumah_tangga": "jumlah_art", "jml_keluarga": "jumlah_keluarga",
-    "jenis_kelamin": "jnskel", "jns_kel": "jnskel", "jk": "jnskel",
-    "tempat_lahir": "tmplahir", "tgl_lahir": "tgllahir", "tanggal_lahir": "tgllahir",
-    "nama_art": "nama", "nama_lengkap": "nama",
-    "status_kesejahteraan_desil": "status_kesejahteraan", "desil": "status_kesejahteraan",
-    "persentil": "percentile",
-    "sta_rasta": "sta_raskin",
-    # KKS / MPM
-    "nomor": "no", "no_urut": "no", "status": "status_kartu", "status_kks": "status_kartu",
-    "tgl_distribusi": "tanggal_distribusi", "tanggal_penyaluran": "tanggal_distribusi",
-    "tanggal_daftar": "tanggal_pendaftaran", "tgl_pendaftaran": "tanggal_pendaftaran",
-    "tgl_daftar": "tanggal_pendaftaran", "tgl_verifikasi": "tanggal_verifikasi",
-    "nama_krt_mpm": "nama_kepala_rumah_tangga",
-    "jml_penduduk": "jumlah_penduduk", "jumlah_ruta": "jumlah_rumah_tangga", "jml_rumah_tangga": "jumlah_rumah_tangga",
-    "jml_kk": "jumlah_kk", "ket": "keterangan",
-}
+#: Header aliases (normalised header → canonical name): the built-in source profile's `kolom`
+#: (src/kemiskinan/profiles/bawaan.yml), where the variants seen in practice (§1.6) are listed.
+ALIASES: dict[str, str] = _profiles._builtin_rule().kolom
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+#: Columns holding identifiers. Invisible characters inside them are removed *and* flagged
+#: (`Table.invisible` → rule ID_KARAKTER_TAK_TERLIHAT): an ID that needed repair is worth a look.
+ID_COLUMNS = ("idbdt", "idartbdt", "nik", "no_kk", "nik_pengurus", "no_kks")
+_INVISIBLE_RE = "[\u00a0\u200b\u200c\u200d\u2060\ufeff]"
+_ZERO_WIDTH_RE = "[\u200b\u200c\u200d\u2060\ufeff]"
 
 
 @dataclass
@@ -134,6 +106,12 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     marker: bool = False                  # carries the synthetic-data marker
+    invisible: dict[str, np.ndarray] = field(default_factory=dict)  # ID column → cells that held invisible chars
+    kind: str | None = None               # the kind a source profile gives (`jenis:`), else None (detected)
+    profile: str = "bawaan"               # the profile rule that applied (kemiskinan.profiles)
+    outside: dict[str, np.ndarray] = field(default_factory=dict)   # column → values outside a closed vocabulary
+    outside_rule: dict[str, str] = field(default_factory=dict)     # column → the finding rule for those
+    values: dict[str, pd.DataFrame] = field(default_factory=dict)  # column → distinct raw values, counts, mapping
 
     @property
     def rows(self) -> int:
@@ -143,36 +121,39 @@ class Table:
         return {"file": self.file, "sheet": self.sheet}
 
 
-def normalise_header(name: object) -> str:
-    """`No. NIK ` → `no_nik`; `NoKK` → `nokk`; `Nama_SLS` → `nama_sls`; then through `ALIASES`."""
-    s = unicodedata.normalize("NFKC", "" if name is None else str(name))
-    s = s.replace("\u00a0", " ")
-    for ch in _ZERO_WIDTH:
-        s = s.replace(ch, "")
-    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
-    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
-    return ALIASES.get(s, s)
+def normalise_header(name: object, spec: "_profiles.Spec | None" = None) -> str:
+    """`No. NIK ` → `no_nik`; `NoKK` → `nokk`; `Nama_SLS` → `nama_sls`; then through the aliases (`ALIASES`,
+    or those of a profile's `spec`: its `kolom` over the built-in ones)."""
+    s = _profiles.header_key(name)
+    return (spec.aliases if spec is not None else ALIASES).get(s, s)
 
 
 def _known(name: str) -> bool:
     return name in CANONICAL
 
 
-def _detect_header(rows: list[list[str]]) -> tuple[int, int]:
-    """(index of the header row within `rows`, number of known names in it)."""
+def _detect_header(rows: list[list[str]], spec=None) -> tuple[int, int]:
+    """(index of the header row within `rows`, number of known names in it); a profile's `baris_header`
+    fixes the row."""
+    if spec is not None and spec.baris_header is not None:
+        i = spec.baris_header - 1
+        if i >= len(rows):
+            return -1, 0
+        return i, max(MIN_HEADER_MATCHES, len({normalise_header(c, spec) for c in rows[i] if str(c).strip()}))
     best, best_i = 0, -1
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        n = len({normalise_header(c) for c in row if str(c).strip()} & CANONICAL)
+        n = len({normalise_header(c, spec) for c in row if str(c).strip()} & CANONICAL)
         if n > best:
             best, best_i = n, i
     return best_i, best
 
 
-def _header_names(cells: list[object], file: str, sheet: str | None, row: int) -> tuple[list[str], dict[str, str]]:
+def _header_names(cells: list[object], file: str, sheet: str | None, row: int,
+                  spec=None) -> tuple[list[str], dict[str, str]]:
     names, raw, seen = [], {}, {}
     for j, c in enumerate(cells):
         text = "" if c is None else str(c)
-        n = normalise_header(text)
+        n = normalise_header(text, spec)
         if not n:
             n = f"_kolom_{j + 1}"
         if n in seen:
@@ -261,9 +242,11 @@ def _clean_bytes_utf8(data: bytes) -> bytes:
     return b"".join(pieces)
 
 
-def _sniff(sample_text: str, file: str) -> tuple[str, int, list[str]]:
-    """Delimiter, header line index, header cells — the delimiter whose header matches most names."""
-    lines = sample_text.splitlines()[: HEADER_SEARCH_ROWS + 1]
+def _sniff(sample_text: str, file: str, spec=None) -> tuple[str, int, list[str]]:
+    """Delimiter, header line index, header cells — the delimiter whose header matches most names (with a
+    profile's `baris_header`: the delimiter that splits that line into most fields)."""
+    fixed = spec is not None and spec.baris_header is not None
+    lines = sample_text.splitlines()[: max(HEADER_SEARCH_ROWS, spec.baris_header if fixed else 0) + 1]
     if not lines:
         raise InputError("file kosong (tidak ada baris sama sekali)", file=file)
     best = (0, None, -1, [])
@@ -272,10 +255,15 @@ def _sniff(sample_text: str, file: str) -> tuple[str, int, list[str]]:
             rows = list(csv.reader(lines, delimiter=delim))
         except csv.Error:
             continue
-        i, n = _detect_header(rows)
-        if n > best[0] and len(rows[i]) > 1:
+        i, n = _detect_header(rows, spec)
+        if fixed and i >= 0:
+            n = len(rows[i]) * 1000 + len({normalise_header(c, spec) for c in rows[i]} & CANONICAL)
+        if n > best[0] and i >= 0 and len(rows[i]) > 1:
             best = (n, delim, i, rows[i])
     n, delim, i, header = best
+    if fixed and delim is None:
+        raise InputError(f"baris header {spec.baris_header} (dari profil {spec.source}) tidak ada atau hanya "
+                         "satu kolom", file=file, row=spec.baris_header, hint="periksa `baris_header` di sumber.yml")
     if delim is None or n < MIN_HEADER_MATCHES:
         raise InputError(
             f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama (pemisah kolom yang dicoba: ; , tab |)",
@@ -283,9 +271,13 @@ def _sniff(sample_text: str, file: str) -> tuple[str, int, list[str]]:
     return delim, i, header
 
 
-def _read_csv(path: Path) -> list[Table]:
+def _read_csv(path: Path, profile=None) -> list[Table]:
     file = path.name
+    spec = (profile or _profiles.builtin()).spec(file, None)
     data = path.read_bytes()
+    utf16 = data[:2] in UTF16_BOMS
+    if utf16:   # Excel "Unicode Text": read as the UTF-8 it becomes
+        data = utf16_to_utf8(data, file)
     if re.search(rb"[^ \t\r\n\x00\xef\xbb\xbf]", data) is None:   # = data.strip(those) is empty, no copy
         raise InputError("file kosong (0 baris data)", file=file)
     if b"\x00" in data[:65536]:
@@ -304,10 +296,19 @@ def _read_csv(path: Path) -> list[Table]:
             data = data.decode("latin-1").encode("utf-8")
         sample = data[:262144].decode("utf-8", errors="ignore")
     # every path above leaves valid UTF-8 except a BOM file, which was not validated past its sample
-    data = _clean_bytes(data, valid_utf8=encoding != "utf-8-sig" or is_utf8(data))
+    cleaned = _clean_bytes(data, valid_utf8=encoding != "utf-8-sig" or is_utf8(data))
+    # A file with invisible characters is parsed as it is and cleaned column by column, so the ID cells
+    # that held one are known (a silent repair of an ID hides a problem); lines of nothing but invisible
+    # characters are emptied first (they were blank lines before the byte clean-up and stay so).
+    invisible_in_file = cleaned is not data
+    if invisible_in_file:
+        del cleaned
+        data = _empty_invisible_lines(data)
+    else:
+        data = cleaned
     sample = _clean_bytes(sample.encode("utf-8")).decode("utf-8", errors="ignore")
-    delim, hidx, header = _sniff(sample, file)
-    names, raw = _header_names(header, file, None, hidx + 1)
+    delim, hidx, header = _sniff(sample, file, spec)
+    names, raw = _header_names(header, file, None, hidx + 1, spec)
     # byte offset of the first data line (header may be preceded by title lines)
     pos = 0
     for _ in range(hidx + 1):
@@ -339,6 +340,9 @@ def _read_csv(path: Path) -> list[Table]:
             raise InputError(detail, file=file, row=(row + hidx + 1) if row is not None else None,
                              hint="file terpotong, pemisah kolom salah, atau tanda kutip tidak ditutup?") from None
         line_numbers = _line_numbers(body, hidx + 2, table.num_rows)
+    invisible: dict[str, np.ndarray] = {}
+    if invisible_in_file:
+        table = _clean_columns(table, invisible, _rows_with_invisible(body, hidx + 2, line_numbers))
     df = table.to_pandas()    # large_string columns: pandas' str dtype wraps them without a copy
     del table
     df = df.astype({c: "str" for c in df.columns})
@@ -358,8 +362,122 @@ def _read_csv(path: Path) -> list[Table]:
     empty = int((~nonempty).sum())
     if empty:
         df = df[nonempty].reset_index(drop=True)
+        invisible = {c: m[nonempty] for c, m in invisible.items()}
     marker = _has_marker(df) or file.upper().startswith("SINTETIS_")
-    return [Table(df, file, path, None, hidx + 1, raw, {}, empty, encoding, delim, marker)]
+    t = Table(df, file, path, None, hidx + 1, raw, {}, empty, "utf-16" if utf16 else encoding, delim, marker,
+              invisible=invisible)
+    return [_apply_spec(t, spec)]
+
+
+def _apply_spec(t: Table, spec) -> Table:
+    """The profile's kind and value vocabularies (kemiskinan.profiles): each vocabulary column is mapped to
+    canonical values once per distinct value; values outside a closed vocabulary stay as written and are
+    recorded in `Table.outside` (the cleaner flags and blanks them)."""
+    t.kind, t.profile = spec.jenis, spec.source
+    for col, vocab in spec.vocab.items():
+        if col not in t.df.columns:
+            continue
+        mapped, outside, report = _profiles.apply_vocab(t.df[col], vocab)
+        t.df[col] = mapped
+        t.values[col] = report
+        if outside.any():
+            t.outside[col] = outside
+            t.outside_rule[col] = vocab.rule
+    return t
+
+
+def _invisible_offsets(buf: np.ndarray) -> np.ndarray:
+    """Byte offsets of NBSP and of the `_ZERO_WIDTH` characters in UTF-8 bytes `buf` (numpy, no decoding)."""
+    lead = _positions_where(buf, lambda c: (c == 0xC2) | (c == 0xE2) | (c == 0xEF))
+    n = len(buf)
+    if not len(lead):
+        return lead
+    b1 = buf[np.minimum(lead + 1, n - 1)]
+    b2 = buf[np.minimum(lead + 2, n - 1)]
+    code = (buf[lead].astype(np.int64) << 16) | (b1.astype(np.int64) << 8) | b2.astype(np.int64)
+    zw = [int.from_bytes(ch.encode("utf-8"), "big") for ch in _ZERO_WIDTH]
+    hit = ((buf[lead] == 0xC2) & (b1 == 0xA0) & (lead + 1 < n)) | (np.isin(code, zw) & (lead + 2 < n))
+    return lead[hit]
+
+
+def _empty_invisible_lines(data: bytes) -> bytes:
+    """Lines holding nothing but invisible characters, spaces and tabs emptied: they were blank lines when
+    the whole file was cleaned byte-wise, and stay blank lines (no record)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    offsets = _invisible_offsets(buf)
+    if not len(offsets):
+        return data
+    newlines = _positions_where(buf, lambda c: c == 10)
+    spans = []
+    for k in np.unique(np.searchsorted(newlines, offsets, side="left")).tolist():
+        start = int(newlines[k - 1]) + 1 if k > 0 else 0
+        end = int(newlines[k]) if k < len(newlines) else len(data)
+        line = data[start:end]
+        body = line[:-1] if line.endswith(b"\r") else line
+        if not body.decode("utf-8", errors="replace").strip(" \t\u00a0" + _ZERO_WIDTH):
+            spans.append((start, start + len(body)))
+    if not spans:
+        return data
+    pieces, prev = [], 0
+    for a, b in spans:
+        pieces.append(data[prev:a])
+        prev = b
+    pieces.append(data[prev:])
+    return b"".join(pieces)
+
+
+def _rows_with_invisible(body, first: int, line_numbers: np.ndarray) -> np.ndarray | None:
+    """Positions of the rows whose line holds an invisible character (sorted), from the characters' byte
+    offsets and the rows' source line numbers; None when a line cannot be tied to its row for certain."""
+    buf = np.frombuffer(body, dtype=np.uint8)
+    n = len(buf)
+    offsets = _invisible_offsets(buf)
+    if not len(offsets):
+        return np.zeros(0, dtype=np.int64)
+    newlines = _positions_where(buf, lambda c: c == 10)
+    # the rows' line numbers are exact only when pyarrow's rows are the non-empty "\n" lines (see
+    # `_line_numbers`); otherwise (e.g. bare CR line ends) every row is looked at
+    ends = newlines if len(newlines) and newlines[-1] == n - 1 else np.append(newlines, n)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    lengths = ends - starts
+    has_cr = (lengths > 0) & (buf[np.minimum(ends - 1, n - 1)] == 13)
+    if int(((lengths - has_cr) > 0).sum()) != len(line_numbers):
+        return None
+    lines = np.unique(first + np.searchsorted(newlines, offsets, side="left"))
+    rows = np.searchsorted(line_numbers, lines)
+    if not (rows < len(line_numbers)).all() or not (line_numbers[rows] == lines).all():
+        return None
+    return rows.astype(np.int64)
+
+
+def _clean_columns(table: pa.Table, invisible: dict[str, np.ndarray], rows: np.ndarray | None = None) -> pa.Table:
+    """NBSP → space and zero-width characters / stray BOMs removed, column by column (arrow kernels); in ID
+    columns every such character is removed and the cells that held one are recorded in `invisible`.
+
+    `rows`: the only rows that can hold such characters (`_rows_with_invisible`); None = look at all."""
+    import pyarrow.compute as pc
+    n = table.num_rows
+    sub = table if rows is None else table.take(pa.array(rows))
+    for i, name in enumerate(table.column_names):
+        col = sub.column(i)
+        hit = pc.match_substring_regex(col, _INVISIBLE_RE)
+        if not pc.any(hit).as_py():
+            continue
+        if name in ID_COLUMNS:
+            new = pc.replace_substring_regex(col, _INVISIBLE_RE, "")
+        else:
+            new = pc.replace_substring_regex(pc.replace_substring(col, "\u00a0", " "), _ZERO_WIDTH_RE, "")
+        hit_np = hit.to_numpy(zero_copy_only=False).astype(bool)
+        if rows is None:
+            mask, full = hit_np, new
+        else:
+            mask = np.zeros(n, dtype=bool)
+            mask[rows[hit_np]] = True
+            full = pc.replace_with_mask(table.column(i), pa.array(mask), pc.filter(new, hit).combine_chunks())
+        if name in ID_COLUMNS:
+            invisible[name] = mask
+        table = table.set_column(i, name, full)
+    return table
 
 
 def _line_numbers(body, first: int, n: int) -> np.ndarray:
@@ -425,7 +543,7 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _read_excel(path: Path) -> list[Table]:
+def _read_excel(path: Path, profile=None) -> list[Table]:
     from python_calamine import CalamineWorkbook
     file = path.name
     if path.stat().st_size == 0:
@@ -451,13 +569,17 @@ def _read_excel(path: Path) -> list[Table]:
             continue
         if not any(str(c).strip() for r in rows for c in r if c is not None):
             continue  # an empty sheet carries no records
-        text_rows = [[_cell_text(c) for c in r] for r in rows[:HEADER_SEARCH_ROWS]]
-        hidx, n = _detect_header(text_rows)
+        spec = (profile or _profiles.builtin()).spec(file, name)
+        text_rows = [[_cell_text(c) for c in r] for r in rows[:max(HEADER_SEARCH_ROWS, spec.baris_header or 0)]]
+        hidx, n = _detect_header(text_rows, spec)
+        if hidx < 0 and spec.baris_header is not None:
+            raise InputError(f"baris header {spec.baris_header} (dari profil {spec.source}) tidak ada di sheet",
+                             file=file, sheet=name, row=spec.baris_header, hint="periksa `baris_header` di sumber.yml")
         if n < MIN_HEADER_MATCHES:
             raise InputError(f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama sheet",
                              file=file, sheet=name,
                              hint="pastikan baris judul kolom ada (mis. NIK, No. KK, …)")
-        names, raw = _header_names(rows[hidx], file, name, hidx + 1)
+        names, raw = _header_names(rows[hidx], file, name, hidx + 1, spec)
         body = rows[hidx + 1:]
         ncol = len(names)
         cols: dict[str, list] = {}
@@ -484,23 +606,31 @@ def _read_excel(path: Path) -> list[Table]:
                 cols[n] = [_cell_text(c) for c in col]
                 numeric[n] = [isinstance(c, (int, float)) and not isinstance(c, bool) for c in col]
         df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
+        invisible: dict[str, np.ndarray] = {}
         for n in names:
             s = df[n]
             joined = "\n".join(cols[n])   # one substring test per column instead of a regex per cell
             if any(ch in joined for ch in "\u00a0\u200b\u200c\u200d\u2060\ufeff"):
-                df[n] = s.str.replace("\u00a0", " ").str.replace("[\u200b\u200c\u200d\u2060\ufeff]", "", regex=True)
+                if n in ID_COLUMNS:   # removed and flagged (ID_KARAKTER_TAK_TERLIHAT), not silently repaired
+                    invisible[n] = s.str.contains(_INVISIBLE_RE, regex=True).to_numpy(dtype=bool)
+                    df[n] = s.str.replace(_INVISIBLE_RE, "", regex=True)
+                else:
+                    df[n] = s.str.replace("\u00a0", " ").str.replace(_ZERO_WIDTH_RE, "", regex=True)
         df["_baris"] = np.array(baris, dtype=np.int64)
         num = {n: np.array(v, dtype=bool) for n, v in numeric.items() if any(v)}
-        t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker)
+        t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker, invisible=invisible)
         t.marker = t.marker or _has_marker(df)
-        out.append(t)
+        out.append(_apply_spec(t, spec))
     for t in out:
         t.marker = t.marker or file_marker
     return out
 
 
-def read_table(path: str | Path) -> list[Table]:
-    """Read one input file into `Table`s (one per data sheet). Raises `InputError` when it cannot."""
+def read_table(path: str | Path, profile: "_profiles.Profile | None" = None) -> list[Table]:
+    """Read one input file into `Table`s (one per data sheet). Raises `InputError` when it cannot.
+
+    `profile`: the source profile of the file's folder (`kemiskinan.profiles.load(raw_dir)`); default the
+    built-in one."""
     path = Path(path)
     if not path.exists():
         raise InputError("file tidak ada", file=path.name)
@@ -508,13 +638,13 @@ def read_table(path: str | Path) -> list[Table]:
     check_file(path)  # size, zip-bomb, sheet-extent and width limits before any parser runs (guards.py)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
+        return _read_csv(path, profile)
     if suffix in EXCEL_SUFFIXES:
         head = path.read_bytes()[:8]
         if suffix != ".xls" and head[:2] != b"PK" and path.stat().st_size > 0:
             raise InputError("file bukan workbook XLSX (isi bukan arsip zip); rusak atau salah ekstensi",
                              file=path.name, hint="kirim ulang file aslinya")
-        return _read_excel(path)
+        return _read_excel(path, profile)
     raise InputError(f"jenis file tidak didukung: '{suffix}' (yang dibaca: CSV, TXT, TSV, XLSX, XLS)", file=path.name)
 
 

@@ -439,7 +439,8 @@ def cleaning_rules_doc() -> str:
              "keluarga), baru lewat No. KK / NIK.", "",
              "| aturan | tindakan | pesan |", "|---|---|---|"]
     for r in RULES.values():
-        lines.append(f"| `{r.id}` | {r.tindakan} | {r.pesan.format(kolom='‹kolom›')} |")
+        pesan = r.pesan.format(kolom="‹kolom›").replace("|", "\\|")   # a '|' in a message would split the cell
+        lines.append(f"| `{r.id}` | {r.tindakan} | {pesan} |")
     return "\n".join(lines) + "\n"
 
 
