@@ -370,7 +370,7 @@ def test_unknown_status_word_is_a_finding_naming_the_word(cleaned):
     assert len(f) == 1 and "Hilang" in f["nilai_tersamar"].iloc[0] and int(f["baris"].iloc[0]) == 8
 
 
-def test_code_versus_name_is_counted_per_pair(cleaned):
+def test_code_versus_name_disagreements_are_flagged_whichever_wins(cleaned):
     """kode_nama_beda: every disagreement is flagged, whichever side won (contract E)."""
     res = cleaned("kode_nama_beda")
     f = res.temuan[res.temuan["aturan"].astype(str) == "WILAYAH_KODE_NAMA_BEDA"]
