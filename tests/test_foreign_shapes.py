@@ -56,7 +56,7 @@ WATCHED = [
     "WILAYAH_KEC_BEDA", "KODE_TIDAK_VALID", "YA_TIDAK_TIDAK_VALID", "ANGKA_TIDAK_VALID", "DESIL_TIDAK_VALID",
     "PERSENTIL_TIDAK_VALID", "TANGGAL_TIDAK_VALID", "NUK_KOSONG", "NIK_JK_BEDA", "NIK_TGL_BEDA",
     "NIK_TANGGAL_TIDAK_VALID", "NIK_GANDA_KELUARGA", "KELUARGA_KK_BEDA", "KKS_STATUS_TIDAK_VALID",
-    "KKS_TIDAK_DITEMUKAN", "KKS_KK_AMBIGU", "KKS_KELUARGA_GANDA",
+    "KKS_TIDAK_DITEMUKAN", "KKS_KK_AMBIGU", "KKS_KELUARGA_GANDA", "MPM_IDBDT_TIDAK_DIKENAL", "MPM_STATUS_IDBDT_BEDA",
 ]
 
 SHAPES: dict[str, Expect] = {
@@ -227,6 +227,28 @@ SHAPES: dict[str, Expect] = {
         masukan={"kks": False, "mpm": False, "penduduk": False},
         idbdt={f"201500080{i}" for i in range(1, 7)},
     ),
+    # ---------------------------------------------------------------------------------------------
+    "mpm_rekap_16": Expect(
+        rumah_tangga=4,           # RUTA_2015 rows 2–5
+        anggota=8,                # ART_2015 rows 2–9
+        keluarga=4,
+        keluarga_desil_1_4=4,     # status_kesejahteraan 1, 2, 3, 1
+        ditolak={"WILAYAH_TIDAK_DIKENAL": 1},           # MPM sheet `Kampung Baru`, row 2: no kelurahan of Bontang
+        digabung={"DUPLIKAT_PERSIS": 1},                # MPM sheet `Gn Elai` row 3 repeats row 2 (only `No` differs)
+        kks_status={"tidak_ada": 4},
+        temuan={"WILAYAH_TIDAK_DIKENAL": 1,
+                "MPM_IDBDT_TIDAK_DIKENAL": 1,           # `Loktuan` row 5: 6474020005000999 is no household of BDT
+                "MPM_STATUS_IDBDT_BEDA": 1},            # `BEREBAS TENGAH` row 2: `Sudah terdaftar` without IDBDT
+        rekonsiliasi={("RUTA_2015.csv", ""): (4, 4, 0, 0),
+                      ("ART_2015.csv", ""): (8, 8, 0, 0),
+                      ("MPM_2018_Bontang.xlsx", "Loktuan"): (3, 3, 0, 0),          # header on row 2
+                      ("MPM_2018_Bontang.xlsx", "Gn Elai"): (2, 1, 0, 1),
+                      ("MPM_2018_Bontang.xlsx", "BEREBAS TENGAH"): (1, 1, 0, 0),
+                      ("MPM_2018_Bontang.xlsx", "Satimpo"): (0, 0, 0, 0),           # header only: not reported
+                      ("MPM_2018_Bontang.xlsx", "Kampung Baru"): (1, 0, 1, 0)},
+        masukan={"kks": False, "mpm": True, "penduduk": False},
+        idbdt={"6474020005000901", "6474020005000902", "6474020004000903", "6474010004000904"},
+    ),
 }
 
 
@@ -391,6 +413,24 @@ def test_mixed_id_lengths_are_flagged_per_file_and_column(cleaned):
     assert f["tindakan"].astype(str).eq("tandai").all()
 
 
+def test_mpm_recap_of_another_office(cleaned):
+    """mpm_rekap_16: sheets named by spelling variants, other header names, 16-digit IDBDT."""
+    res = cleaned("mpm_rekap_16")
+    mpm = res.tables["mpm"]
+    assert {str(k): int(v) for k, v in mpm["kode_kelurahan"].astype(str).value_counts().items()} == {
+        "64.74.01.1003": 3,    # sheet Loktuan
+        "64.74.01.1005": 1,    # sheet Gn Elai (its second row merged)
+        "64.74.02.1002": 1,    # sheet BEREBAS TENGAH
+    }
+    assert int(mpm["terdaftar_bdt"].sum()) == 4     # every `Sudah terdaftar`: Loktuan rows 3, 5; Gn Elai 2; BEREBAS 2
+    assert sorted(mpm["idbdt"].dropna().astype(str)) == ["6474020004000903", "6474020005000901", "6474020005000999"]
+    hv = mpm["hasil_verifikasi"].astype("Int64").value_counts(dropna=False).to_dict()
+    assert {("NA" if pd.isna(k) else int(k)): int(v) for k, v in hv.items()} == {1: 3, 2: 1, "NA": 1}
+    lap = res.tables["mpm_laporan"].set_index("kode_kelurahan")
+    assert sorted(lap.index[lap["melapor"].astype(bool)]) == ["64.74.01.1003", "64.74.01.1005", "64.74.02.1002"]
+    assert len(lap) == 15 and int(lap["jumlah_baris"].sum()) == 5
+
+
 # ----------------------------------------------------------------------------------------- item 10
 #: For each shape, the required column deleted: (file, sheet or None, header as written, its header row).
 DROP: dict[str, tuple[str, str | None, str, int]] = {
@@ -402,6 +442,7 @@ DROP: dict[str, tuple[str, str | None, str, int]] = {
     "kode_nama_beda": ("ruta_bps.csv", None, "IDBDT", 1),
     "campur_panjang_tsv": ("art_campur.tsv", None, "IDARTBDT", 1),
     "minimal_wajib_saja": ("anggota.csv", None, "IDARTBDT", 1),
+    "mpm_rekap_16": ("RUTA_2015.csv", None, "IDBDT", 1),
 }
 
 
