@@ -356,7 +356,7 @@ def test_word_coded_relationships_through_the_profile_vocabulary(cleaned):
         "NA": 1,  # Keponakan (IRWAN): not in the vocabulary
     }
     hubkel = art["hubkel"].astype("Int64").value_counts(dropna=False).to_dict()
-    assert {int(k): int(v) for k, v in hubkel.items()} == {
+    assert {("NA" if pd.isna(k) else int(k)): int(v) for k, v in hubkel.items()} == {
         1: 9,    # one Kepala Keluarga per keluarga (9 keluarga)
         2: 7,    # Istri/Suami
         3: 3,    # Anak: NADIA PUTRI, RAFA, SYAMSUDDIN
