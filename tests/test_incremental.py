@@ -122,3 +122,31 @@ def test_the_code_and_the_lock_are_in_every_steps_key(monkeypatch):
     after_lock = keys()
     for a, b_, c in zip(before, after_code, after_lock):
         assert a != b_ != c
+
+
+def test_an_edited_source_profile_reruns_the_cleaning(tmp_path, sample_raw):
+    # sumber.yml and profiles/*.yml change how the raw files are read, so they are inputs of step 01 like
+    # the files themselves (an edited profile once left the build "up to date" with stale tables).
+    root = make_copy(tmp_path / "proj", sample_raw)
+    args = ["--wilayah", LOK_TUAN, "--formats", "html"]
+    assert build(root, *args).returncode == 0
+    sumber = root / "data/raw/sample/sumber.yml"
+    sumber.write_text('versi: 1\nfile:\n  - pola: "SINTETIS_KKS_*"\n    jenis: kks\n', encoding="utf-8")
+    r = build(root, *args)
+    assert r.returncode == 0, r.stderr[-3000:]
+    rj = run_json(root)
+    assert rj["langkah"]["01 bersihkan data"] == "dijalankan"
+    assert "data/raw/sample/sumber.yml" in rj["input_sha256"]
+    assert build(root, *args).returncode == 0
+    assert run_json(root)["langkah"]["01 bersihkan data"] == "dilewati"
+    # a reusable profile in profiles/ is an input too
+    (root / "profiles").mkdir()
+    (root / "profiles/kks_kantor.yml").write_text('file:\n  - pola: "SINTETIS_KKS_*"\n    jenis: kks\n',
+                                                   encoding="utf-8")
+    sumber.write_text("versi: 1\npakai: [kks_kantor]\n", encoding="utf-8")
+    assert build(root, *args).returncode == 0
+    assert run_json(root)["langkah"]["01 bersihkan data"] == "dijalankan"
+    (root / "profiles/kks_kantor.yml").write_text('file:\n  - pola: "SINTETIS_KKS_*.xlsx"\n    jenis: kks\n',
+                                                   encoding="utf-8")
+    assert build(root, *args).returncode == 0
+    assert run_json(root)["langkah"]["01 bersihkan data"] == "dijalankan"

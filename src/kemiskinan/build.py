@@ -376,9 +376,17 @@ class Builder:
             raise InputError("folder data mentah tidak berisi file CSV/XLSX/XLS", file=self.raw_dir)
         return files
 
+    def profile_files(self) -> list[Path]:
+        """The source profiles the reading may use: the raw folder's sumber.yml and every reusable profile in
+        profiles/ (all of them rather than only those sumber.yml names: no YAML parsing on the no-op path).
+        An edited profile changes how the raw files are read, so it is an input like them."""
+        own = [self.raw_dir / "sumber.yml"] if (self.raw_dir / "sumber.yml").is_file() else []
+        shared = config.PROJ_ROOT / "profiles"
+        return own + (sorted(q for q in shared.glob("*.y*ml") if q.is_file()) if shared.is_dir() else [])
+
     def input_hashes(self) -> dict[str, str]:
         return {str(p.relative_to(config.PROJ_ROOT) if p.is_relative_to(config.PROJ_ROOT) else p):
-                hashing.file_sha256(p) for p in self.raw_files()}
+                hashing.file_sha256(p) for p in self.raw_files() + self.profile_files()}
 
     def common_key(self) -> dict:
         return {"code": hashing.code_sha256(), "lock": hashing.lock_sha256(),
