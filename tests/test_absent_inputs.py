@@ -66,6 +66,9 @@ def test_build_without_an_optional_input(built_without):
         assert (kks["n_target"] > 0).any()                       # the target itself is known
         assert ind["tumpang_tindih"].empty and not (ind["kebocoran"]["program"] == "KKS").any()
         assert ind["prioritas"]["prioritas"].isna().all()
+        # notebook 01, as the analyst reads it: the holders are unknown, not 0
+        nb01 = (reports / "notebooks" / "01_bersihkan_data.ipynb").read_text()
+        assert "daftar KKS tidak diberikan" in nb01
         for k in (KOTA, KEC, KEL):
             assert note in pages[k], k
             # no coverage that pretends to be data ("0,0 %" on its own: "10,0 %" is another kelurahan's share)
