@@ -20,7 +20,7 @@ BONTANG_UTARA = "64.74.01"
 SATIMPO = "64.74.02.1004"
 
 # Keluarga miskin per kelurahan: sums to the calibration 5 527 (contracts §1.7); Lok Tuan largest,
-# then Berbas Tengah and Tanjung Laut (domain.md §5.5).
+# then Berbas Tengah and Tanjung Laut (docs/domain.md §5.5).
 MISKIN = {
     "64.74.01.1001": 312, "64.74.01.1002": 298, "64.74.01.1003": 802, "64.74.01.1004": 356, "64.74.01.1005": 241,
     "64.74.01.1006": 270, "64.74.02.1001": 598, "64.74.02.1002": 655, "64.74.02.1003": 301, "64.74.02.1004": 188,

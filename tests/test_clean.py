@@ -203,7 +203,7 @@ def test_tables(cleaned):
 
 
 def test_one_nik_one_keluarga_shared_kk_and_keluarga_with_two_kk(tmp_path):
-    """domain.md §3.4 d: a NIK in two keluarga is flagged on every row carrying it (the same NIK twice in one
+    """docs/domain.md §3.4 d: a NIK in two keluarga is flagged on every row carrying it (the same NIK twice in one
     keluarga is not); a No. KK held by two keluarga cannot place a KKS row (KKS_KK_AMBIGU), which then falls
     back to the holder's NIK — but only a NIK found in exactly one keluarga; a keluarga whose members carry
     two No. KK is flagged and takes the most frequent one."""

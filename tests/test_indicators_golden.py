@@ -52,7 +52,7 @@ def test_kks_calibration(sample_tables):
 
 def test_sample_structure(sample_tables):
     t = sample_tables
-    # the three largest kelurahan by keluarga miskin (domain.md §5.5: Lok Tuan, then Berbas Tengah, Tanjung Laut)
+    # the three largest kelurahan by keluarga miskin (docs/domain.md §5.5: Lok Tuan, then Berbas Tengah, Tanjung Laut)
     kel = t["ringkasan"][t["ringkasan"].tingkat == "kelurahan"].sort_values("keluarga_miskin", ascending=False)
     assert kel["nama"].iloc[0] == "Lok Tuan"
     # suppressed cells are missing, never 0; nothing above RT is suppressed except sensitive profil rows

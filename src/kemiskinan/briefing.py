@@ -1,4 +1,4 @@
-"""Briefing sections (domain.md §6) built from the indicator tables (contracts §3) for one wilayah.
+"""Briefing sections (docs/domain.md §6) built from the indicator tables (contracts §3) for one wilayah.
 
 Every public function takes the dict of indicator tables (`kemiskinan.indicators.load_all(periode)`),
 a Kemendagri wilayah code (`64.74` kota, `64.74.01` kecamatan, `64.74.01.1003` kelurahan) and a
@@ -9,8 +9,8 @@ Rules kept here, and why:
 - Jinja2 with autoescape: kelurahan/RT names come from data files and must never inject markup.
 - Numbers only through `kemiskinan.fmt`; a suppressed or missing value shows "–*"/"–", never 0.
 - Tables have at most 6 columns: the briefing is read on a 390 px phone and printed on A4
-  (tooling.md §4e: wide tables get clipped in every PDF route).
-- Aggregates only (domain.md §7): nothing here reads a person-level table.
+  (measured: wide tables get clipped in every PDF route).
+- Aggregates only (docs/domain.md §7): nothing here reads a person-level table.
 """
 from __future__ import annotations
 
@@ -432,7 +432,7 @@ def _card_source(meta: Mapping | None, key: str, lang: str) -> str:
 
 
 def _batas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str) -> str:
-    """The MPM reporting deadline from the `mpm` table (`batas_lapor`), else May 2018 (domain.md §5.5)."""
+    """The MPM reporting deadline from the `mpm` table (`batas_lapor`), else May 2018 (docs/domain.md §5.5)."""
     b = _row(_tbl(tables, "mpm"), kode).get("batas_lapor")
     if fmt.is_na(b) or b is None:
         mpm = _tbl(tables, "mpm")

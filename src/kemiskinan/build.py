@@ -122,7 +122,7 @@ ENGINE = "kemiskinan"
 def _decline_rfc3987_syntax() -> None:
     """jsonschema imports `rfc3987_syntax` (installed with jupyterlab, via jupyter-events) only to check
     the "iri" string formats, and that import builds a lark grammar: 1.2–1.6 s of CPU before nbformat is
-    usable (../shared/tooling.md §2.4). The notebook schema nbformat validates against has no iri format,
+    usable (measured in bench/). The notebook schema nbformat validates against has no iri format,
     so the build process declines the optional import (jsonschema skips it on ImportError); nothing the
     build validates changes. Other processes (JupyterLab, the kernels) are untouched."""
     if "jsonschema" not in sys.modules:

@@ -1100,7 +1100,7 @@ def _program_rank(p: str) -> int:
 @_styled
 def deprivation_bars(profil: pd.DataFrame, labels: Mapping[str, str], lang: str = "id", *, top: int = 10,
                      period: str = "", source: str = "", title: str | None = None) -> Figure:
-    """Share of households with each deprivation (domain.md §4.4): desil 1–2 next to desil 3–4.
+    """Share of households with each deprivation (docs/domain.md §4.4): desil 1–2 next to desil 3–4.
 
     Sorted by the D1–D2 share; suppressed cells get no bar and a "–*" label, never a zero-length bar.
     """

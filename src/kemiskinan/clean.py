@@ -1167,7 +1167,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     for c, v in decoded.items():
         out[c] = v
     del decoded
-    # one NIK in one family only (domain.md §3.4 d)
+    # one NIK in one family only (docs/domain.md §3.4 d)
     b.nik_keluarga = _OneKeluarga(out["nik"], out["idbdt"], out["nuk"])   # clean_kks matches on it too
     F.add(sub, b.nik_keluarga.many(), "NIK_GANDA_KELUARGA", "nik", out["nik"], "id")
     # each kept member's kelurahan is its household's (rt["idbdt"] is unique); NA for the other rows
@@ -1308,7 +1308,7 @@ class _OneKeluarga:
     """For each value of a key column (NIK, No. KK): how many distinct keluarga (IDBDT, NUK) it appears in,
     counted once on integer codes (dictionary codes × NUK) instead of `drop_duplicates` over 4 M text rows.
 
-    `many()`: rows whose key sits in two or more keluarga (domain.md §3.4 d: one NIK in one family only).
+    `many()`: rows whose key sits in two or more keluarga (docs/domain.md §3.4 d: one NIK in one family only).
     `unique_frame()`: the keluarga of every key found in exactly one, indexed by the key — what
     `frame.drop_duplicates()` + `value_counts() == 1` + `set_index(key)` gave."""
 

@@ -1,4 +1,4 @@
-"""Code lists of PBDT 2015 (domain.md §2.3–2.6) and decoders: codes, yes/no per column, desil, dates.
+"""Code lists of PBDT 2015 (docs/domain.md §2.3–2.6) and decoders: codes, yes/no per column, desil, dates.
 
 Everything here is vectorised over *unique* values: a column of 4 M cells usually has a few dozen
 distinct values, so each distinct value is decoded once and the result is broadcast back.
@@ -73,7 +73,7 @@ CODELISTS: dict[str, dict[int, str]] = {
 }
 CODELISTS["hubkel"] = CODELISTS["hub_krt"]
 
-#: Blok V yes/no: which (ya, tidak) pair each column uses (domain.md §2.4). Never a global 1 = ya.
+#: Blok V yes/no: which (ya, tidak) pair each column uses (docs/domain.md §2.4). Never a global 1 = ya.
 YES_NO: dict[str, tuple[int, int]] = {
     "ada_tabung_gas": (1, 2), "ada_lemari_es": (3, 4), "ada_ac": (1, 2), "ada_pemanas": (3, 4),
     "ada_telepon": (1, 2), "ada_tv": (3, 4), "ada_emas": (1, 2), "ada_laptop": (3, 4),
@@ -278,7 +278,7 @@ def decode_codes(s: pd.Series, column: str, dtype: str = "Int8") -> tuple[pd.Ser
 
 
 def decode_yes_no(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series, tuple[int, int]]:
-    """Blok V yes/no to boolean using the column's own pair (domain.md §2.4).
+    """Blok V yes/no to boolean using the column's own pair (docs/domain.md §2.4).
 
     If a column documented as 3/4 contains only 1/2 (or the reverse) the file uses the other layout for
     that column: the observed pair is used and returned so the caller can log it. Values outside the
@@ -303,7 +303,7 @@ def desil_from(status: pd.Series, percentile: pd.Series) -> pd.DataFrame:
     """desil (Int8 1–4), percentile (Int16 1–100), kelompok_desil (category), and problem masks.
 
     status_kesejahteraan 1–4 wins; otherwise desil from percentile: 1–10 → 1, 11–20 → 2, 21–30 → 3,
-    31–40 → 4, > 40 → "4+"; neither → "non-desil" (domain.md §2.6).
+    31–40 → 4, > 40 → "4+"; neither → "non-desil" (docs/domain.md §2.6).
     """
     st, st_bad = parse_int(status, "Int64")
     pc, pc_bad = parse_int(percentile, "Int64")

@@ -23,7 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Hanya angka agregat; tidak memuat nama, NIK, No. KK atau alamat perorangan.",
         "en": "Aggregates only; no names, NIK, family card numbers or personal addresses.",
     },
-    # ---- section titles (domain.md §6) ----------------------------------------------------------
+    # ---- section titles (docs/domain.md §6) ----------------------------------------------------------
     "bagian_ringkasan": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
     "bagian_makro": {"id": "Kemiskinan makro (BPS)", "en": "Macro poverty (BPS)"},
     "bagian_sebaran": {"id": "Sebaran Data Terpadu", "en": "Distribution in the Integrated Database"},
@@ -393,7 +393,7 @@ PROGRAM = {
     "asuransi": "Asuransi",
 }
 
-# Deprivation indicators (domain.md §4.4) — names the indicator engineer is likely to use; anything
+# Deprivation indicators (docs/domain.md §4.4) — names the indicator engineer is likely to use; anything
 # else falls back to indicators_meta.yml or a tidied key, so a new indicator never breaks a briefing.
 INDIKATOR = {
     "lantai_tidak_permanen": {"id": "Lantai tidak permanen", "en": "Non-permanent floor"},

@@ -1,4 +1,4 @@
-"""NIK and No. KK: structural validation that never guesses (domain.md §2.2, §2.8).
+"""NIK and No. KK: structural validation that never guesses (docs/domain.md §2.2, §2.8).
 
 A NIK is 16 digits: 2 province + 2 kab/kota + 2 kecamatan (Kemendagri codes of first registration),
 DDMMYY birth date (women: day + 40), 4-digit serial. A No. KK has the same wilayah prefix and a 16-digit

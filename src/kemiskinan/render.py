@@ -1,6 +1,6 @@
 """Executed notebook → self-contained HTML (nbconvert + our template) → A4 PDF (one reused Chromium).
 
-Measured on this machine (tooling.md §3, §4b, §8): in-process HTMLExporter takes ~15 ms per document
+Measured on this machine (bench/README.md): in-process HTMLExporter takes ~15 ms per document
 once built, and playwright driving Debian's /usr/bin/chromium with ONE browser for the whole build
 prints a PDF in ~0.3 s, against ~0.7 s for a Chromium process per document and ~1.6 s for nbconvert's
 webpdf (which also cannot find a system Chromium). So: exporters are cached, the browser is a context

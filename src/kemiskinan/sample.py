@@ -64,7 +64,7 @@ KKS_XLSX_MAX_ROWS = 20_000
 MPM_MAX_ROWS = 2_000            # the MPM workbook is capped for the same reason (600 rows when calibrated)
 
 # Calibration (contracts §1.7). Target keluarga per kelurahan (sum 5,527): Lok Tuan largest, then Berbas
-# Tengah, then Tanjung Laut (domain.md §5.5). KKS coverage per kelurahan varies so the priority quadrant
+# Tengah, then Tanjung Laut (docs/domain.md §5.5). KKS coverage per kelurahan varies so the priority quadrant
 # has something to show; the holders are then allocated to sum exactly 4,429.
 CALIB_KELUARGA_MISKIN = 5527
 CALIB_KELUARGA_KKS = 4429
@@ -96,7 +96,7 @@ _SCALE_WEIGHT = {
 _COASTAL = {"64.74.01.1001", "64.74.01.1003", "64.74.01.1004", "64.74.02.1001", "64.74.02.1003",
             "64.74.02.1006"}  # stilt-house / fishing kelurahan: more perikanan tangkap, more perahu
 _MPM_NOT_REPORTING = {"64.74.01.1002", "64.74.02.1004", "64.74.03.1003"}  # header-only sheets
-# Spellings injected as dirt (domain.md §5.2); all are resolvable through wilayah.by_name.
+# Spellings injected as dirt (docs/domain.md §5.2); all are resolvable through wilayah.by_name.
 _NAME_VARIANTS = {
     "64.74.01.1003": ("Loktuan", "LOKTUAN"),
     "64.74.01.1006": ("Api-api", "Api-api"),
@@ -116,7 +116,7 @@ _SYN_KEC_PER_KAB, _SYN_KEL_PER_KEC = 5, 6
 
 # Groups: 0..3 = desil 1..4, 4 = "4+" (percentile > 40), 5 = non-desil (neither value).
 G_4PLUS, G_NON = 4, 5
-_TARGET_DESIL_P = [0.09, 0.24, 0.32, 0.35]           # Bontang is rich: few desil 1 (domain.md §2.6)
+_TARGET_DESIL_P = [0.09, 0.24, 0.32, 0.35]           # Bontang is rich: few desil 1 (docs/domain.md §2.6)
 _SCALE_GROUP_P = [0.055, 0.14, 0.19, 0.21, 0.35, 0.055]
 _HOLD_P = [0.90, 0.85, 0.80, 0.76, 0.07, 0.03]          # KKS TERSALUR probability by group (scale mode)
 
@@ -155,7 +155,7 @@ _TMP_BONTANG = "BONTANG"
 _TMP_OTHER = ["SAMARINDA", "BALIKPAPAN", "TENGGARONG", "SANGATTA", "MAKASSAR", "BONE", "WAJO", "SOPPENG",
               "PARE-PARE", "SINJAI", "PINRANG", "POLEWALI", "MAMUJU", "BANJARMASIN", "AMUNTAI", "SURABAYA",
               "MALANG", "JEMBER", "KEDIRI", "LAMONGAN", "BAU-BAU", "BUTON", "PALU", "KENDARI", "LOMBOK TIMUR"]
-# NIK prefixes of migrants (valid Kemendagri codes of other provinces, domain.md §2.8 item 2).
+# NIK prefixes of migrants (valid Kemendagri codes of other provinces, docs/domain.md §2.8 item 2).
 _MIGRANT_PREFIX = [737101, 731103, 731301, 737201, 357801, 350901, 352401, 730601, 740101, 530101,
                    630101, 720101, 520301]
 
@@ -449,7 +449,7 @@ _P_HHSIZE = np.array([[.05, .11, .16, .22, .20, .12, .08, .04, .02],     # D1
                       [.09, .17, .21, .24, .15, .08, .04, .015, .005],   # 4+
                       [.12, .18, .20, .22, .14, .08, .04, .015, .005]])  # non-desil
 
-_HOUSING = {  # per group rows D1, D2, D3, D4, 4+, non-desil; codes 1..k (domain.md §2.3)
+_HOUSING = {  # per group rows D1, D2, D3, D4, 4+, non-desil; codes 1..k (docs/domain.md §2.3)
     "sta_bangunan": [[.62, .22, .12, .02, .02], [.64, .22, .11, .02, .01], [.66, .21, .10, .02, .01],
                      [.68, .20, .09, .02, .01], [.72, .18, .06, .03, .01], [.66, .20, .10, .03, .01]],
     "sta_lahan": [[.42, .25, .28, .05], [.48, .23, .25, .04], [.53, .22, .22, .03], [.58, .20, .19, .03],
@@ -487,7 +487,7 @@ _HOUSING = {  # per group rows D1, D2, D3, D4, 4+, non-desil; codes 1..k (domain
     "buang_tinja": [[.45, .05, .15, .30, .03, .02], [.52, .05, .13, .26, .02, .02], [.58, .05, .12, .22, .02, .01],
                     [.64, .05, .10, .18, .02, .01], [.80, .04, .06, .08, .01, .01], [.64, .05, .10, .18, .02, .01]],
 }
-# Blok V assets: (column, yes code, P(yes) by group). Yes/no codes alternate 1/2 and 3/4 (domain.md §2.4).
+# Blok V assets: (column, yes code, P(yes) by group). Yes/no codes alternate 1/2 and 3/4 (docs/domain.md §2.4).
 _ASSETS = [
     ("ada_tabung_gas", 1, [.03, .05, .08, .12, .25, .12]), ("ada_lemari_es", 3, [.30, .42, .52, .62, .80, .60]),
     ("ada_ac", 1, [.01, .02, .03, .05, .15, .05]), ("ada_pemanas", 3, [0, .005, .01, .01, .04, .01]),
@@ -649,7 +649,7 @@ def _simulate(rng, reg: pd.DataFrame, plan: Plan) -> Sim:
     if (kk % 10_000).max() > 8999:
         raise ValueError("No. KK serial overflow")
 
-    # --- education, work, health (domain.md §2.5) --------------------------------------------------
+    # --- education, work, health (docs/domain.md §2.5) --------------------------------------------------
     rich = (p_grp >= 4).astype(np.int8)
     a = umur
     r1 = rng.random(P)

@@ -32,7 +32,7 @@ def _codes_desc(col: str) -> str:
 
 def _yn_desc(col: str) -> str:
     y, n = codes.YES_NO[col]
-    return f"ya/tidak (mentah {y} = ya, {n} = tidak; domain.md §2.4)"
+    return f"ya/tidak (mentah {y} = ya, {n} = tidak; docs/domain.md §2.4)"
 
 
 SPECS: dict[str, dict[str, C]] = {}

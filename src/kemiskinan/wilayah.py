@@ -1,6 +1,6 @@
 """Bontang's wilayah (kota, kecamatan, kelurahan): codes, names, and the BPS ↔ Kemendagri crosswalk.
 
-The trap this module exists for (domain.md §5.1): Kemendagri kecamatan `01` is Bontang **Utara** but BPS
+The trap this module exists for (docs/domain.md §5.1): Kemendagri kecamatan `01` is Bontang **Utara** but BPS
 kecamatan `010` is Bontang **Selatan**. BDT files are BPS-coded, NIK prefixes and our outputs are
 Kemendagri-coded, so every join goes through this table and never through "the last digits".
 """
@@ -113,7 +113,7 @@ def _name_index() -> dict[tuple[str, str], Wilayah]:
 
 
 def by_name(name: str, tingkat: str = "kelurahan") -> Wilayah | None:
-    """Exact lookup through the canonical name and the known variants (domain.md §5.2); None if unknown.
+    """Exact lookup through the canonical name and the known variants (docs/domain.md §5.2); None if unknown.
 
     Fuzzy matching (with its documented threshold) lives in the cleaning code, which logs every
     fuzzy resolution; this function never guesses.

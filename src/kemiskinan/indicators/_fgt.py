@@ -1,8 +1,8 @@
 """Foster–Greer–Thorbecke poverty measures for expenditure microdata (Susenas and the like).
 
-BDT has no consumption, so P0/P1/P2 cannot come from it (domain.md §4.1); this module is for an analyst
+BDT has no consumption, so P0/P1/P2 cannot come from it (docs/domain.md §4.1); this module is for an analyst
 who has a survey file with per-capita expenditure and weights. Results are **fractions** (0–1); BPS
-publishes P0 in percent and P1/P2 as indices ×100 (domain.md §4.1), the briefing converts.
+publishes P0 in percent and P1/P2 as indices ×100 (docs/domain.md §4.1), the briefing converts.
 """
 from __future__ import annotations
 

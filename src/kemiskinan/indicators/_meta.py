@@ -127,7 +127,7 @@ def render_indicator_docs() -> str:
         for n in (m.get("notes_en") or []):
             lines.append(f"  - *{_md_escape(n)}*")
         if m.get("sensitif"):
-            lines.append("- **Sensitive**: yes — suppressed at every level (UU 24/2013 Pasal 58; domain.md §7)")
+            lines.append("- **Sensitive**: yes — suppressed at every level (UU 24/2013 Pasal 58; docs/domain.md §7)")
         lines.append(f"- **Source (sumber)**: {_md_escape(m['sumber'])}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

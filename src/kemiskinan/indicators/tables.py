@@ -64,7 +64,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "tahun_penduduk": None,
 }
 
-# Household-level deprivation indicators (domain.md §4.4): id -> (needs, condition) over a household
+# Household-level deprivation indicators (docs/domain.md §4.4): id -> (needs, condition) over a household
 # frame; `needs` says which rows are in the denominator (the variable is known).
 SENSITIVE = ("disabilitas", "penyakit_kronis", "disabilitas_jiwa", "penyakit_kronis_jiwa")
 
@@ -830,7 +830,7 @@ KUADRAN = {1: "prioritas_1_miskin_tinggi_cakupan_rendah", 2: "prioritas_2_miskin
 
 def quadrant(x, y, x_ref: float, y_ref: float, *, x_higher_is_worse: bool = True,
              y_higher_is_worse: bool = False) -> pd.Series:
-    """Priority 1–4 of each point against reference lines (domain.md §4.5).
+    """Priority 1–4 of each point against reference lines (docs/domain.md §4.5).
 
     1 = worse on both, 2 = worse on x only, 3 = worse on y only, 4 = better on both. A value equal to
     the reference counts as worse: a kelurahan exactly at the city level is not "better than the city".
@@ -962,7 +962,7 @@ def bps_makro(path: Path = BPS_FILE) -> pd.DataFrame:
     no_src = df["sumber_url"].isna() & df[["p0_persen", "penduduk_miskin", "garis_kemiskinan_rp", "p1", "p2"]].notna().any(axis=1)
     B.check_rows(df, no_src, f"{path.name}: angka tanpa sumber_url")
     for r in df.itertuples():
-        # BPS publishes P0 in percent and P1/P2 as indices ×100 (domain.md §4.1): all on one scale.
+        # BPS publishes P0 in percent and P1/P2 as indices ×100 (docs/domain.md §4.1): all on one scale.
         vals = [r.p0_persen, r.p1, r.p2]
         if all(pd.notna(v) for v in vals):
             try:
