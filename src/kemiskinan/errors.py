@@ -18,9 +18,10 @@ class InputError(Exception):
         self.reason = message
         super().__init__(self._format())
 
-    def _format(self) -> str:
+    def location(self, with_file: bool = True) -> str:
+        """"file F, sheet 'S', baris R, kolom 'C'" — the parts that are known."""
         where = []
-        if self.file:
+        if self.file and with_file:
             where.append(f"file {self.file}")
         if self.sheet:
             where.append(f"sheet '{self.sheet}'")
@@ -28,7 +29,11 @@ class InputError(Exception):
             where.append(f"baris {self.row}")
         if self.column:
             where.append(f"kolom '{self.column}'")
-        text = (", ".join(where) + ": " if where else "") + self.reason
+        return ", ".join(where)
+
+    def _format(self) -> str:
+        where = self.location()
+        text = (where + ": " if where else "") + self.reason
         if self.hint:
             text += f"\n  Saran: {self.hint}"
         return text

@@ -174,7 +174,8 @@ def periksa(raw_dir: str | Path) -> Laporan:
         try:
             tables = read_table(p, prof)
         except InputError as e:
-            lap.tabel.append(TabelPeriksa(p.name, galat=e.reason + (f" ({_where(e)})" if _where(e) else "")
+            where = e.location(with_file=False)
+            lap.tabel.append(TabelPeriksa(p.name, galat=e.reason + (f" ({where})" if where else "")
                                           + (f"\n      Saran: {e.hint}" if e.hint else "")))
             continue
         if not tables:
@@ -191,17 +192,6 @@ def periksa(raw_dir: str | Path) -> Laporan:
             lap.catatan.append(f"tidak ada {jenis.LABEL[kind]} (tidak wajib; bagian itu akan menyebut datanya "
                                "tidak diberikan)")
     return lap
-
-
-def _where(e: InputError) -> str:
-    parts = []
-    if e.sheet:
-        parts.append(f"sheet '{e.sheet}'")
-    if e.row is not None:
-        parts.append(f"baris {e.row}")
-    if e.column:
-        parts.append(f"kolom '{e.column}'")
-    return ", ".join(parts)
 
 
 def main_periksa(argv: list[str] | None = None) -> int:
