@@ -244,7 +244,7 @@ def test_recommendations_are_generated_from_numbers(tables):
     recs = briefing.recommendation_items(tables, KOTA, "id")
     text = " ".join(r["teks"] for r in recs)
     assert "1.098 keluarga miskin" in text and "Lok Tuan (205)" in text
-    assert "Rp" in text and "miliar" in text or "juta" in text  # yearly cost from `biaya`
+    assert "Rp" in text and ("miliar" in text or "juta" in text)  # yearly cost from `biaya`
     assert "Satimpo" in text  # the kelurahan that has not reported MPM
     assert {r["opd"] for r in recs} >= {"Dinsos-PM", "Kelurahan"}
     kel = briefing.recommendation_items(tables, LOK_TUAN, "id")
