@@ -191,10 +191,6 @@ def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: S
                                                   note=note, strong=set(strong)))
 
 
-def _fig(fig) -> Markup:
-    return Markup(charts.to_html(fig))
-
-
 def _chart(fn, *args, **kwargs) -> Markup:
     """A chart's `<figure>`: `fn(*args, **kwargs)` drawn, or reused from the chart cache (`charts.cached_html`)."""
     return Markup(charts.cached_html(fn, *args, **kwargs))
@@ -219,10 +215,6 @@ _SECTION = """
 
 def _section(sid: str, title: str, paras: Sequence[str] = (), blocks: Sequence[Markup] = ()) -> Html:
     return _render(_SECTION, sid=sid, title=title, paras=[p for p in paras if p], blocks=[b for b in blocks if b])
-
-
-def _h3(text: str) -> Markup:
-    return Markup("<h3>{}</h3>").format(text)
 
 
 def _empty(lang: str) -> Markup:

@@ -128,10 +128,6 @@ def normalise_header(name: object, spec: "_profiles.Spec | None" = None) -> str:
     return (spec.aliases if spec is not None else ALIASES).get(s, s)
 
 
-def _known(name: str) -> bool:
-    return name in CANONICAL
-
-
 def _detect_header(rows: list[list[str]], spec=None) -> tuple[int, int]:
     """(index of the header row within `rows`, number of known names in it); a profile's `baris_header`
     fixes the row."""
@@ -646,10 +642,3 @@ def read_table(path: str | Path, profile: "_profiles.Profile | None" = None) -> 
                              file=path.name, hint="kirim ulang file aslinya")
         return _read_excel(path, profile)
     raise InputError(f"jenis file tidak didukung: '{suffix}' (yang dibaca: CSV, TXT, TSV, XLSX, XLS)", file=path.name)
-
-
-def read_one(path: str | Path) -> pd.DataFrame:
-    """Convenience for notebooks: all data sheets of a file concatenated, with a `_sheet` column."""
-    tables = read_table(path)
-    frames = [t.df.assign(_sheet=t.sheet) for t in tables]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -449,7 +449,3 @@ def _hierarchy_holds(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str], p
         if (sums != own).any():
             return False
     return True
-
-
-def as_float(s) -> np.ndarray:
-    return np.asarray(pd.to_numeric(pd.Series(s), errors="coerce"), dtype="float64")
