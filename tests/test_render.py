@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from pathlib import Path
 
 import nbformat
@@ -120,12 +119,10 @@ def test_pdf_a4_with_page_numbers_and_one_browser_for_three(tmp_path):
                                       ("Kanaan", "64.74.03.1003"))):
         nb = _tiny_notebook(nama, kode)
         htmls.append((render.notebook_to_html(nb, tmp_path / f"b{i}.html"), nb.metadata["kemiskinan"]))
-    t0 = time.perf_counter()
     with render.PdfPrinter() as printer:
         for i, (h, km) in enumerate(htmls):
             printer.print(h, tmp_path / f"b{i}.pdf", render.footer_from_metadata(km))
         assert printer.launches == 1 and printer.printed == 3
-    elapsed = time.perf_counter() - t0
     assert printer._browser is None  # closed on exit
     for i, (_, km) in enumerate(htmls):
         reader = pypdf.PdfReader(tmp_path / f"b{i}.pdf")
@@ -138,7 +135,6 @@ def test_pdf_a4_with_page_numbers_and_one_browser_for_three(tmp_path):
         # one reused tab: nothing of the previous briefing is left in the next one
         assert not [o["nama_wilayah"] for j, (_, o) in enumerate(htmls) if j != i and o["nama_wilayah"] in text]
         assert not list(tmp_path.glob(f".b{i}.pdf.*"))  # temp file replaced, not left behind
-    assert elapsed < 30
 
 
 @pytest.mark.slow
