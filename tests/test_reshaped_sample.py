@@ -331,7 +331,8 @@ def test_baseline_slice_is_the_sample_in_its_own_shape(baseline):
 # No shrinking: the draws feed one `random.Random`, so a smaller draw is no simpler shape, and each try
 # costs a clean; a failure prints the seed to replay it (`--hypothesis-seed`).
 @settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.large_base_example, HealthCheck.data_too_large])
 @given(rnd=st.randoms(use_true_random=False))
 @pytest.mark.slow
 def test_reshaped_sample_cleans_to_the_same_tables(sample_slice, baseline, tmp_path_factory, rnd):
