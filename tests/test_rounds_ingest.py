@@ -181,6 +181,8 @@ def test_dtks_desil_7_in_a_four_scheme_is_a_finding(dtks):
     ("versi: 1\nskema_desil: true\n", "skema_desil", "harus 4 atau 10"),
     ("versi: 1\nsatuan: rumah\n", "satuan", "harus rumah_tangga atau keluarga"),
     ("versi: 1\nsatuan: [keluarga]\n", "satuan", "harus rumah_tangga atau keluarga"),
+    ("versi: 1\nnama_data: ''\n", "nama_data", "harus teks pendek"),
+    ("versi: 1\nnama_data: [DTKS]\n", "nama_data", "harus teks pendek"),
 ])
 def test_bad_round_keys_name_the_file_and_key(tmp_path, text, key, words):
     raw = _copy(DTKS, tmp_path)
@@ -311,3 +313,24 @@ def test_periksa_knows_the_family_unit():
     assert lap.ok, lap.teks()
     assert {t.file: t.jenis for t in lap.tabel} == {"SINTETIS_DTSEN_KELUARGA_6474_2025.txt": "rt",
                                                     "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt": "art"}
+
+
+# ------------------------------------------------------------------------------------ vintage labels
+def test_vintage_names_the_round_not_pbdt_2015(dtks, dtsen):
+    """meta.json `vintage` (the briefings' period labels): the profile's `nama_data` and the round; the
+    extracts have no KKS list, MPM or population, so those carry no label."""
+    assert dtks.meta["vintage"] == {"bdt": "DTKS 2019-05"}
+    assert dtsen.meta["vintage"] == {"bdt": "DTSEN 2025-06"}
+
+
+def test_vintage_of_a_dated_list_is_its_latest_year():
+    dates = pd.Series(pd.to_datetime(["2018-11-02", "2019-03-15", None]))
+    assert C._vintage_dated("distribusi KKS", dates, 2017, pd.Timestamp("2019-05-31")) == "distribusi KKS 2019"
+    # a date after the reference date (a typing error) does not name the list's year
+    late = pd.Series(pd.to_datetime(["2019-03-15", "2029-03-15"]))
+    assert C._vintage_dated("distribusi KKS", late, 2017, pd.Timestamp("2019-05-31")) == "distribusi KKS 2019"
+    none = pd.Series(pd.to_datetime([None, None]))
+    assert C._vintage_dated("distribusi KKS", none, 2017, pd.Timestamp("2025-06-30")) == "distribusi KKS 2025"
+    assert C._vintage_dated("distribusi KKS", none, 2017, None) == "distribusi KKS 2017"
+    assert C._vintage_bdt(None, pd.Timestamp("2019-05-31")) == "PBDT 2015"
+    assert C._vintage_bdt("DTKS", None) == "DTKS"
