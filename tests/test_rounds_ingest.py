@@ -311,6 +311,8 @@ def test_a_key_the_unit_derives_may_not_come_from_a_column_too(tmp_path):
 def test_periksa_knows_the_family_unit():
     lap = periksa.periksa(FOREIGN / DTSEN)
     assert lap.ok, lap.teks()
+    assert "Putaran: desil 1–10; satuan keluarga (No. KK = ID rumah tangga dan anggota); data DTSEN — " \
+        "profiles/dtsen.yml" in lap.teks()
     assert {t.file: t.jenis for t in lap.tabel} == {"SINTETIS_DTSEN_KELUARGA_6474_2025.txt": "rt",
                                                     "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt": "art"}
 
