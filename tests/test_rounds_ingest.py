@@ -51,8 +51,9 @@ def dtks(tmp_path_factory):
     return _clean(tmp_path_factory.mktemp("dtks"), DTKS, "2019-05")
 
 
-def _by_name(res: C.CleanResult, raw: Path | None = None) -> pd.DataFrame:
-    """Members indexed by their source row (names are not in the clean tables, by design)."""
+def _by_name(res: C.CleanResult) -> pd.DataFrame:
+    """Members indexed by their source row (names are not in the clean tables, by design; the row numbers
+    of the names quoted in the tests are those of the extract's file, header = row 1)."""
     return res.tables["anggota"].set_index("baris_sumber")
 
 

@@ -170,7 +170,7 @@ def periksa(raw_dir: str | Path) -> Laporan:
     lap.profil = [str(p.relative_to(raw_dir)) if p.is_relative_to(raw_dir) else f"profiles/{p.name}"
                   for p in prof.files]
     lap.putaran = (f"desil 1–{prof.skema_desil}; satuan {prof.satuan.replace('_', ' ')}"
-                   + (f" (No. KK = ID rumah tangga dan anggota)" if prof.satuan == "keluarga" else "")
+                   + (" (No. KK = ID rumah tangga dan anggota)" if prof.satuan == "keluarga" else "")
                    + (f"; data {prof.nama_data}" if prof.nama_data else "") + f" — {prof.sumber_skema}")
     files = data_files(raw_dir)
     if not files:
