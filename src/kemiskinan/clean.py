@@ -1162,7 +1162,7 @@ def _household_prefix(idart: pd.Series, households: pd.Series) -> pd.Series:
     return out.where(pd.Series(hits == 1, index=idart.index))
 
 
-#: Messages of the member rejections under `satuan: keluarga`, where both IDs come from the No. KK.
+#: Messages of the family and member rejections under `satuan: keluarga`, where the IDs come from the No. KK.
 PESAN_KELUARGA = {
     "IDBDT_TIDAK_VALID": "No. KK keluarga kosong atau bukan deretan angka (satuan keluarga: No. KK adalah ID "
                          "keluarga): keluarga tidak bisa dihubungkan",
