@@ -4,6 +4,8 @@ Public API:
 
 - `compute_all(clean, params)` → the tables of contracts §3 (checked, suppressed);
 - `write_all(tables, out_dir)`, `load_all(periode_or_dir)`;
+- `banding.previous_period(periode, wanted)`, `banding.compute(...)`: the comparison with the previous period
+  (tables `banding_ringkasan`, `banding_alur`, `banding_prioritas`, `tren`; see `kemiskinan.indicators.banding`);
 - `fgt(expenditure, poverty_line, alpha, weights=None)`, `fgt_all`, `check_fgt`, `check_p0_monotone`;
 - `suppress(df, count_cols, threshold, ...)`, `quadrant(...)`;
 - `meta(id, lang="id")`, `all_meta()`, `write_indicator_docs()`.
@@ -19,14 +21,14 @@ from kemiskinan.indicators import tables as T
 from kemiskinan.parallel import two_at_a_time
 from kemiskinan.indicators._base import PROGRAMS, check_hierarchy, suppress
 from kemiskinan.indicators._fgt import check_fgt, check_p0_monotone, fgt, fgt_all
-from kemiskinan.indicators.io import TABLES, load_all, write_all
+from kemiskinan.indicators.io import BANDING_TABLES, INDICATOR_TABLES, TABLES, load_all, write_all
 from kemiskinan.indicators._meta import all_meta, meta, render_indicator_docs, write_indicator_docs
 from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, needed, parse_params, quadrant,
                                           read_clean)
 
 __all__ = ["compute_all", "compute_by_kabkota", "write_all", "load_all", "fgt", "fgt_all", "check_fgt", "check_p0_monotone",
            "suppress", "quadrant", "meta", "all_meta", "write_indicator_docs", "render_indicator_docs",
-           "DEFAULT_PARAMS", "PROGRAMS", "TABLES", "manfaat_table", "parse_params", "read_clean"]
+           "DEFAULT_PARAMS", "PROGRAMS", "TABLES", "INDICATOR_TABLES", "BANDING_TABLES", "manfaat_table", "parse_params", "read_clean"]
 
 
 def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None = None, *,
@@ -223,6 +225,15 @@ def main_indicators(argv: list[str] | None = None) -> int:
     src = Path(args.clean) if args.clean else config.processed_dir(str(periode))
     out = Path(args.out) if args.out else src / "indikator"
     tables = compute_all(src, params)
+    if periode and not args.clean:
+        # the comparison with the previous period, as step 02 makes it (parameter periode_sebelumnya)
+        from kemiskinan.indicators import banding
+
+        prev = banding.previous_period(str(periode), params.get("periode_sebelumnya", ""))
+        tables.update(banding.compute(banding.read_keluarga(src), tables, str(periode),
+                                      config.processed_dir(prev) if prev else None,
+                                      target_desil=params.get("target_desil", DEFAULT_PARAMS["target_desil"]),
+                                      skema_desil=banding.skema_of(banding.read_meta(src))))
     write_all(tables, out)
     print(f"Selesai: {len(tables)} tabel indikator di {out}")
     return 0
