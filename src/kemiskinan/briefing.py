@@ -912,8 +912,11 @@ def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     if not r or fmt.is_na(r.get("periode_sebelumnya")):
         return _section("banding", t("bagian_banding_umum", lang), [t("banding_tanpa_pendahulu", lang)])
     p0, p1 = str(r["periode_sebelumnya"]), str(r.get("periode") or "")
-    paras: list[str] = []
-    blocks: list[Markup] = []
+    paras: list[str] = []      # under the heading: only what changes how everything below reads
+    blocks: list[Markup] = []  # in reading order: numbers, flows, unmatched, quadrants, trend
+
+    def para(text: str) -> None:
+        blocks.append(Markup("<p>{}</p>").format(text))
 
     # 1. the four headline numbers, then → now
     rows = []
@@ -937,20 +940,18 @@ def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     if own:
         f = _flows(own)
         moves = _tingkat(kode) != "kota"  # at the kota a move between kelurahan is neither out nor in
-        paras.append(t("banding_keluar_kalimat", lang, n0=fmt.angka(f["n_sebelumnya"], lang), nama=nama, p0=p0, p1=p1,
+        para(t("banding_keluar_kalimat", lang, n0=fmt.angka(f["n_sebelumnya"], lang), nama=nama, p0=p0, p1=p1,
                        tetap=fmt.angka(f["tetap"], lang), keluar=fmt.angka(f["keluar"], lang),
                        keluar_target=fmt.angka(f["keluar_dari_target"], lang),
                        keluar_data=fmt.angka(f["keluar_dari_data"], lang),
-                       pindah=t("banding_pindah_keluar", lang, n=fmt.angka(f["pindah_keluar"], lang)) if moves else ""))
-        paras.append(t("banding_masuk_kalimat", lang, n1=fmt.angka(f["n_sekarang"], lang), p1=p1,
+                       pindah=t("banding_pindah_keluar", lang, n=fmt.angka(f["pindah_keluar"], lang), nama=nama) if moves else ""))
+        para(t("banding_masuk_kalimat", lang, n1=fmt.angka(f["n_sekarang"], lang), p1=p1,
                        masuk=fmt.angka(f["masuk"], lang), masuk_data=fmt.angka(f["masuk_dari_data"], lang),
                        masuk_baru=fmt.angka(f["masuk_baru"], lang),
-                       pindah=t("banding_pindah_masuk", lang, n=fmt.angka(f["pindah_masuk"], lang)) if moves else ""))
+                       pindah=t("banding_pindah_masuk", lang, n=fmt.angka(f["pindah_masuk"], lang), nama=nama) if moves else ""))
         a, b = f["tanpa_kunci_sebelumnya"], f["tanpa_kunci"]
-        if (a or 0) == 0 and (b or 0) == 0 and a is not None and b is not None:
-            paras.append(t("banding_semua_terpadankan", lang))
-        else:
-            paras.append(t("banding_tanpa_kunci", lang, a=fmt.angka(a, lang), b=fmt.angka(b, lang), p0=p0, p1=p1))
+        unmatched = (t("banding_semua_terpadankan", lang) if a == 0 and b == 0 else
+                     t("banding_tanpa_kunci", lang, a=fmt.angka(a, lang), b=fmt.angka(b, lang), p0=p0, p1=p1))
         if _tingkat(kode) != "kelurahan":
             kel_rows = []
             for c in _kelurahan_in(kode):
@@ -967,6 +968,7 @@ def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
                                           t("kolom_masuk", lang), p1], kel_rows,
                                          caption=t("banding_alur_judul", lang),
                                          note=t("banding_alur_catatan", lang, nama=nama), strong=[len(kel_rows) - 1]))
+        para(unmatched)
 
     # 3. kelurahan whose priority quadrant changed
     pri = _rows(_tbl(tables, "banding_prioritas"), _kelurahan_in(kode))
@@ -974,23 +976,30 @@ def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
         if _tingkat(kode) == "kelurahan":
             me = pri.iloc[0]
             if not fmt.is_na(me.get("prioritas")) or not fmt.is_na(me.get("prioritas_sebelumnya")):
-                paras.append(t("banding_prioritas_kel", lang, nama=nama, a=fmt.angka(me.get("prioritas_sebelumnya"), lang),
+                para(t("banding_prioritas_kel", lang, nama=nama, a=fmt.angka(me.get("prioritas_sebelumnya"), lang),
                                b=fmt.angka(me.get("prioritas"), lang), p0=p0, p1=p1))
         else:
             changed = pri[pri["berubah"].map(_is_true)] if "berubah" in pri else pri.iloc[0:0]
             if changed.empty:
-                paras.append(t("banding_prioritas_tetap", lang))
+                para(t("banding_prioritas_tetap", lang))
             else:
                 daftar = ", ".join(t("banding_prioritas_item", lang, nama=names.get(str(c), str(c)),
                                      a=fmt.angka(a, lang), b=fmt.angka(b, lang))
                                    for c, a, b in zip(changed["kode_wilayah"].astype(str), changed["prioritas_sebelumnya"],
                                                       changed["prioritas"]))
-                paras.append(t("banding_prioritas_berubah", lang, daftar=daftar))
+                para(t("banding_prioritas_berubah", lang, daftar=daftar))
 
-    # 4. the two target definitions
+    # 4. the two target definitions: the label (D1-D4, D1-D2 …) and the desil scheme it is read on (4 or
+    #    10: "desil 1–4 of 4" and "desil 1–4 of 10" share the label D1-D4 but not the families)
     t0, t1 = r.get("target_sebelumnya"), r.get("target")
-    if not fmt.is_na(t0) and not fmt.is_na(t1) and str(t0) != str(t1):
-        paras.append(t("banding_target_beda", lang, t0=str(t0), t1=str(t1), p0=p0, p1=p1))
+    s0, s1 = _num(r.get("skema_desil_sebelumnya")), _num(r.get("skema_desil"))
+    if not fmt.is_na(t0) and not fmt.is_na(t1):
+        label_differs = str(t0) != str(t1)
+        scheme_differs = s0 is not None and s1 is not None and s0 != s1
+        if label_differs or scheme_differs:
+            def label(tg, sk):
+                return t("banding_target_label", lang, target=str(tg), skema=fmt.angka(sk, lang)) if sk is not None else str(tg)
+            paras.append(t("banding_target_beda", lang, t0=label(t0, s0), t1=label(t1, s1), p0=p0, p1=p1))
 
     # 5. the trend, once three periods are there to draw
     tren = _rows(_tbl(tables, "tren"), kode)

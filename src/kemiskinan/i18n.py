@@ -404,15 +404,16 @@ STRINGS: dict[str, dict[str, str]] = {
               "{keluar} left: {keluar_target} are still in the data but no longer in the target group, "
               "{keluar_data} are no longer in the data{pindah}.",
     },
-    "banding_pindah_keluar": {"id": ", {n} pindah ke kelurahan lain (masih dalam sasaran)",
-                              "en": ", {n} moved to another kelurahan (still in the target group)"},
+    "banding_pindah_keluar": {"id": ", {n} pindah ke kelurahan di luar {nama} (masih dalam sasaran)",
+                              "en": ", {n} moved to a kelurahan outside {nama} (still in the target group)"},
     "banding_masuk_kalimat": {
         "id": "Pada {p1} ada {n1} keluarga miskin; {masuk} masuk: {masuk_data} sebelumnya ada di data tetapi di "
               "luar sasaran, {masuk_baru} baru di data{pindah}.",
         "en": "In {p1} there are {n1} poor families; {masuk} entered: {masuk_data} were in the data before but "
               "outside the target group, {masuk_baru} are new to the data{pindah}.",
     },
-    "banding_pindah_masuk": {"id": ", {n} pindah dari kelurahan lain", "en": ", {n} moved in from another kelurahan"},
+    "banding_pindah_masuk": {"id": ", {n} pindah dari kelurahan di luar {nama}",
+                             "en": ", {n} moved in from a kelurahan outside {nama}"},
     "banding_tanpa_kunci": {
         "id": "Keluarga dipadankan antarperiode dengan No. KK. {a} keluarga sasaran {p0} dan {b} keluarga sasaran "
               "{p1} tidak dapat dipadankan, karena No. KK-nya kosong atau dipakai oleh lebih dari satu keluarga "
@@ -456,6 +457,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The two periods define the target group differently ({t0} in {p0}, {t1} in {p1}): part of the "
               "change in poor families comes from this change of definition, not from families' circumstances.",
     },
+    "banding_target_label": {"id": "{target} dari {skema} desil", "en": "{target} of {skema} deciles"},
     "grafik_tren": {"id": "Keluarga miskin dan cakupan KKS per periode", "en": "Poor families and KKS coverage by period"},
     "satuan_tren": {"id": "keluarga; % keluarga miskin", "en": "families; % of poor families"},
     "temuan_tren": {
