@@ -36,6 +36,7 @@ from pathlib import Path
 from kemiskinan import __version__, config, hashing, i18n
 from kemiskinan.atomic import atomic_write
 from kemiskinan import params as params_mod
+from kemiskinan import periode as periode_mod
 from kemiskinan import wilayah as wil
 from kemiskinan.errors import InputError, ParameterError
 
@@ -107,6 +108,54 @@ def index_entries(indikator_dir: Path, files: dict[str, dict]) -> list[dict]:
                         "keluarga_miskin": None if row is None else row.get("keluarga_miskin"),
                         "html": files[w.kode].get("html"), "pdf": files[w.kode].get("pdf")})
     return entries
+
+
+def kota_headline(ringkasan) -> dict | None:
+    """The kota row's keluarga miskin and KKS coverage, as numbers and as Indonesian text (`fmt`), for
+    run.json: the periods index (`write_periods_index`) is then made from run.json files alone."""
+    from kemiskinan import fmt
+
+    r = ringkasan[ringkasan["tingkat"].astype(str) == "kota"]
+    if not len(r):
+        return None
+    r = r.iloc[0]
+
+    def num(v, kind):
+        return None if fmt.is_na(v) else kind(v)
+
+    out = {"target": num(r.get("target"), str), "keluarga_miskin": num(r.get("keluarga_miskin"), int),
+           "keluarga_kks": num(r.get("keluarga_kks"), int), "cakupan_kks": num(r.get("cakupan_kks"), float)}
+    out["teks"] = {"keluarga_miskin": fmt.angka(out["keluarga_miskin"]), "cakupan_kks": fmt.persen(out["cakupan_kks"])}
+    return out
+
+
+def periods_built(reports_root: Path) -> list[dict]:
+    """Every period with a build record (`reports/<p>/run.json`, or only `reports/<p>/en/run.json`),
+    newest first: {periode, index (relative link), en (link or None), sintetis, kota, waktu}."""
+    out = []
+    root = Path(reports_root)
+    if not root.is_dir():
+        return out
+    for d in sorted((p for p in root.iterdir() if p.is_dir() and periode_mod.PERIODE_RE.match(p.name)),
+                    key=lambda p: p.name, reverse=True):
+        rid, ren = _read_json(d / "run.json"), _read_json(d / "en" / "run.json")
+        if rid is None and ren is None:
+            continue
+        rec = rid or ren
+        out.append({"periode": d.name,
+                    "index": f"{d.name}/index.html" if rid is not None and (d / "index.html").is_file() else None,
+                    "en": f"{d.name}/en/index.html" if ren is not None and (d / "en" / "index.html").is_file() else None,
+                    "sintetis": bool(rec.get("sintetis")), "kota": rec.get("kota") or (ren or {}).get("kota"),
+                    "periode_sebelumnya": rec.get("periode_sebelumnya"), "waktu": rec.get("waktu_selesai")})
+    return out
+
+
+def write_periods_index(reports_root: Path) -> Path:
+    """`reports/index.html`: every period built, newest first, with the kota's KKS coverage and keluarga
+    miskin and a link to the period's own index. Made from the run.json files only (no pandas), atomically."""
+    from kemiskinan import render
+
+    return render.write_periods_index(reports_root, periods_built(reports_root))
 
 
 class StepFailed(Exception):
@@ -365,6 +414,9 @@ class Builder:
         # the briefings not yet started are dropped, so the build stops now instead of finishing them.
         self._stopping = threading.Event()
         self.git = hashing.git_info()
+        self.prev: str | None = None            # the period step 02 compares with (resolved in run())
+        self._prev_hashes: dict[str, str] | None = None
+        self.kota: dict | None = None           # the kota's headline numbers, from step 02's stamp (run.json)
 
     # ---------------------------------------------------------------- inputs and keys
     def raw_files(self) -> list[Path]:
@@ -387,6 +439,25 @@ class Builder:
     def input_hashes(self) -> dict[str, str]:
         return {str(p.relative_to(config.PROJ_ROOT) if p.is_relative_to(config.PROJ_ROOT) else p):
                 hashing.file_sha256(p) for p in self.raw_files() + self.profile_files()}
+
+    def previous(self) -> str | None:
+        """The period this one is compared with: notebook 02's `periode_sebelumnya`, resolved by the same
+        function the notebook calls (ParameterError when the period asked for is not built or not earlier)."""
+        return periode_mod.previous_period(self.periode, self.bp.values.get("periode_sebelumnya", ""),
+                                           config.PROCESSED_DIR)
+
+    def previous_hashes(self) -> dict[str, str]:
+        """sha256 of the previous period's files the comparison reads (`periode.PREVIOUS_FILES`), by path
+        relative to the project: inputs of step 02, so changing the old round's tables re-runs this round's
+        comparison (and, through the slices, the briefings that show it). Read only, never written."""
+        if self._prev_hashes is None:
+            files = periode_mod.previous_files(config.processed_dir(self.prev)) if self.prev else []
+            self._prev_hashes = {self._relpath(p): hashing.file_sha256(p) for p in files}
+        return self._prev_hashes
+
+    @staticmethod
+    def _relpath(p: Path) -> str:
+        return str(p.relative_to(config.PROJ_ROOT) if p.is_relative_to(config.PROJ_ROOT) else p)
 
     def common_key(self) -> dict:
         return {"code": hashing.code_sha256(), "lock": hashing.lock_sha256(),
@@ -559,9 +630,10 @@ class Builder:
 
     def indicators_key(self, clean_stamp: dict | None) -> dict:
         # Keyed on what step 01 wrote, so a re-run of 01 that changed nothing lets 02 be skipped.
+        # The previous period (issue 20): its resolved name and the sha256 of what the comparison reads.
         return {"step": NB_INDICATORS, "clean": (clean_stamp or {}).get("outputs"),
                 "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
-                **self.common_key()}
+                "sebelumnya": {"periode": self.prev, "files": self.previous_hashes()}, **self.common_key()}
 
     def _run_city_notebook(self, nb_name: str) -> None:
         """Execute step 01 or 02 in a warm kernel and keep the executed notebook under reports/."""
@@ -592,11 +664,14 @@ class Builder:
             from kemiskinan.indicators import load_all
 
             tables = load_all(self.indikator_dir)
-            return {"slices": slice_hashes(tables, [w.kode for w in wil.briefing_wilayah()])}
+            return {"slices": slice_hashes(tables, [w.kode for w in wil.briefing_wilayah()]),
+                    "kota": kota_headline(tables["ringkasan"])}
 
         self.step("02 hitung indikator", self.indicators_key(_read_json(self.processed / ".stamp.json")), stamp,
                   lambda: any(self.indikator_dir.glob("*.parquet")), run)
-        return (_read_json(stamp) or {}).get("slices", {})
+        st = _read_json(stamp) or {}
+        self.kota = st.get("kota")
+        return st.get("slices", {})
 
     def briefing_paths(self, w: wil.Wilayah) -> dict[str, Path]:
         s = slug(w)
@@ -715,11 +790,13 @@ class Builder:
     def run(self) -> int:
         t0 = time.perf_counter()
         targets = self.selected()
+        self.prev = self.previous()
         inputs = self.input_hashes()
         self.out_root.mkdir(parents=True, exist_ok=True)
         try:
             if self._everything_fresh(inputs, targets):
                 self.steps = {"01 bersihkan data": "dilewati", "02 hitung indikator": "dilewati"}
+                self.kota = (_read_json(self.indikator_dir / ".stamp.json") or {}).get("kota")
                 results = [BriefingResult(w.kode, w.nama, "dilewati", self._rel(self.briefing_paths(w)))
                            for w in targets]
                 _log(f"• Semua {len(targets)} briefing sudah mutakhir — tidak ada yang perlu dibangun.")
@@ -732,6 +809,11 @@ class Builder:
             self._cleanup()
         self.timings["total"] = round(time.perf_counter() - t0, 3)
         self._write_run_json(inputs, results)
+        try:  # every period built, newest first: after this period's run.json, which it reads
+            write_periods_index(self.reports_root)
+        except Exception as e:
+            self.failures.append(f"index.html periode: {type(e).__name__}: {e}")
+            _log(f"✗ GAGAL: {self.reports_root / 'index.html'}: {type(e).__name__}: {e}")
         failed = [r for r in results if r.status == "gagal"] + self.failures
         made = sum(r.status == "dibuat" for r in results)
         _log(f"Selesai dalam {self.timings['total']:.1f} dtk: {made} dibuat, "
@@ -923,7 +1005,11 @@ class Builder:
         run_json = {
             "run_id": self.run_id, "waktu_selesai": _now(), "versi": __version__, **self.git,
             "parameter": {"file": str(self.bp.source), "nilai": self.bp.values},
-            "input_sha256": inputs, "referensi_sha256": hashing.reference_hashes(),
+            # raw files and profiles (step 01) and the previous period's files the comparison read (step 02)
+            "input_sha256": {**inputs, **self.previous_hashes()}, "referensi_sha256": hashing.reference_hashes(),
+            "periode": self.periode, "periode_sebelumnya": self.prev, "lang": self.lang,
+            # the kota's headline numbers (step 02), so the periods index needs no pandas
+            "kota": self.kota,
             "lock_sha256": hashing.lock_sha256(), "kode_sha256": hashing.code_sha256(),
             "langkah": self.steps, "waktu_detik": self.timings, "jobs": self.jobs,
             # start-up paid per build, not per document: kernel processes and Chromium browsers started

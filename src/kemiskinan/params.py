@@ -125,6 +125,14 @@ def load(path: str | Path, overrides: dict | None = None, notebooks_dir: Path = 
                              f"mis. \"Bapelitbang Kota Bontang\", bukan {instansi!r}")
     values["instansi"] = instansi.strip()
 
+    if "periode_sebelumnya" in values:
+        from kemiskinan.periode import check_wanted
+
+        try:  # "" (automatic), "-" (none) or YYYY-MM; whether that period is built is decided by the build
+            values["periode_sebelumnya"] = check_wanted(values["periode_sebelumnya"])
+        except ParameterError as e:
+            raise ParameterError(f"{p.name}: {e}") from None
+
     per_nb = {nb: {k: values[k] for k in d if k in values and k not in PER_BRIEFING}
               for nb, d in declared.items()}
     return BuildParams(source=p, values=values, per_notebook=per_nb)

@@ -367,3 +367,62 @@ def write_index(periode_dir: str | os.PathLike, entries: Iterable[Mapping[str, A
     out = root / "index.html"
     atomic_write(out, html)
     return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# the periods index (reports/index.html)
+# ----------------------------------------------------------------------------------------------------
+_PERIODS_INDEX = """<!DOCTYPE html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Briefing kemiskinan per periode — Kota Bontang</title>
+<style>{{ css }}</style>
+</head>
+<body><main>
+{% if sintetis %}<div class="banner-sintetis" role="alert">{{ banner }}</div>{% endif %}
+<header class="kepala"><p class="jenis">Kota Bontang</p><h1>Briefing kemiskinan per periode</h1>
+<p class="untuk">Setiap periode data yang sudah dibangun, yang terbaru lebih dulu.</p></header>
+{% if periods %}
+<section class="indeks-grup"><h2>Periode</h2>
+<div class="indeks-kartu">
+{% for p in periods %}<div class="kartu">
+<div class="nama">Periode {{ p.periode }}{% if p.sintetis %} (data sintetis){% endif %}</div>
+<div class="banding">Cakupan KKS kota: <strong>{{ p.cakupan }}</strong> · Keluarga miskin{% if p.target %} ({{ p.target }}){% endif %}: {{ p.miskin }}</div>
+{% if p.periode_sebelumnya %}<div>Dibandingkan dengan periode {{ p.periode_sebelumnya }}</div>{% endif %}
+<div>{% if p.index %}<a class="tombol" href="{{ p.index }}">Buka briefing</a>{% endif %}{% if p.en %}<a class="tombol" href="{{ p.en }}" hreflang="en" lang="en">English</a>{% endif %}</div>
+</div>
+{% endfor %}</div></section>
+{% else %}
+<p>Belum ada periode yang dibangun.</p>
+{% endif %}
+</main></body></html>
+"""
+
+
+def write_periods_index(reports_root: str | os.PathLike, periods: Iterable[Mapping[str, Any]]) -> Path:
+    """Write `<reports_root>/index.html`: one card per period built (`build.periods_built`, newest first)
+    with the kota's KKS coverage and keluarga miskin (text made by `fmt` when the period was built, read
+    from its run.json) and links to the period's own index (and its English one). Indonesian; no
+    wilayah-level data, no names: only period names and the kota's two numbers."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from kemiskinan.i18n import t
+
+    rows = []
+    for p in periods:
+        kota = p.get("kota") or {}
+        teks = kota.get("teks") or {}
+        rows.append({"periode": p["periode"], "index": p.get("index"), "en": p.get("en"),
+                     "sintetis": bool(p.get("sintetis")), "target": kota.get("target"),
+                     "periode_sebelumnya": p.get("periode_sebelumnya"),
+                     "cakupan": teks.get("cakupan_kks") or "\u2013", "miskin": teks.get("keluarga_miskin") or "\u2013"})
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    html = env.from_string(_PERIODS_INDEX).render(
+        periods=rows, sintetis=any(r["sintetis"] for r in rows), banner=t("banner_sintetis", "id"),
+        css=Markup(CSS_FILE.read_text(encoding="utf-8")))
+    out = Path(reports_root) / "index.html"
+    atomic_write(out, html)
+    return out

@@ -4,6 +4,8 @@ Public API:
 
 - `compute_all(clean, params)` → the tables of contracts §3 (checked, suppressed);
 - `write_all(tables, out_dir)`, `load_all(periode_or_dir)`;
+- `banding.previous_period(periode, wanted)`, `banding.compute(...)`: the comparison with the previous period
+  (tables `banding_ringkasan`, `banding_alur`, `banding_prioritas`, `tren`; see `kemiskinan.indicators.banding`);
 - `fgt(expenditure, poverty_line, alpha, weights=None)`, `fgt_all`, `check_fgt`, `check_p0_monotone`;
 - `suppress(df, count_cols, threshold, ...)`, `quadrant(...)`;
 - `meta(id, lang="id")`, `all_meta()`, `write_indicator_docs()`.
@@ -19,14 +21,14 @@ from kemiskinan.indicators import tables as T
 from kemiskinan.parallel import two_at_a_time
 from kemiskinan.indicators._base import PROGRAMS, check_hierarchy, suppress
 from kemiskinan.indicators._fgt import check_fgt, check_p0_monotone, fgt, fgt_all
-from kemiskinan.indicators.io import TABLES, load_all, write_all
+from kemiskinan.indicators.io import BANDING_TABLES, INDICATOR_TABLES, TABLES, load_all, write_all
 from kemiskinan.indicators._meta import all_meta, meta, render_indicator_docs, write_indicator_docs
 from kemiskinan.indicators.tables import (DEFAULT_PARAMS, manfaat_table, needed, parse_params, quadrant,
                                           read_clean)
 
 __all__ = ["compute_all", "compute_by_kabkota", "write_all", "load_all", "fgt", "fgt_all", "check_fgt", "check_p0_monotone",
            "suppress", "quadrant", "meta", "all_meta", "write_indicator_docs", "render_indicator_docs",
-           "DEFAULT_PARAMS", "PROGRAMS", "TABLES", "manfaat_table", "parse_params", "read_clean"]
+           "DEFAULT_PARAMS", "PROGRAMS", "TABLES", "INDICATOR_TABLES", "BANDING_TABLES", "manfaat_table", "parse_params", "read_clean"]
 
 
 def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None = None, *,

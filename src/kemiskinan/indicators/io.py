@@ -10,8 +10,13 @@ import pandas as pd
 from kemiskinan import config
 from kemiskinan.atomic import temp_dir
 
-TABLES = ("ringkasan", "sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil", "mpm", "prioritas",
-          "biaya", "bps_makro")
+#: The tables `compute_all` makes (one round on its own) …
+INDICATOR_TABLES = ("ringkasan", "sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil", "mpm",
+                    "prioritas", "biaya", "bps_makro")
+#: … and those `banding.compute` adds (the comparison with the previous period; zero rows without one).
+BANDING_TABLES = ("banding_ringkasan", "banding_alur", "banding_prioritas", "tren")
+#: Everything step 02 writes into data/processed/<periode>/indikator/, in one atomic folder.
+TABLES = INDICATOR_TABLES + BANDING_TABLES
 SUBDIR = "indikator"
 
 
@@ -21,6 +26,9 @@ def write_all(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
     The files go to a temporary sibling folder first, which then replaces `out_dir` by rename, so a
     reader (or a crashed run) never sees half old and half new tables.
     """
+    from kemiskinan.indicators.banding import check_schema
+
+    check_schema(tables)   # the comparison tables' columns and dtypes are fixed: nothing else is written
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_dir(out_dir.parent, prefix=f".{out_dir.name}.tmp-")   # umask's mode, not mkdtemp's 0700
