@@ -1342,7 +1342,8 @@ def tren_chart(tren: pd.DataFrame, nama: str, lang: str = "id", *, period: str =
     finding = None
     if last >= 1 and not np.isnan(n[0]) and not np.isnan(n[last]):
         arah = "turun" if n[last] < n[0] else "naik" if n[last] > n[0] else "tetap"
-        finding = t("temuan_tren", lang, nama=nama, arah=t(arah, lang), a=fmt.angka(n[0], lang),
+        finding = t("temuan_tren" if arah != "tetap" else "temuan_tren_tetap", lang, nama=nama, arah=t(arah, lang),
+                    a=fmt.angka(n[0], lang),
                     p0=d["periode"].iloc[0], b=fmt.angka(n[last], lang), p1=d["periode"].iloc[last],
                     x=fmt.persen(None if np.isnan(c[0]) else c[0], lang),
                     y=fmt.persen(None if np.isnan(c[last]) else c[last], lang))

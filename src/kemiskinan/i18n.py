@@ -464,6 +464,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Keluarga miskin di {nama} {arah} dari {a} ({p0}) menjadi {b} ({p1}); cakupan KKS dari {x} menjadi {y}.",
         "en": "Poor families in {nama} {arah} from {a} ({p0}) to {b} ({p1}); KKS coverage from {x} to {y}.",
     },
+    "temuan_tren_tetap": {
+        "id": "Keluarga miskin di {nama} tetap {a} dari {p0} sampai {p1}; cakupan KKS dari {x} menjadi {y}.",
+        "en": "Poor families in {nama} stayed at {a} from {p0} to {p1}; KKS coverage from {x} to {y}.",
+    },
     "sumber_tren": {"id": "tabel indikator setiap periode yang sudah dibangun",
                     "en": "indicator tables of every period built"},
     # ---- index page ------------------------------------------------------------------------------
