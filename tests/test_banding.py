@@ -271,3 +271,64 @@ def test_previous_period_refused(processed):
         previous_period("2018-05", "2019-05", processed)
     with pytest.raises(ParameterError, match="YYYY-MM"):
         previous_period("2025-06", "../2018-05", processed)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the build: step 02's key and the periods index
+# ----------------------------------------------------------------------------------------------------
+def test_step_02_key_holds_the_predecessor_and_its_files(tmp_path, monkeypatch):
+    from kemiskinan import config, hashing, params
+    from kemiskinan.build import Builder
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path)
+    old = tmp_path / "2018-05"
+    (old / "indikator").mkdir(parents=True)
+    for f in ("keluarga.parquet", "meta.json", "indikator/ringkasan.parquet", "indikator/prioritas.parquet"):
+        (old / f).write_bytes(b"isi " + f.encode())
+    (old / "anggota.parquet").write_bytes(b"not read by the comparison")
+    b = Builder(params.load("params/sample.yml", overrides={"periode": "2019-05"}), jobs=1, force=False,
+                cell_timeout=60, notebook_timeout=60, progress=False)
+    stamp = {"outputs": {"a.parquet": "0"}}
+
+    def key(prev):
+        b.prev, b._prev_hashes = prev, None
+        return hashing.json_sha256(b.indicators_key(stamp)), hashing.json_sha256(b.clean_key({"a.csv": "0"}))
+
+    assert b.previous() == "2018-05"
+    with_prev, clean = key("2018-05")
+    assert set(b.previous_hashes()) == {str(old / f) for f in ("keluarga.parquet", "meta.json",
+                                                                 "indikator/ringkasan.parquet",
+                                                                 "indikator/prioritas.parquet")}
+    assert key(None)[0] != with_prev
+    (old / "anggota.parquet").write_bytes(b"changed")            # not an input of the comparison
+    assert key("2018-05") == (with_prev, clean)
+    (old / "indikator" / "ringkasan.parquet").write_bytes(b"changed")
+    changed, clean2 = key("2018-05")
+    assert changed != with_prev and clean2 == clean             # step 02 re-runs, step 01 does not
+
+
+def test_periods_index_newest_first(tmp_path):
+    from kemiskinan.build import periods_built, write_periods_index
+
+    def run(periode, lang="", teks=None):
+        d = tmp_path / periode / lang
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "run.json").write_text(json.dumps({"sintetis": True, "periode_sebelumnya": None,
+                                                "kota": {"target": "D1-D4", "teks": teks} if teks else None}))
+        (d / "index.html").write_text("<html></html>")
+
+    run("2018-05", teks={"keluarga_miskin": "5.527", "cakupan_kks": "80,1 %"})
+    run("2019-05", teks={"keluarga_miskin": "5.210", "cakupan_kks": "86,4 %"})
+    run("2019-05", "en", teks={"keluarga_miskin": "5,210", "cakupan_kks": "86.4%"})
+    run("2025-06", "en")                        # built only in English, no headline recorded
+    (tmp_path / "_failed" / "2018-05").mkdir(parents=True)
+    (tmp_path / "2020-01").mkdir()              # no run.json: not built
+    got = periods_built(tmp_path)
+    assert [p["periode"] for p in got] == ["2025-06", "2019-05", "2018-05"]
+    assert (got[0]["index"], got[0]["en"]) == (None, "2025-06/en/index.html")
+    assert (got[1]["index"], got[1]["en"]) == ("2019-05/index.html", "2019-05/en/index.html")
+    html = write_periods_index(tmp_path).read_text()
+    assert html.index("Periode 2025-06") < html.index("Periode 2019-05") < html.index("Periode 2018-05")
+    assert "<strong>86,4 %</strong>" in html and "5.210" in html and "80,1 %" in html
+    assert 'href="2018-05/index.html"' in html and 'href="2025-06/en/index.html"' in html
+    assert "2020-01" not in html and "_failed" not in html

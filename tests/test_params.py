@@ -94,3 +94,13 @@ def test_instansi_is_required_and_must_be_text(tmp_path):
             params.load(_variant(tmp_path, lambda v: v.update(instansi=bad)))
     # a runner key: it never reaches a notebook
     assert all("instansi" not in d for d in params.load("params/sample.yml").per_notebook.values())
+
+
+def test_periode_sebelumnya_is_checked(tmp_path):
+    """"" (automatic), "-" (none) or a YYYY-MM; anything else — a typo, a path — is refused before a build."""
+    for ok, want in (("", ""), ("-", "-"), ("2018-05", "2018-05"), (None, "")):
+        bp = params.load(_variant(tmp_path, lambda v: v.update(periode_sebelumnya=ok)))
+        assert bp.for_notebook("02_hitung_indikator.ipynb")["periode_sebelumnya"] == want
+    for bad in ("2018-5", "../2018-05", "terakhir", 201805, ["2018-05"]):
+        with pytest.raises(ParameterError, match="periode_sebelumnya"):
+            params.load(_variant(tmp_path, lambda v: v.update(periode_sebelumnya=bad)))

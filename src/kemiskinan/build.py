@@ -860,6 +860,7 @@ class Builder:
         return self._index_fresh()
 
     def _run_pipeline(self, inputs: dict, targets) -> list[BriefingResult]:
+        _log(f"• Pembanding: periode {self.prev}" if self.prev else "• Pembanding: tidak ada (tanpa periode sebelumnya)")
         self.pool = KernelPool(self.jobs)
         self.pool.start()  # kernels boot and import while papermill is imported here
         # Step 01 keeps one core busy; the PDF browser and the workbook process start beside it now, so the

@@ -217,6 +217,15 @@ def main_indicators(argv: list[str] | None = None) -> int:
     src = Path(args.clean) if args.clean else config.processed_dir(str(periode))
     out = Path(args.out) if args.out else src / "indikator"
     tables = compute_all(src, params)
+    if periode and not args.clean:
+        # the comparison with the previous period, as step 02 makes it (parameter periode_sebelumnya)
+        from kemiskinan.indicators import banding
+
+        prev = banding.previous_period(str(periode), params.get("periode_sebelumnya", ""))
+        tables.update(banding.compute(banding.read_keluarga(src), tables, str(periode),
+                                      config.processed_dir(prev) if prev else None,
+                                      target_desil=params.get("target_desil", DEFAULT_PARAMS["target_desil"]),
+                                      skema_desil=banding.skema_of(banding.read_meta(src))))
     write_all(tables, out)
     print(f"Selesai: {len(tables)} tabel indikator di {out}")
     return 0
