@@ -371,3 +371,12 @@ def test_three_periods_built_in_turn_compare_and_the_third_has_the_trend(tmp_pat
     assert "Perubahan sejak 2019-05" in third and third.count("<img") == 1
     cap = re.search(r'<figcaption class="temuan">(.*?)</figcaption>', third).group(1)
     assert cap.startswith("Keluarga miskin di Kota Bontang ") and "2018-05" in cap and "2020-05" in cap, cap
+
+
+def test_no_quadrant_sentence_when_neither_round_has_quadrants(rounds):
+    """Without a KKS list or population a round has no quadrants: `berubah` is NA, which is not "tidak ada"."""
+    t = {k: v.copy() for k, v in rounds[1].items()}
+    t["banding_prioritas"]["berubah"] = pd.array([pd.NA] * len(t["banding_prioritas"]), dtype="boolean")
+    txt = _text(_render(t, KOTA)[0])
+    assert "kuadran prioritasnya berubah" not in txt
+    assert "kuadran prioritasnya berubah: tidak ada" in _text(_render(rounds[2], KOTA)[0])

@@ -979,8 +979,11 @@ def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
                 para(t("banding_prioritas_kel", lang, nama=nama, a=fmt.angka(me.get("prioritas_sebelumnya"), lang),
                                b=fmt.angka(me.get("prioritas"), lang), p0=p0, p1=p1))
         else:
-            changed = pri[pri["berubah"].map(_is_true)] if "berubah" in pri else pri.iloc[0:0]
-            if changed.empty:
+            known = pri[pri["berubah"].notna()] if "berubah" in pri else pri.iloc[0:0]
+            changed = known[known["berubah"].map(_is_true)]
+            if known.empty:
+                pass  # no quadrant in either round (no KKS list or no population): nothing to say changed
+            elif changed.empty:
                 para(t("banding_prioritas_tetap", lang))
             else:
                 daftar = ", ".join(t("banding_prioritas_item", lang, nama=names.get(str(c), str(c)),
