@@ -313,6 +313,7 @@ _BRIEF = """
 </div>
 {% endfor %}</div>
 <p class="sumber-kartu">{{ sumber }}</p>
+{% if sejak %}<p class="sejak">{{ sejak }}</p>{% endif %}
 {% else %}{{ kosong }}{% endif %}
 {% if catatan %}<p class="catatan">{{ catatan }}</p>{% endif %}
 <div class="ringkasan-isi">
@@ -336,7 +337,8 @@ def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", me
     """Page 1, the whole brief: the four headline numbers (keluarga miskin, with KKS, coverage, without
     KKS) with their source line, the map of KKS coverage by kelurahan with this wilayah highlighted, the
     top three actions (`top_actions`: where, how many families, yearly cost) and one sentence on the MPM
-    update. Laid out to fit one A4 page and the first screen and a half of a 390 px phone.
+    update; when a previous period was built, one line "Sejak <periode>: …" under the cards (`since_line`).
+    Laid out to fit one A4 page and the first screen and a half of a 390 px phone.
 
     A kecamatan/kelurahan briefing shows its own number large and the city's beneath it.
     """
@@ -361,7 +363,7 @@ def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", me
     return _render(_BRIEF, title=t("bagian_ringkasan", lang), cards=cards, sumber=sumber, kosong=_empty(lang),
                    peta=coverage_map(tables, kode, lang, geojson=geojson, meta=meta), h_aksi=t("aksi_utama", lang),
                    aksi=aksi, rek_kosong=t("rek_kosong", lang), mpm=mpm_status(tables, kode, lang, meta=meta),
-                   catatan=_absent_note(meta, "kks", lang))
+                   catatan=_absent_note(meta, "kks", lang), sejak=since_line(tables, kode, lang))
 
 
 def coverage_map(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
@@ -855,6 +857,164 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
 
 
 # ----------------------------------------------------------------------------------------------------
+# what changed since the previous period (tables `banding_*` and `tren`, issue 20)
+# ----------------------------------------------------------------------------------------------------
+
+_ALUR_KELUAR = ("pindah_keluar", "keluar_dari_target", "keluar_dari_data")
+_ALUR_MASUK = ("pindah_masuk", "masuk_dari_data", "masuk_baru")
+
+
+def _banding(tables: Mapping[str, pd.DataFrame], kode: str) -> dict[str, Any]:
+    """W's `banding_ringkasan` row, or {} when there is nothing to compare (no predecessor: the table has
+    no rows; or W is in neither period)."""
+    return _row(_tbl(tables, "banding_ringkasan"), kode)
+
+
+def _flows(r: Mapping[str, Any]) -> dict[str, float | None]:
+    """One `banding_alur` row as numbers, with `keluar` (left this wilayah's target group: out of the
+    target, out of the data, or moved to another kelurahan) and `masuk` (the reverse) summed. A move
+    inside the wilayah is neither (the row's own `pindah_*` are 0 for it)."""
+    out = {k: _num(r.get(k)) for k in ("n_sebelumnya", "n_sekarang", "tetap", *_ALUR_KELUAR, *_ALUR_MASUK,
+                                       "tanpa_kunci_sebelumnya", "tanpa_kunci")}
+
+    def total(keys):
+        vals = [out[k] for k in keys]
+        return None if any(v is None for v in vals) else sum(vals)
+    out["keluar"], out["masuk"] = total(_ALUR_KELUAR), total(_ALUR_MASUK)
+    return out
+
+
+def since_line(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id") -> str:
+    """Page 1's one line "Sejak <periode>: keluarga miskin A → B (±Δ), cakupan KKS x % → y % (±z poin);
+    n keluarga keluar dari sasaran, m masuk." — "" when there is no previous period to compare with."""
+    r = _banding(tables, kode)
+    if not r or fmt.is_na(r.get("periode_sebelumnya")):
+        return ""
+    a, b = _num(r.get("keluarga_miskin_sebelumnya")), _num(r.get("keluarga_miskin"))
+    f = _flows(_row(_tbl(tables, "banding_alur"), kode))
+    return t("banding_sejak", lang, periode=str(r["periode_sebelumnya"]), a=fmt.angka(a, lang),
+             b=fmt.angka(b, lang), d=fmt.selisih(None if a is None or b is None else b - a, lang),
+             x=fmt.persen(r.get("cakupan_kks_sebelumnya"), lang), y=fmt.persen(r.get("cakupan_kks"), lang),
+             z=fmt.selisih_poin(r.get("cakupan_kks_sebelumnya"), r.get("cakupan_kks"), lang),
+             keluar=fmt.angka(f["keluar"], lang), masuk=fmt.angka(f["masuk"], lang))
+
+
+def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
+                    meta: Mapping | None = None) -> Html:
+    """Perubahan sejak <periode sebelumnya>: the four headline numbers then → now with the change; the
+    target families that stayed, left and entered (per kelurahan for a kota or kecamatan, in sentences for
+    a kelurahan), the unmatched counted and explained; the kelurahan whose priority quadrant changed; a
+    sentence when the two periods define the target group differently; and the trend chart once `tren`
+    holds three or more periods for this wilayah. Without a previous period: one sentence, no table."""
+    names = _names(tables)
+    nama = names.get(kode, kode)
+    r = _banding(tables, kode)
+    if not r or fmt.is_na(r.get("periode_sebelumnya")):
+        return _section("banding", t("bagian_banding_umum", lang), [t("banding_tanpa_pendahulu", lang)])
+    p0, p1 = str(r["periode_sebelumnya"]), str(r.get("periode") or "")
+    paras: list[str] = []      # under the heading: only what changes how everything below reads
+    blocks: list[Markup] = []  # in reading order: numbers, flows, unmatched, quadrants, trend
+
+    def para(text: str) -> None:
+        blocks.append(Markup("<p>{}</p>").format(text))
+
+    # 1. the four headline numbers, then → now
+    rows = []
+    for label, key, pct in (("kartu_keluarga_miskin", "keluarga_miskin", False), ("kartu_keluarga_kks", "keluarga_kks", False),
+                            ("kartu_cakupan_kks", "cakupan_kks", True), ("kartu_tanpa_kks", "keluarga_tanpa_kks", False)):
+        a, b = r.get(f"{key}_sebelumnya"), r.get(key)
+        if pct:
+            cells = [fmt.persen(a, lang), fmt.persen(b, lang)]
+            change = fmt.selisih_poin(a, b, lang)
+            change = change if change == fmt.NA else f"{change} {t('satuan_poin', lang)}"
+        else:
+            cells = [fmt.angka(a, lang), fmt.angka(b, lang)]
+            change = fmt.selisih(None if _num(a) is None or _num(b) is None else _num(b) - _num(a), lang)
+        rows.append([t(label, lang)] + cells + [change])
+    blocks.append(table_html([t("indikator", lang), p0, p1, t("perubahan", lang)], rows,
+                             caption=t("banding_angka_utama", lang, nama=nama, p0=p0, p1=p1)))
+
+    # 2. the flows: W's own in sentences, then (kota, kecamatan) one row per kelurahan and the total
+    alur = _tbl(tables, "banding_alur")
+    own = _row(alur, kode)
+    if own:
+        f = _flows(own)
+        moves = _tingkat(kode) != "kota"  # at the kota a move between kelurahan is neither out nor in
+        para(t("banding_keluar_kalimat", lang, n0=fmt.angka(f["n_sebelumnya"], lang), nama=nama, p0=p0, p1=p1,
+                       tetap=fmt.angka(f["tetap"], lang), keluar=fmt.angka(f["keluar"], lang),
+                       keluar_target=fmt.angka(f["keluar_dari_target"], lang),
+                       keluar_data=fmt.angka(f["keluar_dari_data"], lang),
+                       pindah=t("banding_pindah_keluar", lang, n=fmt.angka(f["pindah_keluar"], lang), nama=nama) if moves else ""))
+        para(t("banding_masuk_kalimat", lang, n1=fmt.angka(f["n_sekarang"], lang), p1=p1,
+                       masuk=fmt.angka(f["masuk"], lang), masuk_data=fmt.angka(f["masuk_dari_data"], lang),
+                       masuk_baru=fmt.angka(f["masuk_baru"], lang),
+                       pindah=t("banding_pindah_masuk", lang, n=fmt.angka(f["pindah_masuk"], lang), nama=nama) if moves else ""))
+        a, b = f["tanpa_kunci_sebelumnya"], f["tanpa_kunci"]
+        unmatched = (t("banding_semua_terpadankan", lang) if a == 0 and b == 0 else
+                     t("banding_tanpa_kunci", lang, a=fmt.angka(a, lang), b=fmt.angka(b, lang), p0=p0, p1=p1))
+        if _tingkat(kode) != "kelurahan":
+            kel_rows = []
+            for c in _kelurahan_in(kode):
+                kr = _row(alur, c)
+                if not kr:
+                    continue
+                kf = _flows(kr)
+                kel_rows.append([names.get(c, c)] + [fmt.angka(kf[k], lang) for k in
+                                                     ("n_sebelumnya", "tetap", "keluar", "masuk", "n_sekarang")])
+            if kel_rows:
+                kel_rows.append([t("jumlah", lang) + " " + nama] + [fmt.angka(f[k], lang) for k in
+                                                                    ("n_sebelumnya", "tetap", "keluar", "masuk", "n_sekarang")])
+                blocks.append(table_html([t("kelurahan", lang), p0, t("kolom_tetap", lang), t("kolom_keluar", lang),
+                                          t("kolom_masuk", lang), p1], kel_rows,
+                                         caption=t("banding_alur_judul", lang),
+                                         note=t("banding_alur_catatan", lang, nama=nama), strong=[len(kel_rows) - 1]))
+        para(unmatched)
+
+    # 3. kelurahan whose priority quadrant changed
+    pri = _rows(_tbl(tables, "banding_prioritas"), _kelurahan_in(kode))
+    if not pri.empty:
+        if _tingkat(kode) == "kelurahan":
+            me = pri.iloc[0]
+            if not fmt.is_na(me.get("prioritas")) or not fmt.is_na(me.get("prioritas_sebelumnya")):
+                para(t("banding_prioritas_kel", lang, nama=nama, a=fmt.angka(me.get("prioritas_sebelumnya"), lang),
+                               b=fmt.angka(me.get("prioritas"), lang), p0=p0, p1=p1))
+        else:
+            known = pri[pri["berubah"].notna()] if "berubah" in pri else pri.iloc[0:0]
+            changed = known[known["berubah"].map(_is_true)]
+            if known.empty:
+                pass  # no quadrant in either round (no KKS list or no population): nothing to say changed
+            elif changed.empty:
+                para(t("banding_prioritas_tetap", lang))
+            else:
+                daftar = ", ".join(t("banding_prioritas_item", lang, nama=names.get(str(c), str(c)),
+                                     a=fmt.angka(a, lang), b=fmt.angka(b, lang))
+                                   for c, a, b in zip(changed["kode_wilayah"].astype(str), changed["prioritas_sebelumnya"],
+                                                      changed["prioritas"]))
+                para(t("banding_prioritas_berubah", lang, daftar=daftar))
+
+    # 4. the two target definitions: the label (D1-D4, D1-D2 …) and the desil scheme it is read on (4 or
+    #    10: "desil 1–4 of 4" and "desil 1–4 of 10" share the label D1-D4 but not the families)
+    t0, t1 = r.get("target_sebelumnya"), r.get("target")
+    s0, s1 = _num(r.get("skema_desil_sebelumnya")), _num(r.get("skema_desil"))
+    if not fmt.is_na(t0) and not fmt.is_na(t1):
+        label_differs = str(t0) != str(t1)
+        scheme_differs = s0 is not None and s1 is not None and s0 != s1
+        if label_differs or scheme_differs:
+            def label(tg, sk):
+                return t("banding_target_label", lang, target=str(tg), skema=fmt.angka(sk, lang)) if sk is not None else str(tg)
+            paras.append(t("banding_target_beda", lang, t0=label(t0, s0), t1=label(t1, s1), p0=p0, p1=p1))
+
+    # 5. the trend, once three periods are there to draw
+    tren = _rows(_tbl(tables, "tren"), kode)
+    if "periode" in tren and tren["periode"].astype(str).nunique() >= 3:
+        tren = tren.sort_values("periode", kind="mergesort")
+        blocks.append(_chart(charts.tren_chart, tren[["periode", "keluarga_miskin", "cakupan_kks"]].reset_index(drop=True),
+                             nama, lang, period=f"{tren['periode'].astype(str).iloc[0]} – {tren['periode'].astype(str).iloc[-1]}",
+                             source=t("sumber_tren", lang)))
+    return _section("banding", t("bagian_banding", lang, periode=p0), paras, blocks)
+
+
+# ----------------------------------------------------------------------------------------------------
 # recommendations and methodology
 # ----------------------------------------------------------------------------------------------------
 
@@ -1049,12 +1209,14 @@ def all_sections(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id"
                  run_info: Mapping | None = None, geojson: Path | str | dict | None = None) -> list[Html]:
     """Every section in the notebook's order (a convenience for previews and tests; the notebook calls them
     one by one): page 1 (banner and brief), then the annex in the order a reader asks "why?" — all the
-    follow-ups, the coverage behind them, why these kelurahan, who the poor are and what they lack, how
+    follow-ups, what changed since the previous period (page 1's "Sejak …" line, in detail), the coverage
+    behind them, why these kelurahan, who the poor are and what they lack, how
     fresh the data are (MPM), the BPS context, and how it was made."""
     banner_meta = {"wilayah": kode, "nama_wilayah": _names(tables).get(kode, kode), "lang": lang,
                    "sintetis": bool((meta or {}).get("sintetis")), "periode": (run_info or {}).get("periode", "")}
     return [banner(banner_meta), headline(tables, kode, lang, meta=meta, geojson=geojson),
-            recommendations(tables, kode, lang), section_cakupan(tables, kode, lang, meta=meta),
+            recommendations(tables, kode, lang), section_banding(tables, kode, lang, meta=meta),
+            section_cakupan(tables, kode, lang, meta=meta),
             section_prioritas(tables, kode, lang, meta=meta), section_sebaran(tables, kode, lang, geojson=geojson, meta=meta),
             section_profil(tables, kode, lang, meta=meta), section_mpm(tables, kode, lang, meta=meta),
             section_makro(tables, kode, lang), methodology(meta, run_info, lang)]

@@ -10,10 +10,18 @@ The slice of wilayah W:
   numbers: `ringkasan` (without the MPM columns), `cakupan`, `sebaran`, `profil`;
 - the `ringkasan` row of every kelurahan (without the MPM columns): page 1's map shows each kelurahan's
   KKS coverage with W highlighted, whatever W is;
-- tables without a wilayah (the BPS series) whole.
+- tables without a wilayah (the BPS series) whole;
+- the comparison with the previous period (`banding_*`, `tren`, written by step 02 beside the others) only
+  where the briefing shows it: `banding_ringkasan` and `tren` (the then → now numbers, page 1's "Sejak …"
+  line, the trend chart) W's own rows; `banding_alur` and `banding_prioritas` (the flows table and the
+  kelurahan whose quadrant changed) W's own row and those of the kelurahan inside W — not the kecamatan
+  rows under the kota, nor any ancestor's, which no briefing section reads.
 So a corrected MPM sheet from one kelurahan rebuilds that kelurahan, its kecamatan and the kota, while a
 change that moves a kelurahan's coverage or the city's desil counts rebuilds every briefing, because every
-briefing shows them (the city's coverage moves with any kelurahan's anyway).
+briefing shows them (the city's coverage moves with any kelurahan's anyway). A change in the previous
+round's tables moves only the comparison rows it changes, so it rebuilds exactly the briefings that show
+those rows (a kelurahan's flows: that kelurahan, its kecamatan and the kota; a kelurahan's trend: that
+kelurahan alone).
 """
 from __future__ import annotations
 
@@ -28,6 +36,24 @@ COMPARISON_TABLES = {"ringkasan", "cakupan", "sebaran", "profil"}
 ANCESTOR_DROP_COLUMNS = {"ringkasan": ("mpm_",)}
 # Tables whose every-kelurahan rows are comparison rows in every slice (the map on page 1).
 MAP_TABLES = {"ringkasan"}
+# The comparison with the previous period: W's own rows only (headline numbers then → now, the trend) …
+OWN_ROW_TABLES = {"banding_ringkasan", "tren"}
+# … or W's own row and the kelurahan inside W (the flows table, the quadrant changes).
+OWN_AND_KELURAHAN_TABLES = {"banding_alur", "banding_prioritas"}
+
+
+def _own_code(name: str, code: str, kode: str) -> bool:
+    """Whether the row of wilayah `code` in table `name` is one of W's own (W or below it, as each table
+    says), decided on the code alone so the slice and the per-code digests agree."""
+    if code == kode:
+        return True
+    if not code.startswith(kode + "."):
+        return False
+    if name in OWN_ROW_TABLES:
+        return False
+    if name in OWN_AND_KELURAHAN_TABLES:
+        return code.count(".") == 3  # a kelurahan (64.74.01.1003); kecamatan rows of the kota's are not shown
+    return True
 
 
 def _comparison_codes(name: str, kode: str) -> set[str]:
@@ -40,8 +66,10 @@ def _comparison_codes(name: str, kode: str) -> set[str]:
     return codes - {kode}
 
 
-def _is_self_or_below(codes: pd.Series, kode: str) -> pd.Series:
+def _is_self_or_below(codes: pd.Series, kode: str, name: str = "") -> pd.Series:
     codes = codes.astype(str)
+    if name in OWN_ROW_TABLES or name in OWN_AND_KELURAHAN_TABLES:
+        return codes.map(lambda c: _own_code(name, c, kode)).astype(bool)
     return (codes == kode) | codes.str.startswith(kode + ".")
 
 
@@ -51,7 +79,7 @@ def slice_tables(tables: dict[str, pd.DataFrame], kode: str) -> dict[str, pd.Dat
         if "kode_wilayah" not in df.columns:
             out[name] = df.copy()  # a new frame (small tables: the BPS series): the caller may edit it freely
             continue
-        own = _is_self_or_below(df["kode_wilayah"], kode)
+        own = _is_self_or_below(df["kode_wilayah"], kode, name)
         comparison = _comparison_codes(name, kode)
         if comparison:
             anc = df["kode_wilayah"].astype(str).isin(comparison) & ~own
@@ -136,7 +164,7 @@ def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str,
             header, rows, where = t
             if where is not None:
                 codes, uniques, emptied = where
-                own_u = np.array([u == kode or u.startswith(kode + ".") for u in uniques] + [False])
+                own_u = np.array([_own_code(name, u, kode) for u in uniques] + [False])
                 own = own_u[codes]  # codes of -1 (missing) index the trailing False
                 comparison = _comparison_codes(name, kode)
                 if comparison:

@@ -93,6 +93,7 @@ SIZES = {
     "scatter": (WIDTH_IN, 4.4),
     "upset": (WIDTH_IN, 3.8),
     "map": (WIDTH_IN, 6.0),
+    "tren": (WIDTH_IN, 3.4),      # two panels over the same periods
 }
 _TITLE_PT, _SUB_PT, _SOURCE_PT = 11.5, 8.5, 7.5
 _PAD_IN = 0.07
@@ -1293,6 +1294,59 @@ def mpm_funnel(row: Mapping, lang: str = "id", *, period: str = "", source: str 
     if num("pendaftar") is not None:
         finding = t("temuan_mpm_funnel", lang, diverifikasi=fmt.angka(verified, lang), pendaftar=fmt.angka(num("pendaftar"), lang),
                     lengkap=fmt.angka(num("hasil_1"), lang))
+    return finish(fig, ax, title, unit, period, source, lang, finding=finding)
+
+
+@_styled
+def tren_chart(tren: pd.DataFrame, nama: str, lang: str = "id", *, period: str = "", source: str = "",
+               title: str | None = None) -> Figure:
+    """Keluarga miskin (bars, top panel) and KKS coverage (line, bottom panel) per period, for one wilayah:
+    the rows of `tren` (contracts, issue 20) with `periode`, `keluarga_miskin`, `cakupan_kks`, oldest first.
+
+    Two panels sharing the periods, not one chart with two y axes: a second axis lets the reader compare
+    heights that mean nothing against each other."""
+    fig, (ax, axc) = figure("tren", 2, 1, sharex=True)
+    title = title or t("grafik_tren", lang)
+    unit = t("satuan_tren", lang)
+    d = tren.assign(periode=tren["periode"].astype(str)).drop_duplicates("periode", keep="last") \
+        .sort_values("periode", kind="mergesort")
+    if d.empty:
+        _no_data(ax, lang)
+        return finish(fig, ax, title, unit, period, source, lang)
+    x = np.arange(len(d))
+    n = pd.to_numeric(d["keluarga_miskin"], errors="coerce").astype(float).to_numpy()
+    c = pd.to_numeric(d["cakupan_kks"], errors="coerce").astype(float).to_numpy()
+    last = len(d) - 1
+    colours = [WILAYAH_COLOUR if i == last else OKABE_ITO["sky"] for i in x]
+    _bars(ax, x, np.nan_to_num(n), color=colours, thickness=0.6, horizontal=False)
+    nmax = float(np.nanmax(n)) if np.isfinite(n).any() and np.nanmax(n) > 0 else 1.0
+    for xi, v in zip(x, n):
+        ax.text(xi, (0 if np.isnan(v) else v) + nmax * 0.03, fmt.angka(None if np.isnan(v) else v, lang),
+                ha="center", va="bottom", fontsize=8.5)
+    ax.set_ylim(0, nmax * 1.3)
+    count_axis(ax.yaxis, lang)
+    ax.yaxis.grid(True)
+    ax.set_ylabel(t("satuan_keluarga", lang))
+    ok = np.isfinite(c)
+    axc.plot(x[ok], c[ok], color=OKABE_ITO["orange"], linewidth=2.2, marker="o", zorder=3)
+    for xi, v in zip(x[ok], c[ok]):
+        axc.annotate(fmt.persen(v, lang), (xi, v), textcoords="offset points", xytext=(0, 6), ha="center",
+                     fontsize=8, color=INK)
+    axc.set_ylim(0, 1.15)
+    percent_axis(axc.yaxis, lang)
+    axc.yaxis.set_major_locator(MaxNLocator(nbins=3))
+    axc.yaxis.grid(True)
+    axc.set_ylabel(t("kartu_cakupan_kks", lang))
+    axc.set_xticks(x, list(d["periode"]))
+    axc.set_xlim(-0.6, last + 0.6)
+    finding = None
+    if last >= 1 and not np.isnan(n[0]) and not np.isnan(n[last]):
+        arah = "turun" if n[last] < n[0] else "naik" if n[last] > n[0] else "tetap"
+        finding = t("temuan_tren" if arah != "tetap" else "temuan_tren_tetap", lang, nama=nama, arah=t(arah, lang),
+                    a=fmt.angka(n[0], lang),
+                    p0=d["periode"].iloc[0], b=fmt.angka(n[last], lang), p1=d["periode"].iloc[last],
+                    x=fmt.persen(None if np.isnan(c[0]) else c[0], lang),
+                    y=fmt.persen(None if np.isnan(c[last]) else c[last], lang))
     return finish(fig, ax, title, unit, period, source, lang, finding=finding)
 
 

@@ -145,3 +145,25 @@ def tanggal(d: Any, lang: str = "id", bentuk: str = "panjang") -> str:
 def desimal(x: Any, lang: str = "id", digit: int = 2, ditekan: bool = False) -> str:
     """A plain decimal with a fixed number of digits (indices such as P1 0,92)."""
     return angka(x, lang, desimal=digit, ditekan=ditekan)
+
+
+MINUS = "\u2212"  # the minus sign: "−317" reads as a change, a hyphen "-317" as a dash or a range
+
+
+def selisih(x: Any, lang: str = "id", desimal: int = 0) -> str:
+    """A change between two periods: +317, −317 (true minus sign), 0; NA → "–"."""
+    if is_na(x):
+        return kosong(lang)
+    v = float(x)
+    body = angka(abs(v), lang, desimal=desimal)
+    if body.strip("0,.") == "":  # rounds to zero: no sign
+        return body
+    return ("+" if v > 0 else MINUS) + body
+
+
+def selisih_poin(a: Any, b: Any, lang: str = "id", desimal: int = 1) -> str:
+    """The change from share `a` to share `b` (ratios) in percentage points: 0.801 → 0.864 gives "+6,3"
+    (the caller adds the unit word from `i18n`, "poin"/"points"); NA when either is missing."""
+    if is_na(a) or is_na(b):
+        return kosong(lang)
+    return selisih((float(b) - float(a)) * 100.0, lang, desimal=desimal)

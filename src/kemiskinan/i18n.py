@@ -380,6 +380,96 @@ STRINGS: dict[str, dict[str, str]] = {
     "dibuat": {"id": "Dibuat", "en": "Generated"},
     "berkas_masukan": {"id": "Berkas masukan", "en": "Input files"},
     "halaman_dari": {"id": "Halaman {x} dari {y}", "en": "Page {x} of {y}"},
+    # ---- comparison with the previous period (section `banding`, page 1's "Sejak …" line) ---------
+    "bagian_banding": {"id": "Perubahan sejak {periode}", "en": "Changes since {periode}"},
+    "bagian_banding_umum": {"id": "Perubahan sejak periode sebelumnya", "en": "Changes since the previous period"},
+    "banding_tanpa_pendahulu": {
+        "id": "Belum ada periode sebelumnya yang sudah dibangun, jadi belum ada angka yang dapat dibandingkan.",
+        "en": "No earlier period has been built yet, so there is nothing to compare.",
+    },
+    "banding_sejak": {
+        "id": "Sejak {periode}: keluarga miskin {a} → {b} ({d}), cakupan KKS {x} → {y} ({z} poin); "
+              "{keluar} keluarga keluar dari sasaran, {masuk} masuk.",
+        "en": "Since {periode}: poor families {a} → {b} ({d}), KKS coverage {x} → {y} ({z} points); "
+              "{keluar} families left the target group, {masuk} entered.",
+    },
+    "banding_angka_utama": {"id": "Empat angka utama {nama}, {p0} → {p1}", "en": "The four headline numbers of {nama}, {p0} → {p1}"},
+    "perubahan": {"id": "Perubahan", "en": "Change"},
+    "satuan_poin": {"id": "poin", "en": "points"},
+    "banding_keluar_kalimat": {
+        "id": "Dari {n0} keluarga miskin di {nama} pada {p0}, {tetap} masih dalam sasaran di sini pada {p1}; "
+              "{keluar} keluar: {keluar_target} masih ada di data tetapi tidak lagi dalam sasaran, "
+              "{keluar_data} tidak ada lagi di data{pindah}.",
+        "en": "Of the {n0} poor families in {nama} in {p0}, {tetap} are still in the target group here in {p1}; "
+              "{keluar} left: {keluar_target} are still in the data but no longer in the target group, "
+              "{keluar_data} are no longer in the data{pindah}.",
+    },
+    "banding_pindah_keluar": {"id": ", {n} pindah ke kelurahan di luar {nama} (masih dalam sasaran)",
+                              "en": ", {n} moved to a kelurahan outside {nama} (still in the target group)"},
+    "banding_masuk_kalimat": {
+        "id": "Pada {p1} ada {n1} keluarga miskin; {masuk} masuk: {masuk_data} sebelumnya ada di data tetapi di "
+              "luar sasaran, {masuk_baru} baru di data{pindah}.",
+        "en": "In {p1} there are {n1} poor families; {masuk} entered: {masuk_data} were in the data before but "
+              "outside the target group, {masuk_baru} are new to the data{pindah}.",
+    },
+    "banding_pindah_masuk": {"id": ", {n} pindah dari kelurahan di luar {nama}",
+                             "en": ", {n} moved in from a kelurahan outside {nama}"},
+    "banding_tanpa_kunci": {
+        "id": "Keluarga dipadankan antarperiode dengan No. KK. {a} keluarga sasaran {p0} dan {b} keluarga sasaran "
+              "{p1} tidak dapat dipadankan, karena No. KK-nya kosong atau dipakai oleh lebih dari satu keluarga "
+              "dalam periode yang sama; mereka tidak dihitung sebagai tetap, keluar atau masuk.",
+        "en": "Families are matched across periods by their family card number (No. KK). {a} target families of "
+              "{p0} and {b} of {p1} cannot be matched, because their No. KK is missing or held by more than one "
+              "family in the same period; they are counted neither as staying, leaving nor entering.",
+    },
+    "banding_semua_terpadankan": {
+        "id": "Keluarga dipadankan antarperiode dengan No. KK; semua keluarga sasaran kedua periode dapat dipadankan.",
+        "en": "Families are matched across periods by their family card number (No. KK); every target family of "
+              "both periods could be matched.",
+    },
+    "banding_alur_judul": {"id": "Keluarga miskin yang tetap, keluar dan masuk, per kelurahan",
+                           "en": "Poor families staying, leaving and entering, by kelurahan"},
+    "kolom_tetap": {"id": "Tetap", "en": "Stayed"},
+    "kolom_keluar": {"id": "Keluar", "en": "Left"},
+    "kolom_masuk": {"id": "Masuk", "en": "Entered"},
+    "banding_alur_catatan": {
+        "id": "Tetap: dalam sasaran pada kedua periode, di kelurahan yang sama. Keluar: tidak lagi dalam sasaran, "
+              "tidak ada lagi di data, atau pindah ke kelurahan lain. Masuk: sebelumnya di luar sasaran, baru di "
+              "data, atau pindah dari kelurahan lain. Baris jumlah adalah angka {nama} sendiri: keluarga yang "
+              "pindah antarkelurahan di dalam {nama} tidak keluar dari sasarannya. Keluarga yang tidak dapat "
+              "dipadankan tidak masuk kolom Tetap, Keluar atau Masuk.",
+        "en": "Stayed: in the target group in both periods, in the same kelurahan. Left: no longer in the target "
+              "group, no longer in the data, or moved to another kelurahan. Entered: outside the target group "
+              "before, new to the data, or moved in from another kelurahan. The total row is {nama}'s own: "
+              "families moving between kelurahan within {nama} did not leave its target group. Families that "
+              "cannot be matched are in none of Stayed, Left or Entered.",
+    },
+    "banding_prioritas_berubah": {"id": "Kelurahan yang kuadran prioritasnya berubah: {daftar}.",
+                                  "en": "Kelurahan whose priority quadrant changed: {daftar}."},
+    "banding_prioritas_tetap": {"id": "Kelurahan yang kuadran prioritasnya berubah: tidak ada.",
+                                "en": "Kelurahan whose priority quadrant changed: none."},
+    "banding_prioritas_item": {"id": "{nama} (prioritas {a} → {b})", "en": "{nama} (priority {a} → {b})"},
+    "banding_prioritas_kel": {"id": "{nama}: kuadran prioritas {a} pada {p0}, {b} pada {p1}.",
+                              "en": "{nama}: priority quadrant {a} in {p0}, {b} in {p1}."},
+    "banding_target_beda": {
+        "id": "Definisi sasaran kedua periode berbeda ({t0} pada {p0}, {t1} pada {p1}): sebagian perubahan "
+              "jumlah keluarga miskin berasal dari perubahan definisi ini, bukan dari perubahan keadaan keluarga.",
+        "en": "The two periods define the target group differently ({t0} in {p0}, {t1} in {p1}): part of the "
+              "change in poor families comes from this change of definition, not from families' circumstances.",
+    },
+    "banding_target_label": {"id": "{target} dari {skema} desil", "en": "{target} of {skema} deciles"},
+    "grafik_tren": {"id": "Keluarga miskin dan cakupan KKS per periode", "en": "Poor families and KKS coverage by period"},
+    "satuan_tren": {"id": "keluarga; % keluarga miskin", "en": "families; % of poor families"},
+    "temuan_tren": {
+        "id": "Keluarga miskin di {nama} {arah} dari {a} ({p0}) menjadi {b} ({p1}); cakupan KKS dari {x} menjadi {y}.",
+        "en": "Poor families in {nama} {arah} from {a} ({p0}) to {b} ({p1}); KKS coverage from {x} to {y}.",
+    },
+    "temuan_tren_tetap": {
+        "id": "Keluarga miskin di {nama} tetap {a} dari {p0} sampai {p1}; cakupan KKS dari {x} menjadi {y}.",
+        "en": "Poor families in {nama} stayed at {a} from {p0} to {p1}; KKS coverage from {x} to {y}.",
+    },
+    "sumber_tren": {"id": "tabel indikator setiap periode yang sudah dibangun",
+                    "en": "indicator tables of every period built"},
     # ---- index page ------------------------------------------------------------------------------
     "indeks_judul": {"id": "Daftar briefing kemiskinan", "en": "Poverty briefings"},
     "buka_html": {"id": "Buka", "en": "Open"},
