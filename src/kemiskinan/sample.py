@@ -1673,7 +1673,13 @@ def is_present(out_dir: Path, seed: int, households: int | None, kabkota: str) -
 
 
 def main_sample_data(argv: list[str] | None = None) -> int:
-    """CLI: `python -m kemiskinan sample-data [--out DIR] [--seed N] [--households N] [--kabkota ...]`."""
+    """CLI: `python -m kemiskinan sample-data [--out DIR] [--seed N] [--households N] [--kabkota ...]`.
+
+    With `--round`/`--shape` (a later round) or `--params FILE` the command is `sample_rounds`'."""
+    argv = list(__import__("sys").argv[1:] if argv is None else argv)
+    if any(a.split("=")[0] in ("--round", "--shape", "--params") for a in argv):
+        from kemiskinan import sample_rounds
+        return sample_rounds.main_sample_data(argv)
     ap = argparse.ArgumentParser(prog="kemiskinan sample-data",
                                  description="Tulis data contoh SINTETIS (BDT 2015, KKS 2017, MPM 2018, penduduk).")
     ap.add_argument("--out", type=Path, default=config.SAMPLE_RAW_DIR, help="folder tujuan (default data/raw/sample)")
