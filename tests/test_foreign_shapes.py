@@ -44,6 +44,8 @@ class Expect:
     kks_rows: int = 0                       # KKS list rows kept
     kelurahan: dict[str, str] = field(default_factory=dict)  # IDBDT → kode_kelurahan, where it is the point
     idbdt: set[str] | None = None           # the exact IDBDT kept (IDs are opaque keys, never padded)
+    periode: str | None = None              # clean(periode=): the round whose reference date applies
+    kelompok_desil: dict[str, int] | None = None   # keluarga per kelompok_desil (issue 20: desil schemes)
 
 
 #: Findings that a correct reading of these hand-written rows gives only where planted. Each shape's
@@ -249,6 +251,59 @@ SHAPES: dict[str, Expect] = {
         masukan={"kks": False, "mpm": True, "penduduk": False},
         idbdt={"6474020005000901", "6474020005000902", "6474020004000903", "6474010004000904"},
     ),
+    # ---------------------------------------------------------------------------------------------
+    # issue 20: the rounds after PBDT 2015, read only through profiles/dtks_siksng.yml and profiles/dtsen.yml
+    "dtks_2019_siksng": Expect(
+        periode="2019-05",
+        rumah_tangga=6,           # DTKS_RUTA rows 2–7
+        anggota=13,               # DTKS_ART rows 2–14; row 15 (TONI, ID DTKS 647403000300099) has no household
+        keluarga=7,               # …0001, …0002, …0003 NUK 1 and 2, …0004, …0005, …0006
+        keluarga_desil_1_4=5,     # …0001 (1), …0002 (2), both of …0003 (3), …0005 (4)
+        ditolak={"ART_TANPA_RUTA": 1},                 # DTKS_ART row 15
+        digabung={},
+        kks_status={},            # no KKS list in the extract
+        temuan={"KODE_TIDAK_VALID": 1,       # DTKS_ART row 12: HUB KRT `Famili Lain` is outside the vocabulary
+                "YA_TIDAK_TIDAK_VALID": 1,   # DTKS_RUTA row 6: ADA_KKS `Y` (the export writes YA/TIDAK)
+                "DESIL_TIDAK_VALID": 1},     # DTKS_RUTA row 7: DESIL 7 in a 1–4 scheme
+        rekonsiliasi={("SINTETIS_DTKS_RUTA_6474_2019.txt", ""): (6, 6, 0, 0),
+                      ("SINTETIS_DTKS_ART_6474_2019.txt", ""): (14, 13, 1, 0)},
+        masukan={"kks": False, "mpm": False, "penduduk": False},
+        kelurahan={"647402000100001": "64.74.01.1003",   # LOK TUAN (Bontang Utara)
+                   "647402000100002": "64.74.01.1004",   # GUNTUNG
+                   "647401000200003": "64.74.02.1002",   # BERBAS TENGAH (Bontang Selatan)
+                   "647401000200004": "64.74.02.1001",   # TANJUNG LAUT
+                   "647403000300005": "64.74.03.1003",   # KANAAN (Bontang Barat)
+                   "647403000300006": "64.74.03.1002"},  # GUNUNG TELIHAN
+        kelompok_desil={"1": 1, "2": 1, "3": 2, "4": 1,
+                        "4+": 1,          # …0004: DESIL empty, PERSENTIL 55
+                        "non-desil": 1},  # …0006: DESIL 7 blanked, no PERSENTIL
+    ),
+    # ---------------------------------------------------------------------------------------------
+    "dtsen_2025": Expect(
+        periode="2025-06",
+        rumah_tangga=6,           # DTSEN_KELUARGA rows 2–7: one per family, its No. KK the ID
+        anggota=11,               # DTSEN_ANGGOTA rows 2–12; row 13 (Tono) carries a No. KK no family row has
+        keluarga=6,               # one per family
+        keluarga_desil_1_4=3,     # desil_nasional 1 (row 2), 3 (row 3), 4 (row 7)
+        ditolak={"ART_TANPA_RUTA": 1},                 # DTSEN_ANGGOTA row 13
+        digabung={},
+        kks_status={},
+        temuan={"YA_TIDAK_TIDAK_VALID": 1},   # DTSEN_KELUARGA row 7: ada_kks `Y` (the export writes 1/0)
+        rekonsiliasi={("SINTETIS_DTSEN_KELUARGA_6474_2025.txt", ""): (6, 6, 0, 0),
+                      ("SINTETIS_DTSEN_ANGGOTA_6474_2025.txt", ""): (12, 11, 1, 0)},
+        masukan={"kks": False, "mpm": False, "penduduk": False},
+        kelurahan={"6474011502200001": "64.74.01.1003",   # 6474011003 Lok Tuan: Kemendagri 01 = Bontang Utara
+                   "6474010306210002": "64.74.01.1001",   # 6474011001 Bontang Kuala
+                   "6474022007190003": "64.74.02.1002",   # 6474021002 Berbas Tengah (Bontang Selatan)
+                   "6474021212220004": "64.74.02.1005",   # 6474021005 Bontang Lestari
+                   "6474030101230005": "64.74.03.1003",   # 6474031003 Kanaan (Bontang Barat)
+                   "6474011111240006": "64.74.01.1004"},  # 6474011004 Guntung
+        idbdt={"6474011502200001", "6474010306210002", "6474022007190003", "6474021212220004",
+               "6474030101230005", "6474011111240006"},
+        kelompok_desil={"1": 1, "2": 0, "3": 1, "4": 1,
+                        "4+": 2,          # desil_nasional 7 (row 4) and 10 (row 5)
+                        "non-desil": 1},  # row 6: desil_nasional empty
+    ),
 }
 
 
@@ -267,7 +322,7 @@ def cleaned(tmp_path_factory):
         if shape not in cache:
             base = tmp_path_factory.mktemp(shape)
             raw = _copy(shape, base)
-            cache[shape] = C.clean(raw, base / "out", verbose=False, pii_terms=False)
+            cache[shape] = C.clean(raw, base / "out", verbose=False, pii_terms=False, periode=SHAPES[shape].periode)
         return cache[shape]
     return get
 
@@ -316,6 +371,8 @@ def test_foreign_shape_cleans_as_counted_by_hand(cleaned, shape):
         assert {k: rt.get(k) for k in e.kelurahan} == e.kelurahan
     if e.idbdt is not None:
         assert set(t["rumah_tangga"]["idbdt"].astype(str)) == e.idbdt
+    if e.kelompok_desil is not None:
+        assert {str(k): int(v) for k, v in kel["kelompok_desil"].value_counts().items()} == e.kelompok_desil
 
 
 # ------------------------------------------------------------------------- details of single shapes
@@ -445,6 +502,9 @@ DROP: dict[str, tuple[str, str | None, str, int]] = {
     "campur_panjang_tsv": ("art_campur.tsv", None, "IDARTBDT", 1),
     "minimal_wajib_saja": ("anggota.csv", None, "IDARTBDT", 1),
     "mpm_rekap_16": ("RUTA_2015.csv", None, "IDBDT", 1),
+    "dtks_2019_siksng": ("SINTETIS_DTKS_ART_6474_2019.txt", None, "ID ART DTKS", 1),
+    # satuan: keluarga — the No. KK is the key of both files (idbdt and idartbdt are made from it)
+    "dtsen_2025": ("SINTETIS_DTSEN_ANGGOTA_6474_2025.txt", None, "nomor_kartu_keluarga", 1),
 }
 
 
@@ -520,7 +580,8 @@ def test_missing_required_column_is_an_input_error(tmp_path, shape):
     if sheet is not None:
         assert f"sheet '{sheet}'" in msg, msg
     assert re.search(r"baris \d+", msg), msg
-    canonical = "idartbdt" if header.upper().replace(" ", "") in ("IDARTBDT", "IDARTDTKS") else "idbdt"
+    canonical = {"IDARTBDT": "idartbdt", "IDARTDTKS": "idartbdt",
+                 "NOMOR_KARTU_KELUARGA": "no_kk"}.get(header.upper().replace(" ", ""), "idbdt")
     assert re.search(rf"\b{canonical}\b|{re.escape(header)}", msg, re.IGNORECASE), msg
     assert sorted(p.name for p in out.iterdir()) == ["meta.json"]
     assert (out / "meta.json").read_text(encoding="utf-8") == '{"sebelumnya": true}\n'

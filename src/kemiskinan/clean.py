@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from kemiskinan import codes, nik as nikmod, wilayah as wil
-from kemiskinan.errors import InputError, ReconciliationError
+from kemiskinan.errors import InputError, ParameterError, ReconciliationError
 from kemiskinan.parallel import two_at_a_time
 from kemiskinan import profiles
 from kemiskinan.profiles import jenis
@@ -94,7 +94,8 @@ _R = [
     Rule("YA_TIDAK_POLA_LAIN", TANDAI, "kolom {kolom} memakai pasangan ya/tidak yang lain dari PBDT 2015; "
          "pasangan yang teramati dipakai"),
     Rule("ANGKA_TIDAK_VALID", TANDAI, "kolom {kolom} bukan angka; dikosongkan"),
-    Rule("DESIL_TIDAK_VALID", TANDAI, "status_kesejahteraan bukan 1–4; dikosongkan"),
+    Rule("DESIL_TIDAK_VALID", TANDAI, "status_kesejahteraan (desil) di luar skema desil putaran ini (1–4; 1–10 bila "
+         "profil menyatakan skema_desil: 10); dikosongkan"),
     Rule("PERSENTIL_TIDAK_VALID", TANDAI, "percentile bukan 1–100; dikosongkan"),
     Rule("DESIL_PERSENTIL_BEDA", TANDAI, "status_kesejahteraan dan percentile tidak sepakat; "
          "status_kesejahteraan yang dipakai"),
@@ -172,6 +173,26 @@ PII_COLUMNS = {"nama", "nama_krt", "namagadis_ibukandung", "nama_pengurus", "nam
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def tanggal_acuan(periode: str | None) -> pd.Timestamp | None:
+    """The round's reference date: the last day of the `periode` month (`"2019-05"` → 2019-05-31); None
+    for None. `ParameterError` for anything that is not a `YYYY-MM` month."""
+    if periode is None:
+        return None
+    import re
+    m = re.fullmatch(r"(\d{4})-(\d{2})", str(periode).strip())
+    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1900:
+        raise ParameterError(f"periode harus berbentuk YYYY-MM (mis. 2019-05), bukan {periode!r}")
+    return (pd.Timestamp(int(m[1]), int(m[2]), 1) + pd.offsets.MonthEnd(0)).as_unit("s")
+
+
+def umur_pada(lahir: pd.Series, acuan: pd.Timestamp) -> pd.Series:
+    """Full years between each birth date and `acuan` (Int16); NA where the date is missing or after it."""
+    t = pd.to_datetime(lahir)
+    had_birthday = (t.dt.month < acuan.month) | ((t.dt.month == acuan.month) & (t.dt.day <= acuan.day))
+    years = (acuan.year - t.dt.year - (~had_birthday.fillna(True)).astype(int)).astype("Int64")
+    return years.where(t.notna() & (t <= acuan)).astype("Int16")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -381,12 +402,14 @@ def _flag_mixed_lengths(b, F: "Findings", value: pd.Series, rows: np.ndarray, co
     F.add(b, flag, "ID_PANJANG_CAMPUR", col, value, "id", pesan=msg)
 
 
-def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None, birth=None) -> pd.DataFrame:
+def _id16(b: Batch, col: str, kind: str, F: Findings, rows: np.ndarray, sex=None, birth=None,
+          reference_year: int = nikmod.REFERENCE_YEAR) -> pd.DataFrame:
     """Validate a NIK / No. KK column for `rows` (bool mask); log findings; return the result frame
-    (the value column `nik` / `no_kk`, NA where not valid, and `status`), on `b`'s index."""
+    (the value column `nik` / `no_kk`, NA where not valid, and `status`), on `b`'s index.
+    `reference_year`: the century of a NIK's 2-digit birth year (the round's reference date)."""
     s = b.col(col)
     if kind == "nik":
-        res = nikmod._validate_arrays(s, sex=sex, birth=birth)
+        res = nikmod._validate_arrays(s, sex=sex, birth=birth, reference_year=reference_year)
         out_col = "nik"
     else:
         res = nikmod._validate_kk_arrays(s)
@@ -859,12 +882,68 @@ def _harmonise_wilayah(t: Table, kind: str) -> None:
             t.raw_columns = {ren.get(k, k): v for k, v in t.raw_columns.items()}
 
 
-def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], bool]:
-    """All tables by kind; every table read (for reconciliation); whether any carries the synthetic marker."""
+#: Columns `satuan: keluarga` derives from the No. KK; a file that also maps one of them is refused (two
+#: sources for one key would be a guess).
+_UNIT_DERIVED = {"rt": ("idbdt",), "art": ("idbdt", "idartbdt", "nuk")}
+
+
+def _unit_keluarga_columns(t: Table, kind: str, where: str) -> None:
+    """`satuan: keluarga` (DTSEN: the family is the unit). A family row becomes a household whose IDBDT is
+    its No. KK; a member's IDBDT is its No. KK, NUK 1, and hub_krt its relationship to the family head
+    (hubkel, 1 = Kepala Keluarga) when the file has no household relationship of its own. IDARTBDT is set
+    by `_number_members` over all member tables. Values stay as written: the ID checks of clean_rt /
+    clean_art then judge them (an empty or broken No. KK is rejected with its reason, never repaired)."""
+    clash = [c for c in _UNIT_DERIVED[kind] if c in t.df.columns]
+    if clash:
+        raise InputError(f"satuan keluarga ({where}): kolom {clash[0]} dibentuk dari No. KK, tetapi file ini juga "
+                         f"punya kolom {clash[0]} (judul '{t.raw_columns.get(clash[0], clash[0])}')",
+                         file=t.file, sheet=t.sheet, row=t.header_row, column=t.raw_columns.get(clash[0], clash[0]),
+                         hint="hapus pemetaan kolom itu dari profil, atau pakai satuan: rumah_tangga")
+    kk_header = t.raw_columns.get("no_kk", "no_kk")
+    t.df["idbdt"] = t.df["no_kk"]
+    t.raw_columns["idbdt"] = f"{kk_header} (No. KK, satuan keluarga)"
+    if "no_kk" in t.numeric:           # an Excel-number No. KK is judged as the ID it now also is
+        t.numeric["idbdt"] = t.numeric["no_kk"]
+    if kind == "art":
+        t.df["nuk"] = pd.Series("1", index=t.df.index, dtype="str")
+        t.raw_columns["nuk"] = "(satuan keluarga: 1)"
+        if "hub_krt" not in t.df.columns and "hubkel" in t.df.columns:
+            t.df["hub_krt"] = t.df["hubkel"]
+            t.raw_columns["hub_krt"] = t.raw_columns.get("hubkel", "hubkel")
+        t.df["idartbdt"] = pd.Series("", index=t.df.index, dtype="str")
+
+
+def _number_members(tables: list[Table]) -> None:
+    """IDARTBDT of each member under `satuan: keluarga`: its No. KK + a 2-digit number, 01, 02, … in file
+    order within the family (over all member tables, in file and sheet order). A No. KK that is not a run
+    of digits (empty, letters, Excel damage) gives no IDARTBDT: clean_art rejects the member with its
+    reason (a trailing `.0` of an Excel number is cut first, as for any ID)."""
+    if not tables:
+        return
+    kk = pd.concat([codes.text(t.df["no_kk"]).fillna("") for t in tables], ignore_index=True)
+    kk = kk.str.replace(r"^([0-9]+)[.,]0+$", r"\1", regex=True)
+    ok = pd.Series(_ascii_digits(kk), index=kk.index)
+    seq = kk.where(ok).to_frame("k").groupby("k", sort=False).cumcount() + 1
+    ids = (kk + seq.reindex(kk.index).fillna(0).astype(int).map("{:02d}".format)).where(ok, "")
+    start = 0
+    for t in tables:
+        t.df["idartbdt"] = pd.Series(ids.iloc[start:start + t.rows].to_numpy(dtype=object), index=t.df.index,
+                                     dtype="str")
+        t.raw_columns["idartbdt"] = "(satuan keluarga: No. KK + nomor urut 2 digit)"
+        start += t.rows
+
+
+def read_inputs(raw_dir: Path, profile: "profiles.Profile | None" = None
+                ) -> tuple[dict[str, list[Table]], list[Table], bool]:
+    """All tables by kind; every table read (for reconciliation); whether any carries the synthetic marker.
+
+    `profile`: the folder's source profile when the caller has loaded it already. With `satuan: keluarga`
+    the household and member tables get their keys from the No. KK (`unit_keluarga`)."""
     files = data_files(raw_dir)
     if not files:
         raise InputError("tidak ada file data (CSV/XLSX/XLS) di folder mentah", file=str(raw_dir))
-    profile = profiles.load(raw_dir)     # sumber.yml + profiles/ + built-in (InputError when invalid)
+    if profile is None:
+        profile = profiles.load(raw_dir)     # sumber.yml + profiles/ + built-in (InputError when invalid)
     by_kind: dict[str, list[Table]] = {k: [] for k in KINDS}
     all_tables: list[Table] = []
     synthetic = False
@@ -887,12 +966,17 @@ def read_inputs(raw_dir: Path) -> tuple[dict[str, list[Table]], list[Table], boo
                                  "sumber.yml (mis. `jenis: kks`; README \"Memasukkan data asli\"); "
                                  "`python -m kemiskinan periksa --raw …` menunjukkan semua tabel sekaligus")
             _harmonise_wilayah(t, kind)
-            missing = [c for c in REQUIRED[kind] if c not in t.df.columns]
+            missing = [c for c in jenis.required(kind, profile.satuan) if c not in t.df.columns]
             if missing:
-                raise InputError(f"kolom wajib tidak ada: {', '.join(missing)} (file {KIND_LABEL[kind]})",
+                why = " (satuan keluarga: kuncinya No. KK)" if profile.satuan == "keluarga" and kind in ("rt", "art") else ""
+                raise InputError(f"kolom wajib tidak ada: {', '.join(missing)} (file {KIND_LABEL[kind]}){why}",
                                  file=p.name, sheet=t.sheet, row=t.header_row, column=missing[0])
+            if profile.satuan == "keluarga" and kind in ("rt", "art"):
+                _unit_keluarga_columns(t, kind, profile.sumber_skema)
             by_kind[kind].append(t)
             all_tables.append(t)
+    if profile.satuan == "keluarga":
+        _number_members(by_kind["art"])
     for kind in ("rt", "art"):
         if not by_kind[kind]:
             raise InputError(f"file {KIND_LABEL[kind]} tidak ditemukan di folder mentah", file=str(raw_dir))
@@ -929,7 +1013,9 @@ def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str
     F.add(b, m, rule, col, b.col(col))
 
 
-def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
+def clean_rt(b: Batch, F: Findings, skema_desil: int = 4) -> pd.DataFrame:
+    """Households (or, under `satuan: keluarga`, families). `skema_desil`: the round's desil scheme
+    (profile key); a desil outside 1..skema_desil is DESIL_TIDAK_VALID."""
     idbdt, valid, rule = _ids(b, "idbdt")
     F.reject(b, ~valid, "IDBDT_TIDAK_VALID", "idbdt", b.col("idbdt"), "id")
     F.add(b, b.kept() & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
@@ -955,10 +1041,12 @@ def clean_rt(b: Batch, F: Findings) -> pd.DataFrame:
                                 {c: (dt,) for c, dt in RT_INT_COLS.items()}).items():
         out[c] = v
     ds = codes.desil_from(d.get("status_kesejahteraan", pd.Series("", index=d.index, dtype="str")),
-                          d.get("percentile", pd.Series("", index=d.index, dtype="str")))
+                          d.get("percentile", pd.Series("", index=d.index, dtype="str")), skema_desil)
     out["desil"], out["percentile"], out["kelompok_desil"] = ds["desil"], ds["percentile"], ds["kelompok_desil"]
     if "status_kesejahteraan" in d:
-        _flag_decoded(sub, F, "status_kesejahteraan", ds["status_tidak_valid"], "DESIL_TIDAK_VALID", rows)
+        bad = rows & ds["status_tidak_valid"].fillna(False).to_numpy(dtype=bool)
+        F.add(sub, bad, "DESIL_TIDAK_VALID", "status_kesejahteraan", sub.col("status_kesejahteraan"),
+              pesan=f"status_kesejahteraan (desil) bukan 1–{skema_desil} (skema desil putaran ini); dikosongkan")
     if "percentile" in d:
         _flag_decoded(sub, F, "percentile", ds["percentile_tidak_valid"], "PERSENTIL_TIDAK_VALID", rows)
     _flag_decoded(sub, F, "status_kesejahteraan", ds["desil_percentile_beda"], "DESIL_PERSENTIL_BEDA", rows)
@@ -1072,10 +1160,27 @@ def _household_prefix(idart: pd.Series, households: pd.Series) -> pd.Series:
     return out.where(pd.Series(hits == 1, index=idart.index))
 
 
-def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.DataFrame:
+#: Messages of the member rejections under `satuan: keluarga`, where both IDs come from the No. KK.
+PESAN_KELUARGA = {
+    "IDARTBDT_TIDAK_VALID": "No. KK anggota kosong atau bukan deretan angka (satuan keluarga: ID anggota dibentuk "
+                            "dari No. KK): anggota tidak bisa dihubungkan ke keluarga",
+    "ART_TANPA_RUTA": "No. KK anggota tidak ada di file keluarga",
+}
+
+
+def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch, *, acuan: "pd.Timestamp | None" = None,
+              satuan: str = "rumah_tangga") -> pd.DataFrame:
+    """Members. `acuan`: the round's reference date (`clean(periode=)`) — the century of a NIK's and a
+    2-digit-year birth date, and `umur` (full years at that date) where the file has no age column; None:
+    century by 2018 and no derived age (the behaviour before rounds). `satuan`: the round's unit (only the
+    wording of two rejections differs under `keluarga`)."""
+    ref_year = acuan.year if acuan is not None else nikmod.REFERENCE_YEAR
+    kel_unit = satuan == "keluarga"
     idart, valid_art, rule_art = _ids(b, "idartbdt")
     idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt")
-    F.reject(b, ~valid_art, "IDARTBDT_TIDAK_VALID", "idartbdt", b.col("idartbdt"), "id")
+    F.reject(b, ~valid_art, "IDARTBDT_TIDAK_VALID", "no_kk" if kel_unit else "idartbdt",
+             b.col("no_kk" if kel_unit else "idartbdt"), "id",
+             pesan=PESAN_KELUARGA["IDARTBDT_TIDAK_VALID"] if kel_unit else None)
     # every household IDBDT of the file (kept or rejected): a member's IDBDT is derived from, and its
     # membership decided against, these
     rb_ids, _, _ = _ids(rt_batch, "idbdt")
@@ -1110,7 +1215,8 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
         msg = np.full(b.n, None, dtype=object)
         msg[outside] = (RULES["ART_RUTA_DITOLAK"].pesan + " (alasan: " + why.fillna("") + ")").to_numpy(dtype=object)
         F.reject(b, in_rejected, "ART_RUTA_DITOLAK", "idbdt", idbdt, "id", pesan=msg)
-    F.reject(b, ~in_rt, "ART_TANPA_RUTA", "idbdt", idbdt, "id")
+    F.reject(b, ~in_rt, "ART_TANPA_RUTA", "no_kk" if kel_unit else "idbdt", idbdt, "id",
+             pesan=PESAN_KELUARGA["ART_TANPA_RUTA"] if kel_unit else None)
     _dedupe(b, F, idart.rename("idartbdt"))
     keep = b.kept()
     sub = _SubBatch(b, keep, slim=set())   # the kept rows live on in `d`: the full raw copy is freed
@@ -1134,7 +1240,7 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     F.add(sub, (jk_raw.notna() & jk.isna()).to_numpy(dtype=bool), "JK_TIDAK_VALID", "jnskel", jk_raw)
     out["jenis_kelamin"] = pd.Categorical(jk, categories=["L", "P"])
     if "tgllahir" in d:
-        tgl, tgl_bad = codes.parse_dates(d["tgllahir"])
+        tgl, tgl_bad = codes.parse_dates(d["tgllahir"], reference_year=ref_year)
         _flag_decoded(sub, F, "tgllahir", tgl_bad, "TANGGAL_TIDAK_VALID", rows)
     else:
         tgl = pd.Series(pd.NaT, index=d.index, dtype="datetime64[s]")
@@ -1142,6 +1248,10 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
     for c, v in _decode_columns(sub, F, d, rows, codes.parse_int, "ANGKA_TIDAK_VALID",
                                 {c: (dt,) for c, dt in ART_INT_COLS.items()}).items():
         out[c] = v
+    if "umur" not in out and acuan is not None:
+        # DTKS/DTSEN exports carry no age: full years at the round's reference date (NA without a birth
+        # date, or with one after the reference date)
+        out["umur"] = umur_pada(tgl, acuan)
     # Memory: at 4 M members the kept raw text is the largest thing held. The code columns are decoded
     # before the NIK/KK checks (their columns still land after them in `out`), and every raw column is
     # dropped from `d` once decoded, so those checks run without ~30 raw columns beside them (the PII
@@ -1152,7 +1262,8 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch) -> pd.Da
         if c not in ("nik", "no_kk", "jnskel", "_baris"):   # what the rest of this function reads from `d`
             del d[c]
     # NIK and No. KK
-    nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl) if "nik" in d else None
+    nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl, reference_year=ref_year) \
+        if "nik" in d else None
     if nk is not None:
         out["nik"] = nk["nik"].astype("str")
         out["nik_status"] = nk["status"].array
@@ -1355,7 +1466,7 @@ def _take(values: pd.Series, pos: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(values.array.take(pos.astype(np.intp), allow_fill=True), index=index)
 
 
-def prepare_kks(b: Batch, F: Findings) -> dict:
+def prepare_kks(b: Batch, F: Findings, reference_year: int = nikmod.REFERENCE_YEAR) -> dict:
     """The part of the KKS list's cleaning that needs only the list itself (duplicates, wilayah, No. KK
     and NIK checks, card status, dates) — `_clean` runs it beside the member stage, on the other core."""
     # exact duplicates first (they would otherwise look like a family with two KKS rows)
@@ -1363,12 +1474,12 @@ def prepare_kks(b: Batch, F: Findings) -> dict:
     rows_all = b.kept()
     kode, _, unresolved = _resolve_wilayah(b, F, "kelurahan", "kecamatan", rows=rows_all)
     kk = _id16(b, "no_kk", "kk", F, rows_all) if b.has("no_kk") else None
-    nk = _id16(b, "nik_pengurus", "nik", F, rows_all) if b.has("nik_pengurus") else None
+    nk = _id16(b, "nik_pengurus", "nik", F, rows_all, reference_year=reference_year) if b.has("nik_pengurus") else None
     no_kk = kk["no_kk"] if kk is not None else pd.Series(pd.NA, index=b.df.index, dtype="str")
     nik_p = nk["nik"] if nk is not None else pd.Series(pd.NA, index=b.df.index, dtype="str")
     status, st_bad = profiles.decode_status(b.col("status_kartu"))   # words mapped by the source profile
     F.add(b, rows_all & st_bad.to_numpy(dtype=bool), "KKS_STATUS_TIDAK_VALID", "status_kartu", b.col("status_kartu"))
-    tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=2018)
+    tgl, tgl_bad = codes.parse_dates(b.col("tanggal_distribusi"), reference_year=reference_year)
     F.add(b, rows_all & tgl_bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", "tanggal_distribusi",
           b.col("tanggal_distribusi"))
     idbdt = None
@@ -1496,7 +1607,8 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     return out.reset_index(drop=True), kel
 
 
-def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame, reference_year: int = nikmod.REFERENCE_YEAR
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     sheet_names = pd.Series(np.asarray(b.sheet, dtype=object), index=b.df.index, dtype="str")
     name = codes.text(b.col("kelurahan")).fillna("") if b.has("kelurahan") else pd.Series("", index=b.df.index, dtype="str")
     name = name.where(name != "", sheet_names)
@@ -1525,7 +1637,7 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
     hv = hv.mask(out_range)
     dates = {}
     for col, out_col in (("tanggal_pendaftaran", "tanggal_daftar"), ("tanggal_verifikasi", "tanggal_verifikasi")):
-        v, bad = codes.parse_dates(b.col(col), reference_year=2018)
+        v, bad = codes.parse_dates(b.col(col), reference_year=reference_year)
         F.add(b, rows & bad.to_numpy(dtype=bool), "TANGGAL_TIDAK_VALID", col, b.col(col))
         dates[out_col] = v
     ints = {}
@@ -1534,7 +1646,7 @@ def clean_mpm(b: Batch, F: Findings, rt: pd.DataFrame) -> tuple[pd.DataFrame, pd
         if b.has(col):
             F.add(b, rows & bad.to_numpy(dtype=bool), "ANGKA_TIDAK_VALID", col, b.col(col))
         ints[col] = v
-    nk = _id16(b, "nik", "nik", F, rows) if b.has("nik") else None
+    nk = _id16(b, "nik", "nik", F, rows, reference_year=reference_year) if b.has("nik") else None
     kk = _id16(b, "no_kk", "kk", F, rows) if b.has("no_kk") else None
     rtn, _ = _rt_number(b.col("rt"))
     keep = rows
@@ -1769,8 +1881,14 @@ class CleanResult:
 
 def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_changes: bool = False,
           check_provenance: bool = True, validate: bool = True, pii_terms: bool = True,
-          verbose: bool = True, wilayah: pd.DataFrame | str | os.PathLike | None = None) -> CleanResult:
+          verbose: bool = True, wilayah: pd.DataFrame | str | os.PathLike | None = None,
+          periode: str | None = None) -> CleanResult:
     """Clean every input of `raw_dir` into the tables of contracts §2 in `out_dir` (replaced atomically).
+
+    `periode` (`"YYYY-MM"`): the round. Its reference date (tanggal acuan, the last day of that month) fixes
+    the century of every 2-digit year (NIK birth dates, dates such as `15.01.18`) and gives `umur` where the
+    member file has no age column. None: century by 2018 and no derived age (the rounds before issue 20);
+    meta.json's `tanggal_acuan` is then null.
 
     `wilayah`: the reference to resolve kelurahan against, in the format of data/reference/wilayah_bontang.csv
     (a DataFrame or a CSV path); default Kota Bontang. With another reference (e.g. the province), rows
@@ -1779,21 +1897,22 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
     Raises `InputError` (unreadable file, missing column, provenance mismatch) or `ReconciliationError`.
     """
     global _REF
+    acuan = tanggal_acuan(periode)
     if wilayah is None:
         return _clean(raw_dir, out_dir, accept_changes=accept_changes, check_provenance=check_provenance,
-                      validate=validate, pii_terms=pii_terms, verbose=verbose)
+                      validate=validate, pii_terms=pii_terms, verbose=verbose, acuan=acuan)
     table = wilayah if isinstance(wilayah, pd.DataFrame) else pd.read_csv(wilayah, dtype=str, keep_default_na=False)
     prev, _REF = _REF, Reference(table)
     try:
         res = _clean(raw_dir, out_dir, accept_changes=accept_changes, check_provenance=check_provenance,
-                     validate=validate, pii_terms=pii_terms, verbose=verbose)
+                     validate=validate, pii_terms=pii_terms, verbose=verbose, acuan=acuan)
     finally:
         _REF = prev
     return res
 
 
 def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, validate: bool, pii_terms: bool,
-           verbose: bool) -> CleanResult:
+           verbose: bool, acuan: pd.Timestamp | None = None) -> CleanResult:
     t0 = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     say = _log if verbose else (lambda m: None)
@@ -1815,21 +1934,23 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         side_hash.shutdown(wait=False)
     # KEMISKINAN_WAKTU=1: time of each stage on stderr (benchmarks; bench/README.md "clean")
     waktu = _Laps(os.environ.get("KEMISKINAN_WAKTU") == "1")
-    by_kind, _, synthetic = read_inputs(raw_dir)
+    profile = profiles.load(raw_dir)     # sumber.yml + profiles/ + built-in (InputError when invalid)
+    ref_year = acuan.year if acuan is not None else nikmod.REFERENCE_YEAR
+    by_kind, _, synthetic = read_inputs(raw_dir, profile)
     say(f"  dibaca: " + ", ".join(f"{k} {sum(t.rows for t in v):,}" for k, v in by_kind.items() if v))
     waktu("baca")
     F = Findings()
     batches: dict[str, Batch] = {k: Batch(k, v) for k, v in by_kind.items() if v}
     for b in batches.values():
         flag_read_findings(b, F)
-    rt = clean_rt(batches["rt"], F)
+    rt = clean_rt(batches["rt"], F, profile.skema_desil)
     waktu("rumah_tangga")
     # The KKS list's own checks need neither members nor keluarga: they run in a second thread while
     # the member stage runs (both spend much of their time in arrow/numpy kernels that release the GIL).
     # Findings are sorted at the end, so their order does not depend on which thread logged first.
     with ThreadPoolExecutor(1, thread_name_prefix="kemiskinan-kks") as side:
-        kks_prepared = side.submit(prepare_kks, batches["kks"], F) if "kks" in batches else None
-        art = clean_art(batches["art"], F, rt, batches["rt"])
+        kks_prepared = side.submit(prepare_kks, batches["kks"], F, ref_year) if "kks" in batches else None
+        art = clean_art(batches["art"], F, rt, batches["rt"], acuan=acuan, satuan=profile.satuan)
         waktu("anggota")
         kel = build_keluarga(art, rt, batches["art"], F)
         waktu("keluarga")
@@ -1844,7 +1965,7 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         kel["kks_status"] = pd.Categorical([None] * len(kel), categories=codes.KKS_STATUSES)
         kel["kks"] = pd.array([None] * len(kel), dtype="boolean")
     if "mpm" in batches:
-        mpm, lap = clean_mpm(batches["mpm"], F, rt)
+        mpm, lap = clean_mpm(batches["mpm"], F, rt, ref_year)
     else:
         mpm = None
         lap = None
@@ -1888,6 +2009,11 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         "keluarga_desil_1_4_kks": int((kel["desil"].between(1, 4).fillna(False) & kel["kks"].fillna(False)).sum())
         if "kks" in batches else None,
         "aturan": {"fuzzy_threshold": FUZZY_THRESHOLD, "fuzzy_margin": FUZZY_MARGIN},
+        # the round (issue 20): its reference date (null without `periode`), its desil scheme and unit
+        # (source profile keys `skema_desil`, `satuan`); step 02 checks target_desil against the scheme
+        "tanggal_acuan": acuan.strftime("%Y-%m-%d") if acuan is not None else None,
+        "skema_desil": int(profile.skema_desil),
+        "satuan": profile.satuan,
     }
 
     def write(tmp: Path) -> None:
@@ -1939,12 +2065,14 @@ def main_clean(argv: list[str] | None = None) -> int:
     ap.add_argument("--accept-changes", action="store_true",
                     help="terima file mentah yang berubah/baru/hilang dan perbarui manifest.json")
     ap.add_argument("--no-pii-terms", action="store_true", help="jangan tulis pii_istilah.parquet")
+    ap.add_argument("--periode", help="putaran data YYYY-MM (mis. 2019-05): tanggal acuan = hari terakhir bulan itu, "
+                                      "untuk abad tahun 2 digit (NIK) dan umur; tanpa ini: abad menurut 2018")
     args = ap.parse_args(argv)
     from kemiskinan import config
     try:
         res = clean(config.raw_dir(args.raw), Path(args.out), accept_changes=args.accept_changes,
-                    pii_terms=not args.no_pii_terms)
-    except InputError as e:
+                    pii_terms=not args.no_pii_terms, periode=args.periode)
+    except (InputError, ParameterError) as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
     rek = res.rekonsiliasi

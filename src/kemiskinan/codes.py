@@ -299,24 +299,29 @@ def decode_yes_no(s: pd.Series, column: str) -> tuple[pd.Series, pd.Series, tupl
     return out, invalid, pair
 
 
-def desil_from(status: pd.Series, percentile: pd.Series) -> pd.DataFrame:
-    """desil (Int8 1–4), percentile (Int16 1–100), kelompok_desil (category), and problem masks.
+def desil_from(status: pd.Series, percentile: pd.Series, skema: int = 4) -> pd.DataFrame:
+    """desil (Int8 1–skema), percentile (Int16 1–100), kelompok_desil (category), and problem masks.
 
-    status_kesejahteraan 1–4 wins; otherwise desil from percentile: 1–10 → 1, 11–20 → 2, 21–30 → 3,
-    31–40 → 4, > 40 → "4+"; neither → "non-desil" (docs/domain.md §2.6).
+    `skema`: the round's desil scheme (profile key `skema_desil`): 4 for PBDT 2015 / DTKS (the 40 %
+    poorest ranked 1–4), 10 for DTSEN (every family ranked 1–10). status_kesejahteraan 1–skema wins;
+    otherwise desil from percentile: 1–10 → 1, 11–20 → 2, … while within the scheme; a percentile above it
+    (> 40 in the 4-scheme) → "4+"; neither → "non-desil" (docs/domain.md §2.6). kelompok_desil keeps the
+    same categories in every scheme: "1"–"4", "4+" for any desil above 4, "non-desil".
     """
     st, st_bad = parse_int(status, "Int64")
     pc, pc_bad = parse_int(percentile, "Int64")
-    st_out = st.notna() & ~st.between(1, 4)
+    top = 10 * skema                     # the highest percentile a desil of this scheme holds
+    st_out = st.notna() & ~st.between(1, skema)
     pc_out = pc.notna() & ~pc.between(1, 100)
     st_bad, pc_bad = st_bad | st_out, pc_bad | pc_out
     st, pc = st.mask(st_out), pc.mask(pc_out)
     from_pc = ((pc - 1) // 10 + 1)
-    disagree = st.notna() & pc.notna() & pc.le(40) & (from_pc != st)
-    disagree |= st.notna() & pc.gt(40)
-    desil = st.fillna(from_pc.where(pc.le(40)))
+    disagree = st.notna() & pc.notna() & pc.le(top) & (from_pc != st)
+    disagree |= st.notna() & pc.gt(top)
+    desil = st.fillna(from_pc.where(pc.le(top)))
     kel = desil.astype("str").fillna("")
-    kel = kel.where(desil.notna(), np.where(pc.gt(40).fillna(False), "4+", "non-desil"))
+    kel = kel.where(desil.isna() | desil.le(4).fillna(False), "4+")
+    kel = kel.where(desil.notna(), np.where(pc.gt(top).fillna(False), "4+", "non-desil"))
     return pd.DataFrame({
         "desil": desil.astype("Int8"),
         "percentile": pc.astype("Int16"),

@@ -129,7 +129,7 @@ def _values(t, col: str) -> list[tuple[str, int, str]]:
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def _table(t) -> TabelPeriksa:
+def _table(t, satuan: str = "rumah_tangga") -> TabelPeriksa:
     from kemiskinan.readers import CANONICAL
     cols = set(t.df.columns) - {"_baris"}
     v = jenis.decide(cols, t.kind)
@@ -140,7 +140,7 @@ def _table(t) -> TabelPeriksa:
         else:
             out.tidak_dikenal.append(written or canon)
     if v.kind is not None:
-        out.wajib_kurang = [c for c in jenis.REQUIRED[v.kind] if c not in cols]
+        out.wajib_kurang = [c for c in jenis.required(v.kind, satuan) if c not in cols]
     else:
         out.wajib_kurang = list(v.candidates[0].missing) if v.candidates[0].score > 0 else []
         alt = "; ".join(c.describe() for c in v.candidates[:2])
@@ -180,7 +180,7 @@ def periksa(raw_dir: str | Path) -> Laporan:
             continue
         if not tables:
             lap.catatan.append(f"{p.name}: tidak ada sheet data (hanya sheet kosong/keterangan)")
-        lap.tabel.extend(_table(t) for t in tables)
+        lap.tabel.extend(_table(t, prof.satuan) for t in tables)
     for kind in ("rt", "art"):
         ts = [t for t in lap.tabel if t.jenis == kind]
         if not ts:

@@ -45,10 +45,10 @@ SPECS["rumah_tangga"] = {
     "nomor_urut_rumah_tangga": ("Int32", True, "nomor urut rumah tangga dari prelist", None, None),
     "jumlah_art": ("Int16", True, "jumlah anggota rumah tangga (isian)", None, None),
     "jumlah_keluarga": ("Int16", True, "jumlah keluarga dalam rumah tangga (isian)", None, None),
-    "desil": ("Int8", True, "desil kesejahteraan 1–4 (status_kesejahteraan, atau dari percentile ≤ 40)",
-              [1, 2, 3, 4], None),
+    "desil": ("Int8", True, "desil kesejahteraan 1–skema_desil (meta.json: 4 untuk PBDT/DTKS, 10 untuk DTSEN; "
+              "status_kesejahteraan, atau dari percentile ≤ 10 × skema)", list(range(1, 11)), None),
     "percentile": ("Int16", True, "persentil 1–100", None, None),
-    "kelompok_desil": ("category", False, "1, 2, 3, 4, 4+ (persentil > 40) atau non-desil",
+    "kelompok_desil": ("category", False, "1, 2, 3, 4, 4+ (desil > 4 atau persentil > 40) atau non-desil",
                        list(codes.KELOMPOK_DESIL), None),
 }
 for _c in ["sta_bangunan", "sta_lahan", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap",
@@ -72,7 +72,8 @@ SPECS["anggota"] = {
     "hubkel": ("Int8", True, _codes_desc("hubkel"), list(codes.CODELISTS["hubkel"]), None),
     "jenis_kelamin": ("category", True, "L / P (dari JnsKel 1/2)", ["L", "P"], None),
     "tanggal_lahir": ("datetime64[s]", True, "tanggal lahir (kolom TglLahir; NA bila bukan tanggal)", None, None),
-    "umur": ("Int16", True, "umur saat pendataan 2015 (tahun)", None, None),
+    "umur": ("Int16", True, "umur (tahun) menurut file (PBDT: saat pendataan 2015); tanpa kolom umur: umur penuh "
+             "pada tanggal acuan putaran (meta.json tanggal_acuan) dari tanggal_lahir", None, None),
     "jumlah_jamkerja": ("Int16", True, "jam kerja seminggu", None, None),
     "nik": ("str", True, "NIK 16 digit; NA bila kosong/rusak/tidak valid (lihat nik_status)", None, r"^\d{16}$"),
     "nik_status": ("category", False, "valid, kosong, rusak_excel (rusak oleh Excel), tidak_valid", list(STATUSES), None),
@@ -92,7 +93,7 @@ SPECS["keluarga"] = {
     "kode_kecamatan": ("str", False, "kode kecamatan Kemendagri", None, KODE_KEC),
     "kode_kelurahan": ("str", False, "kode kelurahan Kemendagri", None, KODE_KEL),
     "rt": ("str", True, "nomor RT (3 digit)", None, r"^\d{3}$"),
-    "desil": ("Int8", True, "desil rumah tangga 1–4", [1, 2, 3, 4], None),
+    "desil": ("Int8", True, "desil rumah tangga 1–skema_desil (meta.json)", list(range(1, 11)), None),
     "kelompok_desil": ("category", False, "kelompok desil rumah tangga", list(codes.KELOMPOK_DESIL), None),
     "jumlah_art": ("Int16", False, "jumlah anggota keluarga di anggota.parquet", None, None),
     "kks": ("boolean", True, "keluarga memegang KKS (status TERSALUR di daftar KKS); NA: daftar KKS tidak "

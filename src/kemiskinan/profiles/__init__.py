@@ -12,6 +12,9 @@ the YAML file and the key)::
 
     versi: 1
     pakai: [kks_dinsos]              # optional: profiles/kks_dinsos.yml
+    skema_desil: 4                   # optional: desil 1–4 (PBDT/DTKS, default) or 1–10 (DTSEN)
+    satuan: rumah_tangga             # optional: rumah_tangga (default) or keluarga (DTSEN: the family
+                                     # is the unit, its No. KK the household ID; kemiskinan.clean)
     file:                            # rules, the first whose pola (and sheet) matches wins
       - pola: "KKS_*.xlsx"           # glob on the file name, case-insensitive (required)
         sheet: "*"                   # glob on the sheet name (optional)
@@ -49,7 +52,13 @@ from kemiskinan.profiles.jenis import JENIS
 SUMBER = "sumber.yml"
 BUILTIN_FILE = Path(__file__).with_name("bawaan.yml")
 STATUSES = ("tersalur", "belum_tersalur", "dikembalikan")
-_TOP_KEYS = {"versi", "pakai", "file"}
+_TOP_KEYS = {"versi", "pakai", "file", "skema_desil", "satuan"}
+#: Desil schemes a round can declare (`skema_desil`): PBDT 2015 / DTKS rank households in desil 1–4 (the
+#: 40 % poorest), DTSEN ranks every family in desil 1–10.
+SKEMA_DESIL = (4, 10)
+#: The unit of a round (`satuan`): rumah_tangga (PBDT/DTKS: households with one or more keluarga) or keluarga
+#: (DTSEN: one row per family, members joined on No. KK).
+SATUAN = ("rumah_tangga", "keluarga")
 _RULE_KEYS = {"pola", "sheet", "jenis", "baris_header", "kolom", "nilai", "ya_tidak"}
 _ID_COLUMNS = {"idbdt", "idartbdt", "nik", "no_kk", "nik_pengurus", "no_kks"}
 
@@ -110,6 +119,9 @@ class Profile:
     rules: list[Rule]                 # sumber.yml's, then those of each `pakai` profile, in order
     base: Rule                        # the built-in profile
     files: list[Path] = field(default_factory=list)
+    skema_desil: int = 4              # desil values 1..skema_desil (top-level `skema_desil`)
+    satuan: str = "rumah_tangga"      # the unit (top-level `satuan`)
+    sumber_skema: str = "bawaan"      # where skema_desil / satuan were declared, for messages
 
     def spec(self, file: str, sheet: str | None = None) -> Spec:
         rule = next((r for r in self.rules if r.matches(file, sheet)), None)
@@ -280,7 +292,34 @@ def _read_yaml(path: Path, label: str) -> dict:
         raise _fail(label, "versi", f"versi {doc.get('versi')!r} tidak dikenal (yang ada: 1)")
     if not isinstance(doc.get("file", []) or [], list):
         raise _fail(label, "file", "harus daftar aturan (setiap aturan diawali '- pola: …')")
+    if "skema_desil" in doc:
+        v = doc["skema_desil"]
+        if isinstance(v, bool) or not isinstance(v, int) or v not in SKEMA_DESIL:
+            raise _fail(label, "skema_desil", f"harus {' atau '.join(map(str, SKEMA_DESIL))} (desil 1–4 seperti "
+                        f"PBDT/DTKS, desil 1–10 seperti DTSEN), bukan {v!r}")
+    if "satuan" in doc:
+        v = doc["satuan"]
+        if not isinstance(v, str) or v.strip() not in SATUAN:
+            raise _fail(label, "satuan", f"harus {' atau '.join(SATUAN)} (keluarga: satu baris per keluarga, "
+                        f"anggota digabung lewat No. KK, seperti DTSEN), bukan {v!r}")
+        doc["satuan"] = v.strip()
     return doc
+
+
+def _round_keys(docs: list[tuple[dict, str]]) -> tuple[int, str, str]:
+    """(skema_desil, satuan, where) from sumber.yml and the profiles it uses: the first that declares a key
+    wins (sumber.yml, then `pakai` in order, as for the file rules); two that declare different values are
+    an error naming both files — a round has one scheme and one unit."""
+    out: dict[str, tuple[object, str]] = {}
+    for doc, label in docs:
+        for key in ("skema_desil", "satuan"):
+            if key in doc:
+                if key in out and out[key][0] != doc[key]:
+                    raise _fail(label, key, f"{doc[key]!r} bertentangan dengan {out[key][0]!r} di {out[key][1]}",
+                                hint="satu folder mentah = satu putaran data: satu skema desil dan satu satuan")
+                out.setdefault(key, (doc[key], label))
+    where = ", ".join(sorted({w for _, w in out.values()})) or "bawaan"
+    return int(out.get("skema_desil", (4, ""))[0]), str(out.get("satuan", ("rumah_tangga", ""))[0]), where
 
 
 def _rules_of(doc: dict, label: str, closed: bool) -> list[Rule]:
@@ -314,6 +353,7 @@ def load(raw_dir: str | Path) -> Profile:
     doc = _read_yaml(path, SUMBER)
     rules = _rules_of(doc, SUMBER, closed=True)
     files = [path]
+    docs = [(doc, SUMBER)]
     pakai = doc.get("pakai") or []
     if isinstance(pakai, str):
         pakai = [pakai]
@@ -331,7 +371,9 @@ def load(raw_dir: str | Path) -> Profile:
             raise _fail(label, "pakai", "profil di profiles/ tidak boleh memakai profil lain (hanya sumber.yml)")
         rules += _rules_of(sub, label, closed=True)
         files.append(p)
-    return Profile(rules, _builtin_rule(), files)
+        docs.append((sub, label))
+    skema, satuan, where = _round_keys(docs)
+    return Profile(rules, _builtin_rule(), files, skema, satuan, where)
 
 
 def profile_files(raw_dir: str | Path) -> list[Path]:

@@ -22,6 +22,16 @@ LABEL = {"rt": "BDT rumah tangga", "art": "BDT anggota rumah tangga", "kks": "da
 #: Columns a table of each kind must have (checked also when a profile names the kind).
 REQUIRED = {"rt": ["idbdt"], "art": ["idbdt", "idartbdt"], "kks": ["status_kartu"], "mpm": [],
             "penduduk": ["jumlah_penduduk"]}
+#: With `satuan: keluarga` (DTSEN) the No. KK is the family's and its members' key: the cleaner derives
+#: idbdt, idartbdt and nuk from it (kemiskinan.clean.unit_keluarga), so it is what the two files need.
+REQUIRED_KELUARGA = {"rt": ["no_kk"], "art": ["no_kk"]}
+
+
+def required(kind: str, satuan: str = "rumah_tangga") -> list[str]:
+    """The columns a table of `kind` must have in a round whose unit is `satuan`."""
+    if satuan == "keluarga" and kind in REQUIRED_KELUARGA:
+        return REQUIRED_KELUARGA[kind]
+    return REQUIRED[kind]
 
 _WILAYAH = {"kdprop", "kdkab", "kdkec", "kddesa", "nmprop", "nmkab", "nmkec", "nmkel", "kecamatan", "kelurahan",
             "kode_wilayah"}
