@@ -233,8 +233,9 @@ def _round1(seed: int):
 
 def _clone(rng, s: State, reg: pd.DataFrame, n: int, regions: np.ndarray, shift_days: int, kk_lo: str,
            kk_hi: str, serial0: int) -> State:
-    """n new units shaped like random existing ones (sizes, relations, relative ages, housing), with new
-    names, NIK and No. KK, in `regions`; ages kept by shifting birth dates by the time between rounds."""
+    """n new units shaped like random units of `s` (sizes, relations, relative ages, housing), with new
+    names, NIK and No. KK, in `regions`; ages kept by shifting birth dates by the time between rounds (so
+    `s` must hold no one born after the previous round's reference date: clone before `_births`)."""
     tmpl = rng.choice(len(s.hh["reg"]), size=n, replace=False)
     c = _select(s, tmpl)
     c.hh["reg"] = regions
@@ -258,7 +259,7 @@ def _clone(rng, s: State, reg: pd.DataFrame, n: int, regions: np.ndarray, shift_
 
 def _births(rng, s: State, reg: pd.DataFrame, lo: str, hi: str, p_one: float, p_two: float,
             serial0: int) -> State:
-    """Children born between lo and hi to families whose head or spouse is a woman of 18–42 then."""
+    """Children born between lo and hi to families whose head or spouse is a woman of 16–40 at lo."""
     age = _age(s, lo)
     mother = s.p["female"] & np.isin(s.p["hubkel"], (1, 2)) & (age >= 16) & (age <= 40)
     fam = np.unique(s.p["kf"][mother])
@@ -350,7 +351,6 @@ def _round2(seed: int, reg: pd.DataFrame, s1: State) -> State:
                         np.where(pct > 40, pct, 41 + (w * 20).astype(np.int64)), 41 + (w * 60).astype(np.int64)], 0)
     s.hh["desil"], s.hh["pct"] = new_d, new_pct
     _moves(rng, s, 0.025)
-    s = _births(rng, s, reg, "2015-07-01", "2019-05-31", 0.22, 0.03, 6501)
     # new households (new ID DTKS with sequence 80001+, new No. KK), then 3 outside Bontang (rejected)
     real = np.arange(15)
     n_new = int(round(H * 0.065))
@@ -368,7 +368,7 @@ def _round2(seed: int, reg: pd.DataFrame, s1: State) -> State:
     idbase = (reg.kdprop.astype(int).to_numpy() * 10 ** 13 + reg.kdkab.astype(int).to_numpy() * 10 ** 11
               + reg.kdkec.astype(int).to_numpy() * 10 ** 8 + reg.kddesa.astype(int).to_numpy() * 10 ** 5)
     new.hh["id"] = idbase[new.hh["reg"]] + 80001 + sample._cumcount(new.hh["reg"])
-    s = _concat(s, new)
+    s = _concat(_births(rng, s, reg, "2015-07-01", "2019-05-31", 0.22, 0.03, 6501), new)
     # file order: kelurahan, RT, ID (a SIKS-NG export is sorted by region)
     s = _select(s, np.lexsort((s.hh["id"], s.hh["rt"], s.hh["reg"], s.hh["kind"])))
     target = s.hh["desil"][s.kf["hh"]] > 0
@@ -416,7 +416,6 @@ def _round3(seed: int, reg: pd.DataFrame, s2: State) -> State:
                      2 + (w * 9).astype(np.int64)], 0)
     s.hh["desil"] = nat
     _moves(rng, s, 0.025)
-    s = _births(rng, s, reg, "2019-06-01", "2025-06-30", 0.30, 0.08, 7501)
     n_new = int(round(F * 0.07))
     k = reg.k_target.to_numpy()[:15].astype(float)
     regions = rng.choice(15, size=n_new, p=k / k.sum())
@@ -427,7 +426,7 @@ def _round3(seed: int, reg: pd.DataFrame, s2: State) -> State:
                                    [.03, .06, .08, .09, .10, .10, .11, .12, .13, .12, .06]).astype(np.int64) + 1
     new.hh["desil"] = np.where(new.hh["desil"] == 11, 0, new.hh["desil"])
     new.hh["kind"] = np.where(np.arange(n_new + 2) >= n_new, 1, 0)
-    s = _concat(s, new)
+    s = _concat(_births(rng, s, reg, "2019-06-01", "2025-06-30", 0.30, 0.08, 7501), new)
     s = _select(s, np.lexsort((s.kf["kk"], s.hh["rt"], s.hh["reg"], s.hh["kind"])))   # one family per unit
     nat = s.hh["desil"]
     F = len(nat)
@@ -486,13 +485,11 @@ def _frame(rows: dict[str, dict]) -> pd.DataFrame:
 def _ringkasan(f: pd.DataFrame, periode: str) -> pd.DataFrame:
     cols = {}
     for _, w in _levels(f.kode):
-        g = f.groupby(w)
         for col, vals in (("keluarga_miskin", f.target), ("keluarga_kks", f.target & f.kks),
                           ("keluarga_tanpa_kks", f.target & ~f.kks), ("keluarga", pd.Series(True, f.index)),
                           ("jiwa", f.jiwa), ("anak_lahir_setelah_2018", f.anak)):
             cols.setdefault(col, {}).update(vals.astype(np.int64).groupby(w).sum().to_dict())
         cols.setdefault("rumah_tangga", {}).update(f.groupby(w).hh.nunique().to_dict())
-        del g
     out = _frame(cols)
     out.insert(3, "periode", periode)
     out["cakupan_kks"] = (out.keluarga_kks / out.keluarga_miskin.where(out.keluarga_miskin > 0)).round(6)
@@ -502,39 +499,28 @@ def _ringkasan(f: pd.DataFrame, periode: str) -> pd.DataFrame:
 def _alur(prev: pd.DataFrame, cur: pd.DataFrame, periode: str, sebelumnya: str) -> pd.DataFrame:
     """banding_alur as the contract defines it: target families matched by No. KK; a No. KK missing or held
     by more than one keluarga in its round is not matched (tanpa_kunci*); counted at each level."""
-    def keyed(f):
-        return f.kk.notna() & ~f.kk.duplicated(keep=False)
-    pk, ck = prev[keyed(prev)].set_index("kk"), cur[keyed(cur)].set_index("kk")
     cols: dict[str, dict] = {}
-    for (_, wp), (_, wc) in zip(_levels(prev.kode), _levels(cur.kode)):
-        add = lambda name, series: cols.setdefault(name, {}).update(series.to_dict())   # noqa: E731
-        pt, ct = prev[prev.target], cur[cur.target]
-        add("n_sebelumnya", pt.groupby(wp[pt.index]).size())
-        add("n_sekarang", ct.groupby(wc[ct.index]).size())
-        pt_k, ct_k = pt[keyed(prev)[pt.index]], ct[keyed(cur)[ct.index]]
-        add("tanpa_kunci_sebelumnya", (~keyed(prev)[pt.index]).groupby(wp[pt.index]).sum())
-        add("tanpa_kunci", (~keyed(cur)[ct.index]).groupby(wc[ct.index]).sum())
-        w_of_cur = pd.Series(wc[ck.index.map(dict(zip(cur.kk, cur.index))).to_numpy()].to_numpy(), index=ck.index) \
-            if len(ck) else pd.Series(dtype=object)
-        w_of_prev = pd.Series(wp[pk.index.map(dict(zip(prev.kk, prev.index))).to_numpy()].to_numpy(), index=pk.index) \
-            if len(pk) else pd.Series(dtype=object)
-        now = ck.reindex(pt_k.kk)
-        found = now.kode.notna().to_numpy()
-        now_t = now.target.fillna(False).to_numpy(dtype=bool)
-        same = (w_of_cur.reindex(pt_k.kk).to_numpy() == wp[pt_k.index].to_numpy())
-        wpt = wp[pt_k.index]
-        add("tetap", wpt[found & now_t & same].value_counts())
-        add("pindah_keluar", wpt[found & now_t & ~same].value_counts())
-        add("keluar_dari_target", wpt[found & ~now_t].value_counts())
-        add("keluar_dari_data", wpt[~found].value_counts())
-        then = pk.reindex(ct_k.kk)
-        found = then.kode.notna().to_numpy()
-        then_t = then.target.fillna(False).to_numpy(dtype=bool)
-        same = (w_of_prev.reindex(ct_k.kk).to_numpy() == wc[ct_k.index].to_numpy())
-        wct = wc[ct_k.index]
-        add("pindah_masuk", wct[found & then_t & ~same].value_counts())
-        add("masuk_dari_data", wct[found & ~then_t].value_counts())
-        add("masuk_baru", wct[~found].value_counts())
+    sides = []
+    for f in (prev, cur):
+        keyed = (f.kk.notna() & ~f.kk.duplicated(keep=False)).to_numpy()
+        sides.append((f, keyed, f.kk.where(keyed, "").to_numpy()))
+    (fp, kp, keyp), (fc, kc, keyc) = sides
+    for (_, wp), (_, wc) in zip(_levels(fp.kode), _levels(fc.kode)):
+        by_p = pd.DataFrame({"w": wp.to_numpy()[kp], "t": fp.target.to_numpy()[kp]}, index=keyp[kp])
+        by_c = pd.DataFrame({"w": wc.to_numpy()[kc], "t": fc.target.to_numpy()[kc]}, index=keyc[kc])
+        for f, w, keyed, key, other, names in (
+                (fp, wp, kp, keyp, by_c, ("n_sebelumnya", "tanpa_kunci_sebelumnya", "tetap", "pindah_keluar",
+                                          "keluar_dari_target", "keluar_dari_data")),
+                (fc, wc, kc, keyc, by_p, ("n_sekarang", "tanpa_kunci", None, "pindah_masuk", "masuk_dari_data",
+                                          "masuk_baru"))):
+            t = f.target.to_numpy()
+            ww, k = w.to_numpy()[t], keyed[t]
+            o = other.reindex(key[t])             # the same family in the other round (NaN: none)
+            found, o_t, same = o.w.notna().to_numpy(), o.t.eq(True).to_numpy(), o.w.to_numpy() == ww
+            masks = (np.ones(len(ww), bool), ~k, found & o_t & same, found & o_t & ~same, found & ~o_t, k & ~found)
+            for name, m in zip(names, masks):
+                if name:
+                    cols.setdefault(name, {}).update(pd.Series(ww[m]).value_counts().to_dict())
     out = _frame(cols)
     out.insert(3, "periode", periode)
     out.insert(4, "periode_sebelumnya", sebelumnya)
