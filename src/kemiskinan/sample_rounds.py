@@ -609,8 +609,7 @@ def main_sample_data(argv: list[str]) -> int:
     args, rest = ap.parse_known_args(argv)
     if args.params:
         raw = _raw_of_params(args.params)
-        folder = Path(raw).name if len(Path(raw).parts) == 1 or Path(raw).parent == config.RAW_DIR else None
-        periode = FOLDERS.get(folder) if folder else None
+        periode = FOLDERS.get(Path(raw).name)        # sample, sample_2019, sample_2025: the synthetic rounds
         if periode is None:
             print(f"Folder data mentah `{raw}` bukan data contoh sintetis; tidak ada yang dibuat.")
             return 0
