@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kemiskinan import config, sample, sample_rounds, wilayah
+from kemiskinan import cli, config, sample, sample_rounds, wilayah
 
 R2, R3 = "2019-05", "2025-06"
 DTKS_ART = ("ID DTKS|ID ART DTKS|PROVINSI|KABUPATEN/KOTA|KECAMATAN|DESA/KELUARAHAN|ALAMAT|RT|RW|NOKK|NIK|NAMA|"
@@ -312,30 +313,39 @@ def _cli(*args) -> subprocess.CompletedProcess:
                           text=True, cwd=config.PROJ_ROOT)
 
 
-@pytest.mark.parametrize("args", [("--round", "2019-05", "--shape", "dtsen"), ("--shape", "siks"),
-                                  ("--round", "2020-01")])
-def test_unknown_round_or_shape_is_a_clear_message_and_exit_2(args):
-    r = _cli(*args)
+def test_unknown_round_or_shape_exits_2_from_the_command_line():
+    r = _cli("--round", "2019-05", "--shape", "dtsen")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "tidak dikenal" in r.stderr and "--round 2019-05 --shape dtks" in r.stderr
 
 
-def test_params_dispatch_writes_the_round_of_its_raw_folder(tmp_path):
-    def params(raw):
+@pytest.mark.parametrize("args", [("--shape", "siks"), ("--round", "2020-01"), ("--round", "2018-05", "--shape", "dtks")])
+def test_unknown_round_or_shape_is_a_clear_message_and_exit_2(args, capsys):
+    assert cli.main(["sample-data", *args]) == 2
+    err = capsys.readouterr().err
+    assert "tidak dikenal" in err and "--round 2025-06 --shape dtsen" in err
+
+
+def test_params_dispatch_writes_the_round_of_its_raw_folder(rounds, tmp_path, capsys):
+    def run(raw):
         p = tmp_path / f"{Path(raw).name}.yml"
         p.write_text(f'periode: "x"\nraw: {raw}\n', encoding="utf-8")
-        return str(p)
+        code = cli.main(["sample-data", "--if-absent", "--params", str(p)])
+        return code, capsys.readouterr().out
     real = tmp_path / "2019-05"
-    r = _cli("--if-absent", "--params", params(real))
-    assert r.returncode == 0 and not real.exists() and "bukan data contoh" in r.stdout
-    out = tmp_path / "sample_2025"
-    r = _cli("--if-absent", "--params", params(out))
-    assert r.returncode == 0, r.stderr
-    assert (out / F3["kel"]).exists() and not (out / F2["art"]).exists()
-    stamp = (out / F3["kel"]).stat().st_mtime_ns
-    r = _cli("--if-absent", "--params", params(out))
-    assert r.returncode == 0 and "sudah ada" in r.stdout and (out / F3["kel"]).stat().st_mtime_ns == stamp
-    r1 = tmp_path / "sample"
-    assert _cli("--if-absent", "--params", params(r1)).returncode == 0
-    assert (r1 / sample.FILE_RT).exists() and (r1 / sample.FILE_MPM).exists()
-    assert _cli("--params", str(tmp_path / "missing.yml")).returncode == 2
+    code, out = run(real)
+    assert code == 0 and not real.exists() and "bukan data contoh" in out
+    r2 = tmp_path / "sample_2019"
+    code, out = run(r2)
+    assert code == 0 and "periode 2019-05 ditulis" in out
+    assert (r2 / F2["art"]).read_bytes() == (rounds / "sample_2019" / F2["art"]).read_bytes()
+    assert not (r2 / F3["kel"]).exists()
+    stamp = (r2 / F2["art"]).stat().st_mtime_ns
+    code, out = run(r2)
+    assert code == 0 and "sudah ada" in out and (r2 / F2["art"]).stat().st_mtime_ns == stamp
+    for name in ("sample", "sample_2025"):                  # already generated: recognised, not rewritten
+        shutil.copytree(rounds / name, tmp_path / name)
+        code, out = run(tmp_path / name)
+        assert code == 0 and "sudah ada" in out, out
+    assert "(seed 2018)" in out
+    assert cli.main(["sample-data", "--params", str(tmp_path / "missing.yml")]) == 2

@@ -623,11 +623,14 @@ def main_sample_data(argv: list[str]) -> int:
         if args.periode is None:
             args.periode = SHAPES.get(args.shape or "")
         spec = ROUNDS.get(args.periode or "")
-        if spec is None or spec.shape == "pbdt" or (args.shape and args.shape != spec.shape):
+        if spec is None or (args.shape and args.shape != spec.shape):
             raise ParameterError(
                 f"ronde/bentuk tidak dikenal: --round {args.periode or '?'} --shape {args.shape or '?'}; yang ada: "
-                "--round 2019-05 --shape dtks, --round 2025-06 --shape dtsen (ronde 2018-05: tanpa --round)")
+                "--round 2018-05 --shape pbdt, --round 2019-05 --shape dtks, --round 2025-06 --shape dtsen")
         out = config.raw_dir(args.out) if args.out is not None else config.RAW_DIR / spec.folder
+        if spec.shape == "pbdt":                        # round 1 is sample.py's own
+            return sample.main_sample_data(["--out", str(out), "--seed", str(args.seed)]
+                                           + (["--if-absent"] if args.if_absent else []))
     if args.if_absent and is_present(args.periode, out, args.seed):
         print(f"Data sintetis {args.periode} sudah ada di {out} (seed {args.seed}); tidak dibuat ulang.")
         return 0
