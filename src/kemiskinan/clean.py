@@ -1911,6 +1911,26 @@ def clean(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, *, accept_chan
     return res
 
 
+def _vintage_bdt(nama_data: str | None, acuan: pd.Timestamp | None) -> str:
+    """The BDT vintage label (meta.json `vintage.bdt`, shown in the briefings): the profile's `nama_data` and
+    the round (`DTKS 2019-05`); without `nama_data` the PBDT 2015 of the rounds before issue 20."""
+    if nama_data is None:
+        return "PBDT 2015"
+    return f"{nama_data} {acuan:%Y-%m}" if acuan is not None else nama_data
+
+
+def _vintage_dated(label: str, dates: pd.Series, before: int, acuan: pd.Timestamp | None) -> str:
+    """`<label> <year>`: the latest year among the list's own dates (not after the reference date, when there
+    is one); without dates, the year of the reference date, or `before` (the label of the rounds before
+    issue 20: KKS 2017, MPM 2018)."""
+    d = pd.to_datetime(dates).dropna()
+    if acuan is not None:
+        d = d[d <= acuan]
+    if len(d):
+        return f"{label} {int(d.dt.year.max())}"
+    return f"{label} {acuan.year if acuan is not None else before}"
+
+
 def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, validate: bool, pii_terms: bool,
            verbose: bool, acuan: pd.Timestamp | None = None) -> CleanResult:
     t0 = time.perf_counter()
@@ -1996,8 +2016,10 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
         "files": hashes,
         # the vintage of each input that was supplied (an absent one has none to state)
         "vintage": {k: v for k, v in {
-            "bdt": "PBDT 2015", "kks": "distribusi KKS 2017" if "kks" in batches else None,
-            "mpm": "MPM 2018" if "mpm" in batches else None,
+            "bdt": _vintage_bdt(profile.nama_data, acuan),
+            "kks": _vintage_dated("distribusi KKS", tables["kks"]["tanggal_distribusi"], 2017, acuan)
+            if "kks" in batches else None,
+            "mpm": _vintage_dated("MPM", tables["mpm"]["tanggal_daftar"], 2018, acuan) if "mpm" in batches else None,
             "penduduk": sorted({int(x) for x in tables["penduduk"]["tahun"].dropna().unique()})
             if "penduduk" in batches else None}.items() if v is not None},
         "jumlah": {k: int(len(v)) for k, v in tables.items()},

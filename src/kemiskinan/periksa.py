@@ -64,6 +64,7 @@ class Laporan:
     masalah: list[str] = field(default_factory=list)      # folder-level problems
     catatan: list[str] = field(default_factory=list)      # folder-level remarks (not problems)
     profil: list[str] = field(default_factory=list)       # profile files that apply
+    putaran: str = ""                                       # the round's scheme and unit (issue 20)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +83,7 @@ class Laporan:
     def teks(self) -> str:
         out = [f"Periksa {self.raw_dir}",
                "Profil: " + (", ".join(self.profil) + " (lalu bawaan)" if self.profil else "bawaan (tanpa sumber.yml)"),
+               *([f"Putaran: {self.putaran}"] if self.putaran else []),
                ""]
         for t in self.tabel:
             where = t.file + (f", sheet '{t.sheet}'" if t.sheet else "")
@@ -167,6 +169,9 @@ def periksa(raw_dir: str | Path) -> Laporan:
         return lap
     lap.profil = [str(p.relative_to(raw_dir)) if p.is_relative_to(raw_dir) else f"profiles/{p.name}"
                   for p in prof.files]
+    lap.putaran = (f"desil 1–{prof.skema_desil}; satuan {prof.satuan.replace('_', ' ')}"
+                   + (f" (No. KK = ID rumah tangga dan anggota)" if prof.satuan == "keluarga" else "")
+                   + (f"; data {prof.nama_data}" if prof.nama_data else "") + f" — {prof.sumber_skema}")
     files = data_files(raw_dir)
     if not files:
         lap.masalah.append("tidak ada file data (CSV/TXT/TSV/XLSX/XLS) di folder ini")

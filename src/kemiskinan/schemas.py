@@ -438,6 +438,20 @@ def cleaning_rules_doc() -> str:
              "`mpm_laporan` kosong bila workbook MPM tidak ada, dan `meta.json` mencatat `masukan` (true/false per "
              "jenis). Daftar KKS yang membawa IDBDT dicocokkan lewat IDBDT lebih dulu (rumah tangga dengan satu "
              "keluarga), baru lewat No. KK / NIK.", "",
+             "## Putaran data: tanggal acuan, skema desil, satuan", "",
+             "`clean(periode=\"YYYY-MM\")` (notebook 01, `python -m kemiskinan clean --periode`) memberi tanggal "
+             "acuan putaran = hari terakhir bulan itu (`meta.json` `tanggal_acuan`). Abad tahun lahir 2 digit di "
+             "NIK dan setiap tanggal bertahun 2 digit dibaca dengan tahun acuan itu (20YY bila tidak melewati "
+             "tahun acuan, selain itu 19YY), dan bila file anggota tidak punya kolom umur, `umur` = umur penuh "
+             "pada tanggal acuan dari `tanggal_lahir` (NA bila tanggal lahir kosong atau sesudah tanggal acuan). "
+             "Tanpa `periode`: abad menurut 2018 dan umur tidak diturunkan (perilaku sebelum putaran). Profil "
+             "sumber menyatakan skema desil (`skema_desil: 4` bawaan, `10` untuk DTSEN): desil di luar "
+             "1..skema menjadi `DESIL_TIDAK_VALID`; `kelompok_desil` tetap `1`–`4`, `4+` (desil di atas 4) dan "
+             "`non-desil`. Dengan `satuan: keluarga` (DTSEN) setiap baris keluarga menjadi satu rumah tangga "
+             "dengan IDBDT = No. KK-nya; anggota dihubungkan lewat No. KK (IDBDT = No. KK, NUK 1, IDARTBDT = "
+             "No. KK + nomor urut 2 digit menurut urutan file, hub_krt = hubungan dengan kepala keluarga). Anggota "
+             "yang No. KK-nya tidak ada di file keluarga ditolak (`ART_TANPA_RUTA`, pesan menyebut No. KK); "
+             "No. KK anggota yang kosong/rusak: `IDARTBDT_TIDAK_VALID` dengan pesan yang menyebut No. KK.", "",
              "| aturan | tindakan | pesan |", "|---|---|---|"]
     for r in RULES.values():
         pesan = r.pesan.format(kolom="‹kolom›").replace("|", "\\|")   # a '|' in a message would split the cell

@@ -30,11 +30,13 @@ __all__ = ["compute_all", "compute_by_kabkota", "write_all", "load_all", "fgt", 
 
 
 def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None = None, *,
-                wilayah: tuple | None = None) -> dict[str, pd.DataFrame]:
+                wilayah: tuple | None = None, skema_desil: int | None = None) -> dict[str, pd.DataFrame]:
     """All indicator tables from the clean tables (a dict, or the processed folder holding them).
 
     Order matters: every table is computed and checked on true numbers first (CheckError with the
     offending rows on failure), then small-cell suppression is applied to what gets published.
+    `skema_desil`: the round's desil scheme (target_desil is checked against it); None → the folder's
+    meta.json `skema_desil` (4 when absent), or 4 for a dict of tables.
     `wilayah`: the kab/kota to compute for other than Kota Bontang — a tuple of `kemiskinan.wilayah.Wilayah`
     (the kota row, its kecamatan and kelurahan); see `compute_by_kabkota` for a whole province.
     """
@@ -42,10 +44,14 @@ def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None
         from kemiskinan.indicators import _base
         token = _base._REF.set(tuple(wilayah))
         try:
-            return compute_all(clean, params)
+            return compute_all(clean, params, skema_desil=skema_desil)
         finally:
             _base._REF.reset(token)
-    p = parse_params(params)
+    # the round's desil scheme comes with its clean tables (meta.json); a dict of tables is a 4-scheme round
+    # unless the caller says otherwise (`skema_desil` keyword)
+    if skema_desil is None:
+        skema_desil = 4 if isinstance(clean, dict) else T.skema_desil_of(clean)
+    p = parse_params(params, skema_desil)
     if not isinstance(clean, dict):
         clean = read_clean(clean, needed_only=True)
     d = T.prepare(clean, p)
@@ -104,7 +110,9 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
     tables. Returns {kode kab/kota: tables}. The tables keep contracts §3 (kota, kecamatan, kelurahan, RT)
     because the briefing unit is the kab/kota; a province summary is the sum of the kota rows."""
     from kemiskinan.wilayah import Wilayah
+    skema = None
     if not isinstance(clean, dict):
+        skema = T.skema_desil_of(clean)
         clean = read_clean(clean, needed_only=True)
     t = wilayah.fillna("").astype(str)
     ws = [Wilayah(r.kode_kemendagri, r.kode_bps, r.nama, r.tingkat, r.induk,
@@ -144,7 +152,7 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
     # The workers find their job in this module global (inherited by fork; a 4 M-row table is never
     # pickled), so one province run at a time per process.
     with _KABKOTA_LOCK:
-        _KABKOTA_JOB = (clean, params, ws, kotas, rows)
+        _KABKOTA_JOB = (clean, params, ws, kotas, rows, skema)
         try:
             # Two kab/kota at a time in two forked processes: pandas holds the GIL most of the time, so two
             # threads gained little (1 M households: 20.9 → 17.5–19.5 s; processes 13.5–14.9 s). The workers
@@ -166,13 +174,13 @@ _KABKOTA_LOCK = threading.Lock()
 
 
 def _one_kabkota(i: int) -> dict[str, pd.DataFrame]:
-    clean, params, ws, kotas, rows = _KABKOTA_JOB
+    clean, params, ws, kotas, rows, skema = _KABKOTA_JOB
     kota = kotas[i]
     ref = tuple(w for w in ws if w.kode == kota.kode or w.kode.startswith(kota.kode + "."))
     # only the columns compute_all reads: the rest (NIK, No. KK, unused assets …) would be copied for nothing
     sub = {name: needed(clean, name).take(order[bounds[i]:bounds[i + 1]])
            for name, (order, bounds) in rows.items()}
-    return compute_all(sub, params, wilayah=ref)
+    return compute_all(sub, params, wilayah=ref, skema_desil=skema)
 
 
 def _check_kebocoran_vs_cakupan(keb: pd.DataFrame, cak: pd.DataFrame) -> None:

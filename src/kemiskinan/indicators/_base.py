@@ -299,11 +299,13 @@ def ratio(num, den) -> pd.Series:
     return out.astype("Float64")
 
 
-def desil_label(target: Sequence[int]) -> str:
-    """`[1, 2, 3, 4]` → `D1-D4`; `[1]` → `D1`; non-contiguous `[1, 3]` → `D1+D3`."""
+def desil_label(target: Sequence[int], skema_desil: int = 10) -> str:
+    """`[1, 2, 3, 4]` → `D1-D4`; `[1]` → `D1`; non-contiguous `[1, 3]` → `D1+D3`. `skema_desil`: the highest
+    desil the round ranks (4 for PBDT/DTKS, 10 for DTSEN; the target was checked against it in
+    `parse_params`, so a label is only refused for a desil no scheme has)."""
     t = sorted({int(x) for x in target})
-    if not t or any(x not in (1, 2, 3, 4) for x in t):
-        raise CheckError(f"target_desil harus berisi desil 1–4, bukan {list(target)!r}")
+    if not t or any(not 1 <= x <= skema_desil for x in t):
+        raise CheckError(f"target_desil harus berisi desil 1–{skema_desil}, bukan {list(target)!r}")
     if len(t) == 1:
         return f"D{t[0]}"
     if t == list(range(t[0], t[-1] + 1)):

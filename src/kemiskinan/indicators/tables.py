@@ -77,10 +77,12 @@ class Params:
     manfaat: dict[str, float]
     batas_lapor_mpm: pd.Timestamp
     tahun_penduduk: int | None
+    # the round's desil scheme (clean meta.json `skema_desil`): target groups are subsets of 1..skema_desil
+    skema_desil: int = 4
     target_label: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.target_label = B.desil_label(self.target_desil)
+        self.target_label = B.desil_label(self.target_desil, self.skema_desil)
 
     @property
     def targets(self) -> list[list[int]]:
@@ -93,8 +95,25 @@ class Params:
         return out
 
 
-def parse_params(params: dict | None) -> Params:
-    """Fill defaults and validate the parameters compute_all uses; other keys are ignored."""
+def skema_desil_of(folder: str | Path) -> int:
+    """The desil scheme of a processed folder: its meta.json `skema_desil` (4 when absent — folders cleaned
+    before issue 20 ranked desil 1–4 only)."""
+    import json
+    path = Path(folder) / "meta.json"
+    if not path.is_file():
+        return 4
+    try:
+        v = json.loads(path.read_text(encoding="utf-8")).get("skema_desil", 4)
+    except ValueError as e:
+        raise CheckError(f"meta.json tidak bisa dibaca di {folder}: {e}") from e
+    return 4 if v is None else int(v)
+
+
+def parse_params(params: dict | None, skema_desil: int = 4) -> Params:
+    """Fill defaults and validate the parameters compute_all uses; other keys are ignored.
+
+    `skema_desil`: the round's desil scheme (clean meta.json, `skema_desil_of`): every target group must be
+    a non-empty subset of 1..skema_desil, else `ParameterError` naming the scheme."""
     p = {**DEFAULT_PARAMS, **(params or {})}
     try:
         target = [int(x) for x in p["target_desil"]]
@@ -108,14 +127,15 @@ def parse_params(params: dict | None) -> Params:
     if k < 1:
         raise ParameterError(f"ambang_sel_kecil harus ≥ 1, bukan {k}")
     for t in [target, *extra]:
-        if not t or any(x not in (1, 2, 3, 4) for x in t):
-            raise ParameterError(f"target desil harus berisi 1–4, bukan {t}")
+        if not t or any(not 1 <= x <= skema_desil for x in t):
+            raise ParameterError(f"target desil harus berisi desil 1–{skema_desil} (skema desil putaran ini, "
+                                 f"meta.json skema_desil: {skema_desil}), bukan {t}")
     for kk, v in manfaat.items():
         if program_key(kk) not in {program_key(x) for x in B.PROGRAMS}:
             raise ParameterError(f"manfaat: program tidak dikenal {kk!r}; yang dikenal: {', '.join(B.PROGRAMS)}")
         if v is not None and (not np.isfinite(v) or v < 0):
             raise ParameterError(f"manfaat {kk}: nilai harus ≥ 0, bukan {v}")
-    return Params(target, extra, k, manfaat, batas, tahun)
+    return Params(target, extra, k, manfaat, batas, tahun, skema_desil)
 
 
 def program_key(name: str) -> str:

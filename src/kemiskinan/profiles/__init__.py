@@ -15,6 +15,8 @@ the YAML file and the key)::
     skema_desil: 4                   # optional: desil 1–4 (PBDT/DTKS, default) or 1–10 (DTSEN)
     satuan: rumah_tangga             # optional: rumah_tangga (default) or keluarga (DTSEN: the family
                                      # is the unit, its No. KK the household ID; kemiskinan.clean)
+    nama_data: DTKS                  # optional: the data set's name for the vintage label (meta.json
+                                     # vintage.bdt = "<nama_data> <periode>"; default "PBDT 2015")
     file:                            # rules, the first whose pola (and sheet) matches wins
       - pola: "KKS_*.xlsx"           # glob on the file name, case-insensitive (required)
         sheet: "*"                   # glob on the sheet name (optional)
@@ -52,7 +54,7 @@ from kemiskinan.profiles.jenis import JENIS
 SUMBER = "sumber.yml"
 BUILTIN_FILE = Path(__file__).with_name("bawaan.yml")
 STATUSES = ("tersalur", "belum_tersalur", "dikembalikan")
-_TOP_KEYS = {"versi", "pakai", "file", "skema_desil", "satuan"}
+_TOP_KEYS = {"versi", "pakai", "file", "skema_desil", "satuan", "nama_data"}
 #: Desil schemes a round can declare (`skema_desil`): PBDT 2015 / DTKS rank households in desil 1–4 (the
 #: 40 % poorest), DTSEN ranks every family in desil 1–10.
 SKEMA_DESIL = (4, 10)
@@ -121,6 +123,7 @@ class Profile:
     files: list[Path] = field(default_factory=list)
     skema_desil: int = 4              # desil values 1..skema_desil (top-level `skema_desil`)
     satuan: str = "rumah_tangga"      # the unit (top-level `satuan`)
+    nama_data: str | None = None      # the data set's name (top-level `nama_data`), for the vintage label
     sumber_skema: str = "bawaan"      # where skema_desil / satuan were declared, for messages
 
     def spec(self, file: str, sheet: str | None = None) -> Spec:
@@ -303,23 +306,30 @@ def _read_yaml(path: Path, label: str) -> dict:
             raise _fail(label, "satuan", f"harus {' atau '.join(SATUAN)} (keluarga: satu baris per keluarga, "
                         f"anggota digabung lewat No. KK, seperti DTSEN), bukan {v!r}")
         doc["satuan"] = v.strip()
+    if "nama_data" in doc:
+        v = doc["nama_data"]
+        if not isinstance(v, str) or not v.strip() or len(v.strip()) > 40:
+            raise _fail(label, "nama_data", f"harus teks pendek (nama data untuk label periode di briefing, "
+                        f"mis. DTKS atau DTSEN), bukan {v!r}")
+        doc["nama_data"] = " ".join(v.split())
     return doc
 
 
-def _round_keys(docs: list[tuple[dict, str]]) -> tuple[int, str, str]:
-    """(skema_desil, satuan, where) from sumber.yml and the profiles it uses: the first that declares a key
+def _round_keys(docs: list[tuple[dict, str]]) -> tuple[int, str, str, str | None]:
+    """(skema_desil, satuan, where, nama_data) from sumber.yml and the profiles it uses: the first that declares a key
     wins (sumber.yml, then `pakai` in order, as for the file rules); two that declare different values are
     an error naming both files — a round has one scheme and one unit."""
     out: dict[str, tuple[object, str]] = {}
     for doc, label in docs:
-        for key in ("skema_desil", "satuan"):
+        for key in ("skema_desil", "satuan", "nama_data"):
             if key in doc:
                 if key in out and out[key][0] != doc[key]:
                     raise _fail(label, key, f"{doc[key]!r} bertentangan dengan {out[key][0]!r} di {out[key][1]}",
                                 hint="satu folder mentah = satu putaran data: satu skema desil dan satu satuan")
                 out.setdefault(key, (doc[key], label))
-    where = ", ".join(sorted({w for _, w in out.values()})) or "bawaan"
-    return int(out.get("skema_desil", (4, ""))[0]), str(out.get("satuan", ("rumah_tangga", ""))[0]), where
+    where = ", ".join(sorted({w for k, (_, w) in out.items() if k != "nama_data"})) or "bawaan"
+    return (int(out.get("skema_desil", (4, ""))[0]), str(out.get("satuan", ("rumah_tangga", ""))[0]), where,
+            out.get("nama_data", (None, ""))[0])
 
 
 def _rules_of(doc: dict, label: str, closed: bool) -> list[Rule]:
@@ -372,8 +382,9 @@ def load(raw_dir: str | Path) -> Profile:
         rules += _rules_of(sub, label, closed=True)
         files.append(p)
         docs.append((sub, label))
-    skema, satuan, where = _round_keys(docs)
-    return Profile(rules, _builtin_rule(), files, skema, satuan, where)
+    skema, satuan, where, nama = _round_keys(docs)
+    return Profile(rules, _builtin_rule(), files, skema_desil=skema, satuan=satuan, sumber_skema=where,
+                   nama_data=nama)
 
 
 def profile_files(raw_dir: str | Path) -> list[Path]:
