@@ -349,3 +349,13 @@ def test_params_dispatch_writes_the_round_of_its_raw_folder(rounds, tmp_path, ca
         assert code == 0 and "sudah ada" in out, out
     assert "(seed 2018)" in out
     assert cli.main(["sample-data", "--params", str(tmp_path / "missing.yml")]) == 2
+
+
+def test_a_failure_leaves_no_partial_round(tmp_path, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("simulated failure")
+    monkeypatch.setattr(sample_rounds.files_, "write_kks", boom)
+    with pytest.raises(RuntimeError):
+        sample_rounds.generate(R2, tmp_path / "sample_2019")
+    assert not (tmp_path / "sample_2019").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []          # no temporary folder left behind
