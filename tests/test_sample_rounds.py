@@ -359,3 +359,28 @@ def test_a_failure_leaves_no_partial_round(tmp_path, monkeypatch):
         sample_rounds.generate(R2, tmp_path / "sample_2019")
     assert not (tmp_path / "sample_2019").exists()
     assert [p.name for p in tmp_path.iterdir()] == []          # no temporary folder left behind
+
+
+def test_cleaning_each_round_gives_its_truths(rounds, tmp_path):
+    """Step 01 on the generated rounds: the clean keluarga table's headline per kelurahan and the flows matched
+    by its `no_kk` equal the generator's truths (round 1's side: the population its own cleaning keeps)."""
+    from kemiskinan import clean
+    fams = {}
+    for periode, folder in (("2018-05", "sample"), (R2, "sample_2019"), (R3, "sample_2025")):
+        clean.clean(rounds / folder, tmp_path / periode, periode=periode, verbose=False)
+        kel = pd.read_parquet(tmp_path / periode / "keluarga.parquet")
+        target = kel.desil.between(1, 4).fillna(False).astype(bool)
+        kks = kel.kks.fillna(False).astype(bool)
+        fams[periode] = [(None if pd.isna(k) else k, w, t) for k, w, t in zip(kel.no_kk, kel.kode_kelurahan, target)]
+        want = _truth_rows(periode, "ringkasan")
+        want = want[want.tingkat == "kelurahan"]
+        got = pd.DataFrame({"keluarga": kel.groupby("kode_kelurahan").size(),
+                            "keluarga_miskin": target.groupby(kel.kode_kelurahan).sum(),
+                            "keluarga_kks": (target & kks).groupby(kel.kode_kelurahan).sum()})
+        pd.testing.assert_frame_equal(got.reindex(want.index).astype("int64"),
+                                      want[["keluarga", "keluarga_miskin", "keluarga_kks"]], check_names=False)
+    for periode, prev in ((R2, "2018-05"), (R3, R2)):
+        want = _truth_rows(periode, "alur")
+        cols = sample_rounds.ALUR_COLUMNS[5:]
+        got = pd.DataFrame(_flows(fams[prev], fams[periode])).T.reindex(want.index).fillna(0).astype(int)
+        pd.testing.assert_frame_equal(got.reindex(columns=cols, fill_value=0), want[cols], check_names=False)
