@@ -1681,7 +1681,9 @@ def main_sample_data(argv: list[str] | None = None) -> int:
         from kemiskinan import sample_rounds
         return sample_rounds.main_sample_data(argv)
     ap = argparse.ArgumentParser(prog="kemiskinan sample-data",
-                                 description="Tulis data contoh SINTETIS (BDT 2015, KKS 2017, MPM 2018, penduduk).")
+                                 description="Tulis data contoh SINTETIS (BDT 2015, KKS 2017, MPM 2018, penduduk).",
+                                 epilog="Ronde berikutnya: --round 2019-05 --shape dtks, --round 2025-06 --shape dtsen "
+                                        "[--out DIR] [--if-absent]; --params FILE: ronde folder `raw` file itu.")
     ap.add_argument("--out", type=Path, default=config.SAMPLE_RAW_DIR, help="folder tujuan (default data/raw/sample)")
     ap.add_argument("--seed", type=int, default=2018)
     ap.add_argument("--households", type=int, default=None,
