@@ -336,3 +336,34 @@ def test_vintage_of_a_dated_list_is_its_latest_year():
     assert C._vintage_dated("distribusi KKS", none, 2017, None) == "distribusi KKS 2017"
     assert C._vintage_bdt(None, pd.Timestamp("2019-05-31")) == "PBDT 2015"
     assert C._vintage_bdt("DTKS", None) == "DTKS"
+
+
+def test_family_or_member_without_a_no_kk_is_rejected_naming_the_no_kk(tmp_path):
+    """Under `satuan: keluarga` the No. KK is the key: a family row without one (DTSEN_KELUARGA row 6, Lina)
+    and a member without one (DTSEN_ANGGOTA row 6, Indah) are rejected with reasons that say so; Lina's own
+    member row (10) then has no family (ART_TANPA_RUTA), as Tono's (13) has. Nothing is lost."""
+    raw = _copy(DTSEN, tmp_path)
+    fk = raw / "SINTETIS_DTSEN_KELUARGA_6474_2025.txt"
+    text = fk.read_text(encoding="utf-8")
+    assert text.count('"6474030101230005"') == 1
+    fk.write_text(text.replace('"6474030101230005"', '""'), encoding="utf-8")
+    fa = raw / "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt"
+    text = fa.read_text(encoding="utf-8")
+    assert text.count('"6474016911000005"|"6474010306210002"') == 1
+    fa.write_text(text.replace('"6474016911000005"|"6474010306210002"', '"6474016911000005"|""'), encoding="utf-8")
+    res = C.clean(raw, tmp_path / "out", verbose=False, pii_terms=False, check_provenance=False, periode="2025-06")
+    rej = res.temuan[res.temuan["tindakan"].astype(str) == "tolak"].sort_values(["file", "baris"])
+    got = list(zip(rej["file"].astype(str), rej["baris"].astype(int), rej["aturan"].astype(str),
+                   rej["kolom"].astype(str)))
+    assert got == [("SINTETIS_DTSEN_ANGGOTA_6474_2025.txt", 6, "IDARTBDT_TIDAK_VALID", "no_kk"),
+                   ("SINTETIS_DTSEN_ANGGOTA_6474_2025.txt", 10, "ART_TANPA_RUTA", "no_kk"),
+                   ("SINTETIS_DTSEN_ANGGOTA_6474_2025.txt", 13, "ART_TANPA_RUTA", "no_kk"),
+                   ("SINTETIS_DTSEN_KELUARGA_6474_2025.txt", 6, "IDBDT_TIDAK_VALID", "no_kk")]
+    pesan = dict(zip(rej["aturan"].astype(str), rej["pesan"].astype(str)))
+    assert pesan["IDBDT_TIDAK_VALID"].startswith("No. KK keluarga kosong")
+    assert pesan["IDARTBDT_TIDAK_VALID"].startswith("No. KK anggota kosong")
+    rek = {r.file: (r.dibaca, r.disimpan, r.ditolak, r.digabung) for r in res.rekonsiliasi.itertuples()}
+    assert rek == {"SINTETIS_DTSEN_KELUARGA_6474_2025.txt": (6, 5, 1, 0),
+                   "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt": (12, 9, 3, 0)}
+    kel = res.tables["keluarga"].set_index("idbdt")["jumlah_art"].astype(int)
+    assert len(kel) == 5 and kel["6474010306210002"] == 1              # Wahyu's family: Indah is gone

@@ -1013,11 +1013,13 @@ def _flag_decoded(b: Batch, F: Findings, col: str, invalid: pd.Series, rule: str
     F.add(b, m, rule, col, b.col(col))
 
 
-def clean_rt(b: Batch, F: Findings, skema_desil: int = 4) -> pd.DataFrame:
+def clean_rt(b: Batch, F: Findings, skema_desil: int = 4, satuan: str = "rumah_tangga") -> pd.DataFrame:
     """Households (or, under `satuan: keluarga`, families). `skema_desil`: the round's desil scheme
     (profile key); a desil outside 1..skema_desil is DESIL_TIDAK_VALID."""
     idbdt, valid, rule = _ids(b, "idbdt")
-    F.reject(b, ~valid, "IDBDT_TIDAK_VALID", "idbdt", b.col("idbdt"), "id")
+    kel_unit = satuan == "keluarga"
+    F.reject(b, ~valid, "IDBDT_TIDAK_VALID", "no_kk" if kel_unit else "idbdt", b.col("idbdt"), "id",
+             pesan=PESAN_KELUARGA["IDBDT_TIDAK_VALID"] if kel_unit else None)
     F.add(b, b.kept() & pd.notna(rule), rule, "idbdt", b.col("idbdt"), "id")
     _flag_mixed_lengths(b, F, idbdt, b.kept(), "idbdt", "IDBDT")
     kode, outside, unresolved = _resolve_wilayah(
@@ -1162,6 +1164,8 @@ def _household_prefix(idart: pd.Series, households: pd.Series) -> pd.Series:
 
 #: Messages of the member rejections under `satuan: keluarga`, where both IDs come from the No. KK.
 PESAN_KELUARGA = {
+    "IDBDT_TIDAK_VALID": "No. KK keluarga kosong atau bukan deretan angka (satuan keluarga: No. KK adalah ID "
+                         "keluarga): keluarga tidak bisa dihubungkan",
     "IDARTBDT_TIDAK_VALID": "No. KK anggota kosong atau bukan deretan angka (satuan keluarga: ID anggota dibentuk "
                             "dari No. KK): anggota tidak bisa dihubungkan ke keluarga",
     "ART_TANPA_RUTA": "No. KK anggota tidak ada di file keluarga",
@@ -1963,7 +1967,7 @@ def _clean(raw_dir, out_dir, *, accept_changes: bool, check_provenance: bool, va
     batches: dict[str, Batch] = {k: Batch(k, v) for k, v in by_kind.items() if v}
     for b in batches.values():
         flag_read_findings(b, F)
-    rt = clean_rt(batches["rt"], F, profile.skema_desil)
+    rt = clean_rt(batches["rt"], F, profile.skema_desil, profile.satuan)
     waktu("rumah_tangga")
     # The KKS list's own checks need neither members nor keluarga: they run in a second thread while
     # the member stage runs (both spend much of their time in arrow/numpy kernels that release the GIL).

@@ -451,7 +451,8 @@ def cleaning_rules_doc() -> str:
              "dengan IDBDT = No. KK-nya; anggota dihubungkan lewat No. KK (IDBDT = No. KK, NUK 1, IDARTBDT = "
              "No. KK + nomor urut 2 digit menurut urutan file, hub_krt = hubungan dengan kepala keluarga). Anggota "
              "yang No. KK-nya tidak ada di file keluarga ditolak (`ART_TANPA_RUTA`, pesan menyebut No. KK); "
-             "No. KK anggota yang kosong/rusak: `IDARTBDT_TIDAK_VALID` dengan pesan yang menyebut No. KK.", "",
+             "No. KK yang kosong/rusak: baris keluarga `IDBDT_TIDAK_VALID`, anggota `IDARTBDT_TIDAK_VALID`, dengan pesan "
+             "yang menyebut No. KK.", "",
              "| aturan | tindakan | pesan |", "|---|---|---|"]
     for r in RULES.values():
         pesan = r.pesan.format(kolom="‹kolom›").replace("|", "\\|")   # a '|' in a message would split the cell
