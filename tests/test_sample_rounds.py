@@ -111,7 +111,7 @@ def _read_r2(raw: Path):
 
 def _read_r3(raw: Path):
     kel, ang = _pipe(raw / F3["kel"]), _pipe(raw / F3["ang"])
-    kel = kel[kel.kode_kabupaten_kota == "6474"]
+    kel = kel[(kel.kode_kabupaten_kota == "6474") & (kel.nomor_kartu_keluarga != "")]   # no key: no family
     code = lambda c: f"{c[:2]}.{c[2:4]}.{c[4:6]}.{c[6:]}"   # noqa: E731
     fams = {k: (k, code(c), d in {"1", "2", "3", "4"}) for k, c, d in
             zip(kel.nomor_kartu_keluarga, kel.kode_kelurahan_desa, kel.desil_nasional)}

@@ -85,6 +85,8 @@ _DIRT_NOTES = {
         "2 keluarga di luar Kota Bontang (kode 6408 Kutai Timur) → ditolak; tidak masuk kebenaran.",
         "Ejaan kelurahan varian (`Loktuan`, `Berebas Tengah`, `Telihan`, `Tj. Laut Indah`, kode tetap benar).",
         "2 NIK tidak valid (bulan 13, bukan kepala/pasangan) → disimpan dan ditandai.",
+        "2 keluarga sasaran (sudah ada di 2019-05) yang baris keluarga dan anggotanya tanpa No. KK → ditolak (kunci "
+        "satu-satunya hilang); tidak masuk kebenaran 2025-06; dari sisi 2019-05 mereka keluar dari data.",
         "Keluarga 2019-05 yang NOKK-nya kosong muncul lagi dengan No. KK-nya: tanpa pasangan di 2019-05, jadi "
         "`masuk_baru` bila masuk sasaran.",
     ],
@@ -415,6 +417,11 @@ def _round3(seed: int, reg: pd.DataFrame, s2: State) -> State:
     s.hh["var"] = np.zeros(F, bool)
     s.hh["var"][sample._sample_idx(rng, var_ok, 30)] = True
     _plant_bad_nik(rng, s, 2)
+    # 2 target families (keyed in 2019 too) whose row and members lost their No. KK: without their only key
+    # the cleaning must reject them (kind 2: not in the truths; in the flows from 2019 they left the data)
+    carried = np.isin(s.kf["kk"], s2.kf["kk"][s2.kf["kk"] > 0]) & ~np.isin(np.arange(F), s.p["kf"][s.p["bad"]])
+    lost = sample._sample_idx(rng, target & carried & (s.hh["kind"] == 0), 2)
+    s.hh["kind"][lost], s.kf["kk"][lost], s.kf["status"][lost] = 2, 0, 0
     return s
 
 
