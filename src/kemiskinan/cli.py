@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 COMMANDS = {
-    "sample-data": ("kemiskinan.sample", "main_sample_data", "buat data contoh sintetis di data/raw/sample/"),
+    "sample-data": ("kemiskinan.sample", "main_sample_data", "buat data contoh sintetis di data/raw/sample/ (--round 2019-05/2025-06: ronde berikutnya)"),
     "periksa": ("kemiskinan.periksa", "main_periksa", "periksa file data mentah sebelum dibersihkan (jenis, header, kolom, nilai, profil)"),
     "clean": ("kemiskinan.clean", "main_clean", "bersihkan data mentah → data/processed/ (tabel bersih, temuan, rekonsiliasi)"),
     "indicators": ("kemiskinan.indicators", "main_indicators", "hitung tabel indikator dari tabel bersih"),

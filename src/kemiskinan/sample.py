@@ -1673,9 +1673,17 @@ def is_present(out_dir: Path, seed: int, households: int | None, kabkota: str) -
 
 
 def main_sample_data(argv: list[str] | None = None) -> int:
-    """CLI: `python -m kemiskinan sample-data [--out DIR] [--seed N] [--households N] [--kabkota ...]`."""
+    """CLI: `python -m kemiskinan sample-data [--out DIR] [--seed N] [--households N] [--kabkota ...]`.
+
+    With `--round`/`--shape` (a later round) or `--params FILE` the command is `sample_rounds`'."""
+    argv = list(__import__("sys").argv[1:] if argv is None else argv)
+    if any(a.split("=")[0] in ("--round", "--shape", "--params") for a in argv):
+        from kemiskinan import sample_rounds
+        return sample_rounds.main_sample_data(argv)
     ap = argparse.ArgumentParser(prog="kemiskinan sample-data",
-                                 description="Tulis data contoh SINTETIS (BDT 2015, KKS 2017, MPM 2018, penduduk).")
+                                 description="Tulis data contoh SINTETIS (BDT 2015, KKS 2017, MPM 2018, penduduk).",
+                                 epilog="Ronde berikutnya: --round 2019-05 --shape dtks, --round 2025-06 --shape dtsen "
+                                        "[--out DIR] [--if-absent]; --params FILE: ronde folder `raw` file itu.")
     ap.add_argument("--out", type=Path, default=config.SAMPLE_RAW_DIR, help="folder tujuan (default data/raw/sample)")
     ap.add_argument("--seed", type=int, default=2018)
     ap.add_argument("--households", type=int, default=None,
