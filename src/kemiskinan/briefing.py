@@ -147,6 +147,19 @@ def _vintage(meta: Mapping | None, key: str, lang: str) -> str:
     return str(v) if v else t(f"periode_{key}", lang) if key in {"bdt", "kks", "mpm"} else ""
 
 
+def _sumber(meta: Mapping | None, key: str, lang: str) -> str:
+    """A chart's or card's source text. The defaults name PBDT 2015 and the KKS list of 2017; a later round
+    (meta.json `vintage.bdt` other than PBDT 2015, issue 20) names its own data and KKS list instead."""
+    v = (meta or {}).get("vintage") or {}
+    if key == "penduduk" and v.get("penduduk"):
+        tahun = v["penduduk"] if isinstance(v["penduduk"], list) else [v["penduduk"]]
+        return t("sumber_penduduk_tahun", lang, tahun=", ".join(str(x) for x in tahun))
+    bdt = str(v.get("bdt") or "")
+    if not bdt or bdt == t("periode_bdt", "id") or key not in {"bdt", "kks"}:
+        return t(f"sumber_{key}", lang)
+    return t(f"sumber_{key}_ronde", lang, bdt=bdt, kks=str(v.get("kks") or t("periode_kks", lang)))
+
+
 def _absent(meta: Mapping | None, key: str) -> bool:
     """Whether the clean step had no `key` input (`kks`, `mpm`, `penduduk`): meta.json `masukan`. A run
     without that record (older outputs) counts as supplied."""
@@ -380,7 +393,7 @@ def coverage_map(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id"
     return _chart(maps.kelurahan_map, values, geo, highlight=kode if kode != KOTA else None,
                   title=t("peta_cakupan_judul", lang), lang=lang, unit=t("satuan_persen_keluarga_miskin", lang),
                   period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
-                  source=t("sumber_kks", lang), names=_names(tables), label=t("label_cakupan_kks", lang))
+                  source=_sumber(meta, "kks", lang), names=_names(tables), label=t("label_cakupan_kks", lang))
 
 
 def mpm_status(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", meta: Mapping | None = None) -> str:
@@ -420,7 +433,7 @@ def mpm_status(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", 
 def _card_source(meta: Mapping | None, key: str, lang: str) -> str:
     """A card's source line: the default source text (which names its year), prefixed by the run's
     vintage label only when the run metadata gives one that the default does not already contain."""
-    src = t(f"sumber_{key}", lang)
+    src = _sumber(meta, key, lang)
     v = ((meta or {}).get("vintage") or {}).get(key)
     return f"{v} · {src}" if v and str(v) not in src else src
 
@@ -536,7 +549,7 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     r = _row(ring, kode)
     nama = names.get(kode, kode)
     period = _vintage(meta, "bdt", lang)
-    src = t("sumber_bdt", lang)
+    src = _sumber(meta, "bdt", lang)
     desil = ["1", "2", "3", "4"]
     blocks: list[Markup] = []
     any_sup = False
@@ -623,13 +636,14 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
         geo = Path(geojson) if isinstance(geojson, str) else geojson  # a file is fingerprinted by content
         blocks.append(_chart(maps.kelurahan_map, values, geo, highlight=kode if kode != KOTA else None, lang=lang,
                              unit=t("satuan_persen_penduduk", lang), period=period,
-                             source=f"{src}; {t('sumber_penduduk', lang)}", names=names))
+                             source=f"{src}; {_sumber(meta, 'penduduk', lang)}", names=names))
     if any_sup:
         blocks.append(Markup('<p class="catatan">{}</p>').format(fmt.catatan_ditekan(lang)))
     paras = []
     if r:
         paras.append(t("sebaran_kalimat", lang, nama=nama, rt=fmt.angka(r.get("rumah_tangga_desil_1_4"), lang),
-                       jiwa=fmt.angka(r.get("jiwa_desil_1_4"), lang), persen=fmt.persen(r.get("persen_penduduk_bdt"), lang)))
+                       jiwa=fmt.angka(r.get("jiwa_desil_1_4"), lang), persen=fmt.persen(r.get("persen_penduduk_bdt"), lang),
+                       bdt=_vintage(meta, "bdt", lang)))
     paras.append(_absent_note(meta, "penduduk", lang))
     if not blocks:
         blocks = [_empty(lang)]
@@ -669,7 +683,7 @@ def section_profil(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "i
     # The chart is in % of households; person-level indicators (satuan jiwa) stay in the table, labelled.
     rt_only = prof[prof["satuan"].astype(str) == "rumah_tangga"] if "satuan" in prof else prof
     fig = _chart(charts.deprivation_bars, rt_only if not rt_only.empty else prof, dict(labels), lang, top=top,
-                 period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang))
+                 period=_vintage(meta, "bdt", lang), source=_sumber(meta, "bdt", lang))
     if "satuan" in prof:
         for k in prof.loc[prof["satuan"].astype(str) == "jiwa", "indikator"].astype(str).unique():
             labels[k] = f"{labels[k]} ({t('satuan_jiwa', lang)})"
@@ -703,7 +717,7 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     title = t("bagian_cakupan", lang)
     nama = names.get(kode, kode)
     period = f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}"
-    src = t("sumber_kks", lang)
+    src = _sumber(meta, "kks", lang)
     blocks: list[Markup] = []
     paras: list[str] = []
     if not w.empty:
@@ -721,7 +735,7 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
                  t("inclusion_error", lang), t("kota", lang)]
         if kode == KOTA:
             heads, rows = heads[:5], [r_[:5] for r_ in rows]
-        units_note = t("catatan_satuan_program", lang) + " " if "satuan" in w and w["satuan"].nunique() > 1 else ""
+        units_note = t("catatan_satuan_program", lang, kks=_vintage(meta, "kks", lang), bdt=_vintage(meta, "bdt", lang)) + " " if "satuan" in w and w["satuan"].nunique() > 1 else ""
         blocks.append(table_html(heads, rows, note=units_note + t("def_cakupan", lang)))
         blocks.append(_chart(charts.coverage_bars, w, None if kode == KOTA else k, nama, lang, period=period, source=src))
         kks = w[w["program"].astype(str).str.lower() == "kks"]
@@ -739,7 +753,7 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     tt = _target(tables, kode, _tbl(tables, "tumpang_tindih"), col="kelompok")
     own_tt = _rows(tt, kode)
     if not own_tt.empty:
-        blocks.append(_chart(charts.overlap_chart, own_tt, lang, period=_vintage(meta, "bdt", lang), source=t("sumber_bdt", lang)))
+        blocks.append(_chart(charts.overlap_chart, own_tt, lang, period=_vintage(meta, "bdt", lang), source=_sumber(meta, "bdt", lang)))
     # households in desil 1–4 with no programme, per kelurahan in scope
     if not tt.empty and "jumlah_program" in tt:
         scope = _kelurahan_in(kode) if _tingkat(kode) != "kelurahan" else []
@@ -770,7 +784,7 @@ def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str =
     hl = scope if kode != KOTA else []
     fig = _chart(charts.quadrant_scatter, pri, lang, highlight=hl,
                  period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
-                 source=f"{t('sumber_bdt', lang)}; {t('sumber_kks', lang)}")
+                 source=f"{_sumber(meta, 'bdt', lang)}; {_sumber(meta, 'kks', lang)}")
     mine = _rows(pri, scope if kode != KOTA else pri["kode_wilayah"].astype(str)).copy()
     mine["_p"] = pd.to_numeric(mine["prioritas"], errors="coerce")
     mine["_x"] = pd.to_numeric(mine["x_persen_d1_d2"], errors="coerce")
@@ -1185,8 +1199,9 @@ def methodology(meta: Mapping[str, Any] | None, run_info: Mapping[str, Any] | No
     input-file fingerprints, the confidentiality statement, run id / git SHA / version, synthetic notice."""
     meta = meta or {}
     run = run_info or {}
-    definisi = [t(k, lang) for k in ("def_rt", "def_keluarga", "def_jiwa", "def_desil", "def_kks", "def_cakupan",
-                                     "def_prioritas", "def_bps")]
+    definisi = [t(k, lang, bdt=_vintage(meta, "bdt", lang)) if k == "def_desil" else t(k, lang)
+                for k in ("def_rt", "def_keluarga", "def_jiwa", "def_desil", "def_kks", "def_cakupan",
+                          "def_prioritas", "def_bps")]
     vintage = meta.get("vintage") or {}
     sumber = [(str(k), str(v)) for k, v in vintage.items()] or [
         ("BDT", t("sumber_bdt", lang)), ("KKS", t("sumber_kks", lang)), ("MPM", t("sumber_mpm", lang)),

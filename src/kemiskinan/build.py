@@ -601,7 +601,12 @@ class Builder:
                 "wilayah": kode or "", "nama_wilayah": (w.nama if w else ""),
                 # the HTML <title> and so the PDF's /Title, in the briefing's language
                 "judul": f"{i18n.t('judul_dokumen', self.lang)} — {w.nama}" if w else "",
-                "tingkat": (w.tingkat if w else ""), "sintetis": self._synthetic()}
+                "tingkat": (w.tingkat if w else ""), "sintetis": self._synthetic(), **self._data_label()}
+
+    def _data_label(self) -> dict:
+        """The round's data for the PDF's /Subject (meta.json vintage): `DTKS 2019-05`, or PBDT 2015 + MPM."""
+        v = (_read_json(self.processed / "meta.json") or {}).get("vintage") or {}
+        return {"data_bdt": str(v.get("bdt") or ""), "data_mpm": "mpm" in v} if v else {}
 
     def _synthetic(self) -> bool:
         m = _read_json(self.processed / "meta.json")

@@ -50,6 +50,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sumber_mpm": {"id": "Rekap MPM 2018 kelurahan", "en": "Kelurahan MPM 2018 returns"},
     "sumber_bps": {"id": "BPS, Susenas", "en": "BPS, Susenas"},
     "sumber_penduduk": {"id": "Disdukcapil 2017", "en": "Civil registry 2017"},
+    "sumber_penduduk_tahun": {"id": "Disdukcapil {tahun}", "en": "Civil registry {tahun}"},
+    # a later round (meta.json vintage.bdt other than PBDT 2015, issue 20) names its own data
+    "sumber_bdt_ronde": {"id": "{bdt}", "en": "{bdt}"},
+    "sumber_kks_ronde": {"id": "Daftar {kks}, dipadankan dengan {bdt}", "en": "KKS list ({kks}), matched to {bdt}"},
     "periode_bdt": {"id": "PBDT 2015", "en": "PBDT 2015"},
     "periode_kks": {"id": "KKS 2017", "en": "KKS 2017"},
     "periode_mpm": {"id": "MPM 2018", "en": "MPM 2018"},
@@ -162,8 +166,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "p2": {"id": "P2", "en": "P2"},
     "penduduk_miskin": {"id": "Jiwa miskin", "en": "Poor persons"},
     "sebaran_kalimat": {
-        "id": "{nama} mencatat {rt} rumah tangga ({jiwa} jiwa) di desil 1–4 PBDT 2015; {persen} penduduknya tercatat di BDT.",
-        "en": "{nama} has {rt} households ({jiwa} persons) in deciles 1–4 of PBDT 2015; {persen} of its population is in the BDT.",
+        "id": "{nama} mencatat {rt} rumah tangga ({jiwa} jiwa) di desil 1–4 {bdt}; {persen} penduduknya tercatat di BDT.",
+        "en": "{nama} has {rt} households ({jiwa} persons) in deciles 1–4 of {bdt}; {persen} of its population is in the BDT.",
     },
     "sebaran_anak": {"id": "Keluarga desil 1–4 per {tingkat}", "en": "Decile 1–4 families by {tingkat}"},
     "sebaran_diri": {"id": "Desil di {nama}", "en": "Deciles in {nama}"},
@@ -316,8 +320,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "singkat_keluarga": {"id": "KK", "en": "fam."},
     "singkat_rumah_tangga": {"id": "RT", "en": "HH"},
     "catatan_satuan_program": {
-        "id": "KK = keluarga (KKS, daftar distribusi 2017); RT = rumah tangga (program lain, isian Blok V PBDT 2015).",
-        "en": "fam. = families (KKS, 2017 distribution list); HH = households (other programmes, PBDT 2015 Blok V flags).",
+        "id": "KK = keluarga (KKS, daftar {kks}); RT = rumah tangga (program lain, isian {bdt}).",
+        "en": "fam. = families (KKS, list {kks}); HH = households (other programmes, {bdt} flags).",
     },
     "rek_tidak_di_bdt": {
         "id": "Padankan penerima yang tidak ditemukan di BDT dengan data kependudukan (NIK/No. KK): {daftar}.",
@@ -351,8 +355,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "def_jiwa": {"id": "Jiwa: anggota rumah tangga (orang).", "en": "Persons (jiwa): household members."},
     "def_desil": {
-        "id": "Desil: peringkat kesejahteraan nasional PBDT 2015; desil 1 = 10 % termiskin. Keluarga miskin = desil 1–4 (40 % terbawah).",
-        "en": "Decile: national PBDT 2015 welfare ranking; decile 1 = poorest 10 %. Poor families = deciles 1–4 (bottom 40 %).",
+        "id": "Desil: peringkat kesejahteraan nasional {bdt}; desil 1 = 10 % termiskin. Keluarga miskin = desil 1–4 (40 % terbawah).",
+        "en": "Decile: national {bdt} welfare ranking; decile 1 = poorest 10 %. Poor families = deciles 1–4 (bottom 40 %).",
     },
     "def_cakupan": {
         "id": "Cakupan = sasaran yang menerima ÷ seluruh sasaran. Exclusion error = 1 − cakupan. Inclusion error = penerima di luar sasaran ÷ seluruh penerima.",

@@ -248,8 +248,9 @@ class PdfPrinter:
 # ----------------------------------------------------------------------------------------------------
 
 _TITLE = {"id": "Briefing Kemiskinan — {nama} ({periode})", "en": "Poverty Briefing — {nama} ({periode})"}
-_SUBJECT = {"id": "Data kemiskinan dan cakupan KKS {nama}, periode {periode}: PBDT 2015 dan pemutakhiran MPM",
-            "en": "Poverty data and KKS coverage for {nama}, period {periode}: PBDT 2015 and MPM updates"}
+_SUBJECT = {"id": "Data kemiskinan dan cakupan KKS {nama}, periode {periode}: {data}",
+            "en": "Poverty data and KKS coverage for {nama}, period {periode}: {data}"}
+_MPM = {"id": " dan pemutakhiran MPM", "en": " and MPM updates"}
 _SYNTHETIC = {"id": " — DATA SINTETIS, bukan data asli", "en": " — SYNTHETIC DATA, not real data"}
 
 
@@ -258,7 +259,10 @@ def pdf_info(km: Mapping[str, Any], instansi: str) -> dict[str, str]:
     params), subject and the document language, from the notebook's `kemiskinan` metadata (or the footer
     fields, which carry the same keys)."""
     lang = str(km.get("lang") or "id")
-    words = {"nama": str(km.get("nama_wilayah") or km.get("wilayah") or ""), "periode": str(km.get("periode") or "")}
+    # the round's data (build meta `data_bdt`/`data_mpm`, from meta.json vintage); PBDT 2015 + MPM when absent
+    data = str(km.get("data_bdt") or "PBDT 2015") + (_MPM.get(lang, _MPM["id"]) if km.get("data_mpm", True) else "")
+    words = {"nama": str(km.get("nama_wilayah") or km.get("wilayah") or ""), "periode": str(km.get("periode") or ""),
+             "data": data}
     subject = _SUBJECT.get(lang, _SUBJECT["id"]).format(**words)
     if km.get("sintetis"):
         subject += _SYNTHETIC.get(lang, _SYNTHETIC["id"])
