@@ -92,6 +92,7 @@ def test_nik_century_follows_the_reference_year():
 
 def test_dtsen_members_get_umur_at_the_reference_date(dtsen):
     a = _by_name(dtsen)
+    assert not (dtsen.temuan["aturan"].astype(str) == "TANGGAL_LAHIR_SETELAH_ACUAN").any()
     # DTSEN_ANGGOTA rows (header = row 1): 2 Hendra 1985-04-12, 3 Nurul 1988-08-10, 4 Rafa 2021-03-15,
     # 8 Darmo 1930-02-01 (NIK year 30 → 1930 in a 2025 round), 12 Yanti 1982-06-30 (birthday on the date)
     assert {r: int(a.loc[r, "umur"]) for r in (2, 3, 4, 8, 12)} == {2: 40, 3: 36, 4: 4, 8: 95, 12: 43}
@@ -107,6 +108,10 @@ def test_same_dtsen_file_read_as_2018_gets_the_old_century(tmp_path):
     res = _clean(tmp_path, DTSEN, "2018-05")
     a = _by_name(res)
     assert pd.isna(a.loc[4, "umur"])                               # Rafa: 2021-03-15 is after 2018-05-31
+    # … and said: a finding on Rafa's row and column, the date kept; no other row flagged
+    late = res.temuan[res.temuan["aturan"].astype(str) == "TANGGAL_LAHIR_SETELAH_ACUAN"]
+    assert late["baris"].astype(int).tolist() == [4] and set(late["kolom"].astype(str)) == {"tgllahir"}
+    assert a.loc[4, "tanggal_lahir"] == pd.Timestamp("2021-03-15")
     assert {r: int(a.loc[r, "umur"]) for r in (2, 3, 8, 12)} == {2: 33, 3: 29, 8: 88, 12: 35}
     nik_rafa = "6474011503210003"
     assert nik.validate_series(pd.Series([nik_rafa]), reference_year=2018)["tanggal_lahir"].iloc[0] \

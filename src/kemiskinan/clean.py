@@ -103,6 +103,8 @@ _R = [
     Rule("NUK_KOSONG", TANDAI, "NUK kosong/tidak valid: anggota disimpan tetapi tidak masuk tabel keluarga"),
     Rule("JK_TIDAK_VALID", TANDAI, "jenis kelamin bukan 1/2 (L/P); dikosongkan"),
     Rule("TANGGAL_TIDAK_VALID", TANDAI, "kolom {kolom} bukan tanggal yang ada; dikosongkan"),
+    Rule("TANGGAL_LAHIR_SETELAH_ACUAN", TANDAI, "tanggal lahir ({kolom}) sesudah tanggal acuan putaran; tanggal "
+         "disimpan, umur dikosongkan — periksa `periode` di params atau tanggalnya"),
     # NIK and No. KK share their structural checks (both 16 digits with a Kemendagri wilayah prefix); the
     # checks that need a birth date, sex or family exist for NIK only.
     *[Rule(f"{code}_{suffix}", TANDAI, text.format(id=label))
@@ -1249,6 +1251,9 @@ def clean_art(b: Batch, F: Findings, rt: pd.DataFrame, rt_batch: Batch, *, acuan
     else:
         tgl = pd.Series(pd.NaT, index=d.index, dtype="datetime64[s]")
     out["tanggal_lahir"] = tgl
+    if acuan is not None and "tgllahir" in d:
+        # a birth after the round's reference date: a wrong `periode` or a typo; said, never silent
+        _flag_decoded(sub, F, "tgllahir", tgl > acuan, "TANGGAL_LAHIR_SETELAH_ACUAN", rows)
     for c, v in _decode_columns(sub, F, d, rows, codes.parse_int, "ANGKA_TIDAK_VALID",
                                 {c: (dt,) for c, dt in ART_INT_COLS.items()}).items():
         out[c] = v
