@@ -267,6 +267,25 @@ def test_flow_identities_hold_at_every_level():
     assert sample_rounds.round_truth("2018-05")["ringkasan"].iloc[0].keluarga_miskin == 5527     # contracts §1.7
 
 
+def test_truth_matching_rule_on_hand_made_families():
+    """The truth's matching rule, on six families written by hand (Lok Tuan 64.74.01.1003, Guntung
+    64.74.03.1001): A stays; B moves Lok Tuan → Guntung; C leaves the target; D's No. KK is held by two
+    families now (so D then and both now are unmatched, not "left the data"); a new family has no No. KK."""
+    lt, gt = "64.74.01.1003", "64.74.03.1001"
+    prev = pd.DataFrame({"hh": range(4), "kode": [lt, lt, lt, lt], "kk": pd.array(["A", "B", "C", "D"], dtype="string"),
+                         "target": [True, True, True, True]})
+    cur = pd.DataFrame({"hh": range(6), "kode": [lt, gt, lt, lt, gt, gt],
+                        "kk": pd.array(["A", "B", "C", "D", "D", None], dtype="string"),
+                        "target": [True, True, False, True, True, True]})
+    a = sample_rounds._alur(prev, cur, "2019-05", "2018-05").set_index("kode_wilayah")
+    cols = ["n_sebelumnya", "n_sekarang", "tetap", "pindah_masuk", "pindah_keluar", "keluar_dari_target",
+            "keluar_dari_data", "masuk_dari_data", "masuk_baru", "tanpa_kunci_sebelumnya", "tanpa_kunci"]
+    # counted by hand from the rows above
+    assert a.loc[lt, cols].tolist() == [4, 2, 1, 0, 1, 1, 0, 0, 0, 1, 1]
+    assert a.loc[gt, cols].tolist() == [0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 2]
+    assert a.loc["64.74", cols].tolist() == [4, 5, 2, 0, 0, 1, 0, 0, 0, 1, 3]
+
+
 # ---- continuity, deciles, children --------------------------------------------------------------------
 
 def test_most_households_and_families_carry_over_by_id_and_no_kk(rounds):

@@ -436,15 +436,16 @@ def _states(seed: int):
 # Truths, from the simulation (never from the pipeline)
 # --------------------------------------------------------------------------------------------------
 
-def _families(reg: pd.DataFrame, s: State) -> pd.DataFrame:
-    """The families a correct cleaning keeps (valid units only), with what the truths need."""
+def _families(reg: pd.DataFrame, s: State, target_desil: tuple[int, ...] = (1, 2, 3, 4)) -> pd.DataFrame:
+    """The families a correct cleaning keeps (valid units only), with what the truths need; `target` = the
+    household's (in DTSEN the family's national) desil is in `target_desil`."""
     valid = s.hh["kind"][s.kf["hh"]] == 0
     desil = s.hh["desil"][s.kf["hh"]]
     P = np.bincount(s.p["kf"], minlength=len(valid))
     born = np.bincount(s.p["kf"], weights=s.p["birth"] >= np.datetime64("2019-01-01"), minlength=len(valid))
     kk = pd.array(np.where(s.kf["kk"] > 0, s.kf["kk"], 0).astype(str), dtype="string")
     f = pd.DataFrame({"hh": s.kf["hh"], "kode": reg.kode.to_numpy()[s.hh["reg"][s.kf["hh"]]], "kk": kk,
-                      "target": (desil >= 1) & (desil <= 4), "kks": s.kf["status"] == 1, "jiwa": P,
+                      "target": np.isin(desil, np.asarray(target_desil)), "kks": s.kf["status"] == 1, "jiwa": P,
                       "anak": born.astype(np.int64)})
     f.loc[s.kf["kk"] <= 0, "kk"] = pd.NA
     return f[valid].reset_index(drop=True)
@@ -480,12 +481,14 @@ def _ringkasan(f: pd.DataFrame, periode: str) -> pd.DataFrame:
 
 
 def _alur(prev: pd.DataFrame, cur: pd.DataFrame, periode: str, sebelumnya: str) -> pd.DataFrame:
-    """banding_alur as the contract defines it: target families matched by No. KK; a No. KK missing or held
-    by more than one keluarga in its round is not matched (tanpa_kunci*); counted at each level."""
+    """banding_alur as docs/indicators.md defines it: target families matched by No. KK; a No. KK missing, or
+    held by more than one keluarga in either round (no one-to-one match), is not matched (tanpa_kunci*);
+    counted at each level."""
     cols: dict[str, dict] = {}
     sides = []
-    for f in (prev, cur):
-        keyed = (f.kk.notna() & ~f.kk.duplicated(keep=False)).to_numpy()
+    for f, g in ((prev, cur), (cur, prev)):
+        held_other = f.kk.map(g.kk.value_counts()).fillna(0)
+        keyed = (f.kk.notna() & ~f.kk.duplicated(keep=False) & (held_other <= 1)).to_numpy()
         sides.append((f, keyed, f.kk.where(keyed, "").to_numpy()))
     (fp, kp, keyp), (fc, kc, keyc) = sides
     for (_, wp), (_, wc) in zip(_levels(fp.kode), _levels(fc.kode)):
@@ -511,10 +514,10 @@ def _alur(prev: pd.DataFrame, cur: pd.DataFrame, periode: str, sebelumnya: str) 
 
 
 @lru_cache(maxsize=8)
-def _truth(periode: str, seed: int) -> dict[str, pd.DataFrame]:
+def _truth(periode: str, seed: int, target_desil: tuple[int, ...]) -> dict[str, pd.DataFrame]:
     reg, states = _states(seed)
     spec = ROUNDS[periode]
-    fam = _families(reg, states[periode])
+    fam = _families(reg, states[periode], target_desil)
     out = {"ringkasan": _ringkasan(fam, periode)}
     if spec.previous:
         out["alur"] = _alur(_families(reg, states[spec.previous]), fam, periode, spec.previous)
@@ -523,17 +526,19 @@ def _truth(periode: str, seed: int) -> dict[str, pd.DataFrame]:
     return out
 
 
-def round_truth(periode: str, seed: int = SEED) -> dict[str, pd.DataFrame]:
+def round_truth(periode: str, seed: int = SEED, target_desil=(1, 2, 3, 4)) -> dict[str, pd.DataFrame]:
     """Exact truths of a synthetic round, from the generator's own simulation (cached; copies returned).
 
     `ringkasan`: kota, kecamatan, kelurahan rows with keluarga_miskin (desil 1–4 of the round's scheme),
     keluarga_kks / keluarga_tanpa_kks (card TERSALUR), cakupan_kks, rumah_tangga, keluarga, jiwa and
     anak_lahir_setelah_2018 — of the population a correct cleaning keeps. `alur`: the contract's
     banding_alur versus the predecessor round (no rows for 2018-05, which has none).
+    `target_desil`: this round's target group (params `target_desil`); the predecessor keeps desil 1–4,
+    as its own params file says — each round is counted by its own definition.
     """
     if periode not in ROUNDS:
         raise ParameterError(f"periode sintetis tidak dikenal: {periode!r} (pilih {', '.join(ROUNDS)})")
-    return {k: v.copy() for k, v in _truth(periode, seed).items()}
+    return {k: v.copy() for k, v in _truth(periode, seed, tuple(sorted({int(d) for d in target_desil}))).items()}
 
 
 # --------------------------------------------------------------------------------------------------
