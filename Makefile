@@ -49,8 +49,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: system-deps $(STAMP) ## Siapkan lingkungan: .venv dari requirements.lock + kernel Jupyter "kemiskinan"
 
-sample-data: setup ## Buat data contoh sintetis di data/raw/sample/ bila belum ada
-	@$(PY) -m kemiskinan sample-data --if-absent
+sample-data: setup ## Buat data contoh sintetis untuk $(PARAMS) (data/raw/sample*/) bila belum ada
+	@$(PY) -m kemiskinan sample-data --if-absent --params $(PARAMS)
 
 reports: setup sample-data ## Bangun semua briefing (HTML+PDF) dari data contoh -> reports/<periode>/
 	$(PY) -m kemiskinan build --params $(PARAMS) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)

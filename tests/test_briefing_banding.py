@@ -319,60 +319,6 @@ def test_a_change_in_the_comparison_rebuilds_exactly_the_briefings_that_show_it(
     assert {k for k in KODES if before[k] != after[k]} == shown_in
 
 
-# ---------------------------------------------------------------------------------------------------------
-# end to end: three periods built one after the other from the same raw folder
-# ---------------------------------------------------------------------------------------------------------
-
-@pytest.mark.slow
-def test_three_periods_built_in_turn_compare_and_the_third_has_the_trend(tmp_path, sample_raw):
-    """2018-05, then 2019-05 and 2020-05 from the same raw folder (only `periode` overridden), the kota's
-    HTML only: the first says there is nothing to compare, the second compares with 2018-05 (page 1's line
-    and the section show its own comparison tables' numbers; no trend yet), the third has the trend chart.
-    The build's PII guard checks every HTML before it is installed."""
-    from projcopy import build, make_copy
-
-    root = make_copy(tmp_path / "proj", sample_raw)
-    base = (root / "params" / "sample.yml").read_text(encoding="utf-8")
-    assert 'periode: "2018-05"' in base
-    html = {}
-    for periode in ("2018-05", "2019-05", "2020-05"):
-        params = f"params/sample_{periode}.yml"
-        (root / params).write_text(base.replace('periode: "2018-05"', f'periode: "{periode}"'), encoding="utf-8")
-        r = build(root, "--params", params, "--wilayah", KOTA, "--formats", "html")
-        assert r.returncode == 0, r.stderr[-3000:]
-        html[periode] = (root / "reports" / periode / "kota_bontang.html").read_text(encoding="utf-8")
-
-    def section(h):
-        start = h.index('id="banding"')
-        return h[start:h.index("<section", start)]
-
-    first = section(html["2018-05"])
-    assert "Belum ada periode sebelumnya yang sudah dibangun" in _text(first) and "<table" not in first
-    assert 'class="sejak"' not in html["2018-05"]
-
-    tables = briefing_data.load_for_briefing(root / "data" / "processed" / "2019-05", KOTA)
-    br = tables["banding_ringkasan"].iloc[0]
-    assert (br["periode"], br["periode_sebelumnya"]) == ("2019-05", "2018-05")
-    line = re.search(r'<p class="sejak">(.*?)</p>', html["2019-05"]).group(1)
-    assert line == briefing.since_line(tables, KOTA)
-    assert line.startswith(f"Sejak 2018-05: keluarga miskin {briefing.fmt.angka(br['keluarga_miskin_sebelumnya'])} → "
-                           f"{briefing.fmt.angka(br['keluarga_miskin'])} (")
-    second = section(html["2019-05"])
-    assert "Perubahan sejak 2018-05" in second and "<img" not in second
-    rows = _table_rows(second, "Empat angka utama")
-    assert rows[0][1:3] == [briefing.fmt.angka(br["keluarga_miskin_sebelumnya"]), briefing.fmt.angka(br["keluarga_miskin"])]
-    assert rows[2][1:3] == [briefing.fmt.persen(br["cakupan_kks_sebelumnya"]), briefing.fmt.persen(br["cakupan_kks"])]
-    al = tables["banding_alur"].set_index("kode_wilayah")
-    flows = {r[0]: r[1:] for r in _table_rows(second, "tetap, keluar dan masuk")}
-    assert flows["Jumlah Kota Bontang"][0] == briefing.fmt.angka(al.loc[KOTA, "n_sebelumnya"])
-    assert flows["Lok Tuan"][-1] == briefing.fmt.angka(al.loc[LT, "n_sekarang"])
-
-    third = section(html["2020-05"])
-    assert "Perubahan sejak 2019-05" in third and third.count("<img") == 1
-    cap = re.search(r'<figcaption class="temuan">(.*?)</figcaption>', third).group(1)
-    assert cap.startswith("Keluarga miskin di Kota Bontang ") and "2018-05" in cap and "2020-05" in cap, cap
-
-
 def test_no_quadrant_sentence_when_neither_round_has_quadrants(rounds):
     """Without a KKS list or population a round has no quadrants: `berubah` is NA, which is not "tidak ada"."""
     t = {k: v.copy() for k, v in rounds[1].items()}
