@@ -326,3 +326,23 @@ def test_no_quadrant_sentence_when_neither_round_has_quadrants(rounds):
     txt = _text(_render(t, KOTA)[0])
     assert "kuadran prioritasnya berubah" not in txt
     assert "kuadran prioritasnya berubah: tidak ada" in _text(_render(rounds[2], KOTA)[0])
+
+
+@pytest.mark.parametrize("target, words_id, words_en", [
+    ((1, 2, 3, 4), "Keluarga miskin (desil 1–4)", "Poor families (deciles 1–4)"),
+    ((1, 2), "Keluarga miskin (desil 1–2)", "Poor families (deciles 1–2)"),
+    ((1, 3), "Keluarga miskin (desil 1, 3)", "Poor families (deciles 1, 3)"),
+])
+def test_page_1_card_names_the_target_group_of_params(target, words_id, words_en):
+    """The card and the map's unit name the round's target group (params `target_desil`, written by step 02
+    as `ringkasan.target`), not a fixed "desil 1–4"; the count under it is that group's."""
+    tables = compute_all(round_2(), {"target_desil": list(target)})
+    sl = briefing_data.slice_tables(tables, KOTA)
+    for lang, words in (("id", words_id), ("en", words_en)):
+        page = _text(str(briefing.headline(sl, KOTA, lang)))
+        assert words in page, (lang, page[:300])
+    if target != (1, 2, 3, 4):
+        assert "desil 1–4" not in _text(str(briefing.headline(sl, KOTA, "id")))
+    # round 2 by hand (module docstring): desil 1–2 holds H1 n1, H1 n2, H3, H6 = 4 families
+    if target == (1, 2):
+        assert tables["ringkasan"].set_index("kode_wilayah").loc[KOTA, "keluarga_miskin"] == 4

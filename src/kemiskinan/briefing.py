@@ -25,6 +25,8 @@ from markupsafe import Markup
 
 from kemiskinan import charts, fmt, maps, wilayah
 from kemiskinan.i18n import INDIKATOR, desil_label, program_name, t, tingkat_label
+from kemiskinan.errors import CheckError
+from kemiskinan.indicators.banding import target_definition
 
 MAX_COLUMNS = 6
 KOTA = wilayah.KOTA_CODE
@@ -158,6 +160,36 @@ def _sumber(meta: Mapping | None, key: str, lang: str) -> str:
     if not bdt or bdt == t("periode_bdt", "id") or key not in {"bdt", "kks"}:
         return t(f"sumber_{key}", lang)
     return t(f"sumber_{key}_ronde", lang, bdt=bdt, kks=str(v.get("kks") or t("periode_kks", lang)))
+
+
+def _target_desil(tables: Mapping[str, pd.DataFrame]) -> list[int]:
+    """The round's target desil from `ringkasan.target` (`D1-D5` → [1..5], `D1+D3` → [1, 3]); desil 1–4 when
+    the table has no single readable label (a label step 02 never writes keeps the fixed texts)."""
+    ring = _tbl(tables, "ringkasan")
+    labels = ring["target"].dropna().astype(str).unique().tolist() if "target" in ring else []
+    if len(labels) == 1:
+        try:
+            return target_definition(labels[0])
+        except CheckError:
+            pass
+    return [1, 2, 3, 4]
+
+
+def _desil_words(tables: Mapping[str, pd.DataFrame], lang: str, adjective: bool = False) -> str:
+    """The target group in words: "desil 1–4", "desil 1, 3"; in English "deciles 1–4", or "decile 1–4"
+    before a noun (`adjective`)."""
+    d = _target_desil(tables)
+    if len(d) == 1:
+        return t("sasaran_desil_satu", lang, a=d[0])
+    key = "rentang" if d == list(range(d[0], d[-1] + 1)) else "daftar"
+    words = t(f"sasaran_desil_{key}", lang, a=d[0], b=d[-1], daftar=", ".join(str(x) for x in d))
+    return words.replace("deciles", "decile", 1) if adjective and lang == "en" else words
+
+
+def _sasaran(tables: Mapping[str, pd.DataFrame], lang: str) -> str | None:
+    """The target group in words when it is not desil 1–4 (params `target_desil`); None for desil 1–4, whose
+    fixed card and map texts already say so."""
+    return None if _target_desil(tables) == [1, 2, 3, 4] else _desil_words(tables, lang)
 
 
 def _absent(meta: Mapping | None, key: str) -> bool:
@@ -358,13 +390,15 @@ def headline(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", me
     ring = _tbl(tables, "ringkasan")
     r, rk = _row(ring, kode), _row(ring, KOTA)
     is_kota = kode == KOTA
+    sasaran = _sasaran(tables, lang)
 
     def card(label, key, form, aksen=False):
         banding = None if is_kota or not rk else t("kartu_kota", lang, nilai=form(rk.get(key)))
         return {"nilai": form(r.get(key)), "label": label, "banding": banding, "aksen": aksen}
 
     cards = [
-        card(t("kartu_keluarga_miskin", lang), "keluarga_miskin", lambda v: fmt.angka(v, lang)),
+        card(t("kartu_keluarga_miskin_sasaran", lang, desil=sasaran) if sasaran else t("kartu_keluarga_miskin", lang),
+             "keluarga_miskin", lambda v: fmt.angka(v, lang)),
         card(t("kartu_keluarga_kks", lang), "keluarga_kks", lambda v: fmt.angka(v, lang)),
         card(t("kartu_cakupan_kks", lang), "cakupan_kks", lambda v: fmt.persen(v, lang), aksen=True),
         card(t("kartu_tanpa_kks", lang), "keluarga_tanpa_kks", lambda v: fmt.angka(v, lang), aksen=True),
@@ -391,7 +425,9 @@ def coverage_map(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id"
         return None
     geo = Path(geojson) if isinstance(geojson, str) else geojson  # a file is fingerprinted by content
     return _chart(maps.kelurahan_map, values, geo, highlight=kode if kode != KOTA else None,
-                  title=t("peta_cakupan_judul", lang), lang=lang, unit=t("satuan_persen_keluarga_miskin", lang),
+                  title=t("peta_cakupan_judul", lang), lang=lang,
+                  unit=(t("satuan_persen_keluarga_miskin_sasaran", lang, desil=sasaran) if (sasaran := _sasaran(tables, lang))
+                        else t("satuan_persen_keluarga_miskin", lang)),
                   period=f"{_vintage(meta, 'bdt', lang)}; {_vintage(meta, 'kks', lang)}",
                   source=_sumber(meta, "kks", lang), names=_names(tables), label=t("label_cakupan_kks", lang))
 
@@ -1100,7 +1136,7 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
         pairs = sorted(((str(c), float(v)) for c, v in zip(sub.get("kode_wilayah", []),
                         pd.to_numeric(sub.get("n_keluarga_dikecualikan", pd.Series(dtype=float)), errors="coerce"))
                         if not fmt.is_na(v) and v > 0), key=lambda p: (-p[1], p[0]))
-        out.append(item(t("opd_dinsos", lang), cost_sentence(br), t("aksi_program", lang, program=program_name(br["program"])),
+        out.append(item(t("opd_dinsos", lang), cost_sentence(br), t("aksi_program", lang, program=program_name(br["program"]), desil=_desil_words(tables, lang, True)),
                         where(pairs), br["_n"], biaya=t("per_tahun", lang, biaya=fmt.rupiah(br["_b"], lang))))
     # 2. desil 1–4 households receiving nothing
     tt = _target(tables, kode, _tbl(tables, "tumpang_tindih"), col="kelompok")
@@ -1114,8 +1150,8 @@ def recommendation_items(tables: Mapping[str, pd.DataFrame], kode: str, lang: st
             pairs = sorted(((str(c), float(v)) for c, v in sub.groupby(sub["kode_wilayah"].astype(str))["n_rumah_tangga"].sum().items()
                             if v > 0), key=lambda p: (-p[1], p[0])) if not sub.empty else []
             rinci = t("rek_rincian", lang, daftar=top(pairs)) if len(pairs) > 1 else ""
-            out.append(item(t("opd_dinsos", lang), t("rek_tanpa_program", lang, n=fmt.angka(n_none, lang), rincian=rinci),
-                            t("aksi_tanpa_program", lang), where(pairs), n_none, satuan="rumah_tangga"))
+            out.append(item(t("opd_dinsos", lang), t("rek_tanpa_program", lang, n=fmt.angka(n_none, lang), rincian=rinci, desil=_desil_words(tables, lang, True)),
+                            t("aksi_tanpa_program", lang, desil=_desil_words(tables, lang, True)), where(pairs), n_none, satuan="rumah_tangga"))
     # 3. priority-1 kelurahan in scope
     pri = _rows(_tbl(tables, "prioritas"), scope)
     if not pri.empty and not single:

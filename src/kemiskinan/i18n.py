@@ -35,6 +35,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "bagian_metodologi": {"id": "Catatan metodologi", "en": "Methodological notes"},
     # ---- headline cards --------------------------------------------------------------------------
     "kartu_keluarga_miskin": {"id": "Keluarga miskin (desil 1–4)", "en": "Poor families (deciles 1–4)"},
+    # a target other than desil 1–4 (params `target_desil`, issue 20): the card and map name it
+    "kartu_keluarga_miskin_sasaran": {"id": "Keluarga miskin ({desil})", "en": "Poor families ({desil})"},
+    "satuan_persen_keluarga_miskin_sasaran": {"id": "% keluarga miskin ({desil})", "en": "% of poor families ({desil})"},
+    "sasaran_desil_rentang": {"id": "desil {a}–{b}", "en": "deciles {a}–{b}"},
+    "sasaran_desil_daftar": {"id": "desil {daftar}", "en": "deciles {daftar}"},
+    "sasaran_desil_satu": {"id": "desil {a}", "en": "decile {a}"},
     "kartu_keluarga_kks": {"id": "Keluarga pemegang KKS", "en": "Families holding a KKS card"},
     "kartu_cakupan_kks": {"id": "Cakupan KKS", "en": "KKS coverage"},
     "kartu_tanpa_kks": {"id": "Keluarga miskin tanpa KKS", "en": "Poor families without KKS"},
@@ -224,10 +230,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "satuan_persen_keluarga_miskin": {"id": "% keluarga miskin (desil 1–4)", "en": "% of poor families (deciles 1–4)"},
     "aksi_kks": {"id": "Salurkan KKS ke keluarga miskin yang belum memegangnya",
                  "en": "Deliver KKS cards to poor families without one"},
-    "aksi_program": {"id": "Tambahkan keluarga desil 1–4 yang belum menerima {program}",
-                     "en": "Add the decile 1–4 families not receiving {program}"},
-    "aksi_tanpa_program": {"id": "Jangkau rumah tangga desil 1–4 yang belum menerima program apa pun",
-                           "en": "Reach decile 1–4 households that receive no programme"},
+    "aksi_program": {"id": "Tambahkan keluarga {desil} yang belum menerima {program}",
+                     "en": "Add the {desil} families not receiving {program}"},
+    "aksi_tanpa_program": {"id": "Jangkau rumah tangga {desil} yang belum menerima program apa pun",
+                           "en": "Reach {desil} households that receive no programme"},
     "aksi_prioritas": {"id": "Dahulukan kelurahan prioritas 1", "en": "Put priority-1 kelurahan first"},
     "aksi_mpm_lapor": {"id": "Tagih laporan MPM", "en": "Chase the MPM returns"},
     "aksi_mpm_verifikasi": {"id": "Selesaikan verifikasi pendaftar MPM", "en": "Finish verifying MPM registrations"},
@@ -336,8 +342,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Finish verifying the {n} MPM registrations not yet visited{rincian}.",
     },
     "rek_tanpa_program": {
-        "id": "Jangkau {n} rumah tangga desil 1–4 yang belum menerima program apa pun{rincian}.",
-        "en": "Reach the {n} decile 1–4 households that receive no programme at all{rincian}.",
+        "id": "Jangkau {n} rumah tangga {desil} yang belum menerima program apa pun{rincian}.",
+        "en": "Reach the {n} {desil} households that receive no programme at all{rincian}.",
     },
     "rek_kosong": {"id": "Tidak ada tindak lanjut yang ditunjukkan oleh data.", "en": "The data point to no follow-up."},
     # ---- methodology -----------------------------------------------------------------------------
