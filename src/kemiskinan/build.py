@@ -601,16 +601,18 @@ class Builder:
                 "wilayah": kode or "", "nama_wilayah": (w.nama if w else ""),
                 # the HTML <title> and so the PDF's /Title, in the briefing's language
                 "judul": f"{i18n.t('judul_dokumen', self.lang)} — {w.nama}" if w else "",
-                "tingkat": (w.tingkat if w else ""), "sintetis": self._synthetic(), **self._data_label()}
+                "tingkat": (w.tingkat if w else ""), **self._from_clean_meta()}
 
-    def _data_label(self) -> dict:
-        """The round's data for the PDF's /Subject (meta.json vintage): `DTKS 2019-05`, or PBDT 2015 + MPM."""
-        v = (_read_json(self.processed / "meta.json") or {}).get("vintage") or {}
-        return {"data_bdt": str(v.get("bdt") or ""), "data_mpm": "mpm" in v} if v else {}
+    def _from_clean_meta(self) -> dict:
+        """From the clean meta.json (read once): `sintetis` (True when absent) and the round's data for the
+        PDF's /Subject (`vintage`: `DTKS 2019-05`, or PBDT 2015 + MPM)."""
+        m = _read_json(self.processed / "meta.json")
+        v = (m or {}).get("vintage") or {}
+        return {"sintetis": bool(m.get("sintetis")) if m else True,
+                **({"data_bdt": str(v.get("bdt") or ""), "data_mpm": "mpm" in v} if v else {})}
 
     def _synthetic(self) -> bool:
-        m = _read_json(self.processed / "meta.json")
-        return bool(m.get("sintetis")) if m else True
+        return self._from_clean_meta()["sintetis"]
 
     # ---------------------------------------------------------------- the steps
     def step(self, name: str, key: dict, stamp: Path, outputs_ok, run) -> bool:

@@ -271,15 +271,18 @@ def flows(now: pd.DataFrame, target_now, prev: pd.DataFrame, target_prev) -> pd.
 # ----------------------------------------------------------------------------------------------------
 # the four tables
 # ----------------------------------------------------------------------------------------------------
-def _headline(ring: pd.DataFrame) -> pd.DataFrame:
-    r = ring[ring["tingkat"].astype(str).isin(_LEVELS)]
-    cols = ["kode_wilayah", "tingkat", "nama", "target", *_HEADLINE]
-    out = r[[c for c in cols if c in r.columns]].copy()
+def _take(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """`cols` of `df` in that order, NA for a column it lacks, `kode_wilayah` as string."""
+    out = df[[c for c in cols if c in df.columns]].copy()
     for c in cols:
         if c not in out:
             out[c] = pd.NA
     out["kode_wilayah"] = out["kode_wilayah"].astype("string")
     return out[cols]
+
+
+def _headline(ring: pd.DataFrame) -> pd.DataFrame:
+    return _take(ring[ring["tingkat"].astype(str).isin(_LEVELS)], ["kode_wilayah", "tingkat", "nama", "target", *_HEADLINE])
 
 
 def _sort(df: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
@@ -372,13 +375,7 @@ def _label(target: list[int]) -> str:
 def _pr(df: pd.DataFrame | None, cols: list[str]) -> pd.DataFrame:
     if df is None:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
-    out = df[df["tingkat"].astype(str) == "kelurahan"] if "tingkat" in df else df
-    out = out[[c for c in cols if c in out.columns]].copy()
-    for c in cols:
-        if c not in out:
-            out[c] = pd.NA
-    out["kode_wilayah"] = out["kode_wilayah"].astype("string")
-    return out[cols]
+    return _take(df[df["tingkat"].astype(str) == "kelurahan"] if "tingkat" in df else df, cols)
 
 
 # ----------------------------------------------------------------------------------------------------
