@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from machine import speed_probe  # noqa: E402
 
 from kemiskinan import config  # noqa: E402
-from kemiskinan import wilayah as wil  # noqa: E402
+from kemiskinan.domain import wilayah as wil  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -3,7 +3,7 @@
     .venv/bin/python bench/clean.py [--sizes 100000 1000000] [--repeat 3] [--pii-terms]
     .venv/bin/python bench/clean.py --kabkota kaltim --sizes 1000000 --indicators --repeat 1
 
-Data come from `kemiskinan.sample.generate(households=N, kabkota=...)` and are cached in
+Data come from `kemiskinan.synthetic.sample.generate(households=N, kabkota=...)` and are cached in
 bench/results/data-N/ (Bontang) or bench/results/data-kaltim-N/ (ignored by git). Each run cleans in a
 fresh subprocess so peak memory (the child's own ru_maxrss, RUSAGE_SELF) is the cleaner's own;
 `--indicators` also runs `kemiskinan.indicators` in the same child (per kab/kota for kaltim) and reports
@@ -11,7 +11,7 @@ both times. Medians go to stdout and bench/results/clean.json; copy them into be
 
 Province data (`--kabkota kaltim`): the generator's non-Bontang kelurahan are synthetic, so no reference
 table exists for them in data/reference/. `kaltim_wilayah()` derives one from the generator's own region
-table (`kemiskinan.sample._regions("kaltim")`) plus data/reference/wilayah_bontang.csv, writes it to
+table (`kemiskinan.synthetic.sample._regions("kaltim")`) plus data/reference/wilayah_bontang.csv, writes it to
 bench/results/wilayah-kaltim.csv, and the child passes it to `clean(wilayah=)` and
 `indicators.compute_by_kabkota` (see bench/README.md, "province scale").
 Target: 1 M households (≈ 4 M members) in ≤ 60 s with ≤ 6 GB peak memory.
@@ -64,7 +64,7 @@ def sample():
         tree_peak[0] = max(tree_peak[0], tree_pss_mb())
         sampling[0] += time.thread_time() - ts
 
-from kemiskinan.clean import clean
+from kemiskinan.clean.step import clean
 raw, out, pii, ind, wil = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1", sys.argv[5]
 t, c = time.perf_counter(), time.process_time()
 r = clean(raw, out, verbose=False, pii_terms=pii, check_provenance=False, wilayah=wil or None)
@@ -103,7 +103,9 @@ def kaltim_wilayah():
     """Reference table (format of data/reference/wilayah_bontang.csv) for the generator's province data."""
     import pandas as pd
 
-    from kemiskinan import sample, wilayah
+    from kemiskinan.synthetic import sample
+
+    from kemiskinan.domain import wilayah
     reg = sample._regions("kaltim")
     reg = reg[(reg["kind"] == 0) & ~reg["kode"].str.startswith("64.74.")]
     rows = [dict(kode_kemendagri="64", kode_bps="64", nama="Kalimantan Timur", tingkat="provinsi", induk="",
@@ -125,7 +127,7 @@ def kaltim_wilayah():
 def ensure_data(n: int, kabkota: str) -> Path:
     d = RESULTS / (f"data-{n}" if kabkota == "bontang" else f"data-{kabkota}-{n}")
     if not (d / "README.md").exists():
-        from kemiskinan.sample import generate
+        from kemiskinan.synthetic.sample import generate
         t = time.perf_counter()
         generate(d, seed=2018, households=n, kabkota=kabkota)
         print(f"  data {n:,} rumah tangga ({kabkota}) dibuat dalam {time.perf_counter() - t:.0f} s", flush=True)

@@ -13,9 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from kemiskinan import config, render
-from kemiskinan import wilayah as wil
-from kemiskinan.build import slug
+from kemiskinan import config
+
+from kemiskinan.publish import render
+from kemiskinan.domain import wilayah as wil
+from kemiskinan.build.runner import slug
 
 
 def main() -> None:

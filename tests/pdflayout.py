@@ -18,7 +18,7 @@ A4_MM = (210.0, 297.0)
 
 def page_margins_mm() -> tuple[float, float]:
     """(top, bottom) of the briefing stylesheet's `@page` margin, in mm: the page the PDF printer lays out."""
-    from kemiskinan.render import CSS_FILE
+    from kemiskinan.publish.render import CSS_FILE
 
     m = re.search(r"@page\s*\{[^}]*margin:\s*([^;}]+)", CSS_FILE.read_text(encoding="utf-8"))
     vals = [float(v[:-2]) for v in m.group(1).split()]

@@ -11,9 +11,9 @@ import re
 import pandas as pd
 import pytest
 
-from kemiskinan import wilayah as wil
-from kemiskinan.build import slug
-from kemiskinan.i18n import t
+from kemiskinan.domain import wilayah as wil
+from kemiskinan.build.runner import slug
+from kemiskinan.briefing.i18n import t
 from projcopy import build, make_copy
 
 pytestmark = pytest.mark.slow

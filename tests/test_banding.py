@@ -11,7 +11,7 @@ import pytest
 from kemiskinan.errors import CheckError, ParameterError
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators import banding, io
-from kemiskinan.periode import previous_period
+from kemiskinan.domain.periode import previous_period
 
 KOTA, BU, BS, BB = "64.74", "64.74.01", "64.74.02", "64.74.03"
 LT, GU, TL, KANAAN = "64.74.01.1003", "64.74.01.1004", "64.74.02.1001", "64.74.03.1003"   # Lok Tuan, Guntung (both in BU), Tanjung Laut (BS)
@@ -277,8 +277,9 @@ def test_previous_period_refused(processed):
 # the build: step 02's key and the periods index
 # ----------------------------------------------------------------------------------------------------
 def test_step_02_key_holds_the_predecessor_and_its_files(tmp_path, monkeypatch):
-    from kemiskinan import config, hashing, params
-    from kemiskinan.build import Builder
+    from kemiskinan import config, hashing
+    from kemiskinan.build import params
+    from kemiskinan.build.runner import Builder
 
     monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path)
     old = tmp_path / "2018-05"
@@ -308,7 +309,7 @@ def test_step_02_key_holds_the_predecessor_and_its_files(tmp_path, monkeypatch):
 
 
 def test_periods_index_newest_first(tmp_path):
-    from kemiskinan.build import periods_built, write_periods_index
+    from kemiskinan.build.runner import periods_built, write_periods_index
 
     def run(periode, lang="", teks=None):
         d = tmp_path / periode / lang

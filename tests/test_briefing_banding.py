@@ -27,7 +27,13 @@ import re
 import pandas as pd
 import pytest
 
-from kemiskinan import briefing, briefing_data, pii, wilayah
+from kemiskinan.briefing import sections as briefing
+
+from kemiskinan.briefing import data as briefing_data
+
+from kemiskinan.publish import pii
+
+from kemiskinan.domain import wilayah
 from kemiskinan.indicators import banding, compute_all
 from test_indicators import LT, TL, micro_clean
 
@@ -40,7 +46,7 @@ KODES = [w.kode for w in wilayah.briefing_wilayah()]
 @pytest.fixture(scope="module", autouse=True)
 def _chart_cache(tmp_path_factory):
     """Sections draw through the chart cache: keep it in a temp folder, not the project's data/."""
-    from kemiskinan import charts
+    from kemiskinan.briefing import charts
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(charts.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))

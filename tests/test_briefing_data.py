@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from kemiskinan import briefing_data as bd
-from kemiskinan import quality
-from kemiskinan import wilayah as wil
+from kemiskinan.briefing import data as bd
+from kemiskinan.clean import quality
+from kemiskinan.domain import wilayah as wil
 from kemiskinan.indicators import load_all, write_all
 
 PERIODE = "2018-05"

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kemiskinan import briefing, wilayah
-from kemiskinan.fmt import NA, SUPPRESSED_MARK
+from kemiskinan.briefing import sections as briefing
+
+from kemiskinan.domain import wilayah
+from kemiskinan.briefing.fmt import NA, SUPPRESSED_MARK
 
 KOTA = "64.74"
 LOK_TUAN = "64.74.01.1003"
@@ -136,7 +138,7 @@ def fake_tables(evil_name: str | None = None) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module", autouse=True)
 def _chart_cache(tmp_path_factory):
     """Sections draw through the chart cache: keep it in a temp folder, not the project's data/."""
-    from kemiskinan import charts
+    from kemiskinan.briefing import charts
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(charts.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))
@@ -275,7 +277,7 @@ def test_missing_tables_do_not_crash():
 
 
 def test_charts_are_svg_and_the_bps_chart_is_drawn_once_for_all_briefings(tables, tmp_path, monkeypatch):
-    from kemiskinan import charts
+    from kemiskinan.briefing import charts
 
     monkeypatch.setenv(charts.CACHE_ENV, str(tmp_path / "grafik"))
     calls = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kemiskinan import wilayah as wil
-from kemiskinan.build import slug
+from kemiskinan.domain import wilayah as wil
+from kemiskinan.build.runner import slug
 
 pytestmark = pytest.mark.slow
 

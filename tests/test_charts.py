@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kemiskinan import charts
+from kemiskinan.briefing import charts
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_briefing_sections import fake_tables  # noqa: E402

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kemiskinan import clean as C
-from kemiskinan import provenance
+from kemiskinan.clean import step as C
+from kemiskinan.ingest import provenance
 from kemiskinan.errors import InputError, ReconciliationError
 
 MARK = "DATA SINTETIS - BUKAN DATA ASLI"
@@ -281,7 +281,7 @@ def test_no_full_identifier_or_name_in_findings(cleaned):
 
 
 def test_schemas_and_dictionary(cleaned, tmp_path):
-    from kemiskinan import schemas
+    from kemiskinan.clean import schemas
     res, _, _ = cleaned
     schemas.validate(res.tables)
     p = schemas.write_data_dictionary(tmp_path / "dd.md")
@@ -295,7 +295,7 @@ def test_schemas_and_dictionary(cleaned, tmp_path):
 def test_schema_checks_name_each_broken_rule(cleaned):
     """The vectorised schema checks must fail: a value off its pattern (text and categorical columns, NA
     allowed where the column is nullable), a repeated key (also a repeated NA key), a missing column."""
-    from kemiskinan import schemas
+    from kemiskinan.clean import schemas
     res, _, _ = cleaned
     t = {k: v.copy() for k, v in res.tables.items()}
     t["anggota"].loc[0, "nik"] = "647401070875000"                          # 15 digits
@@ -322,7 +322,7 @@ def test_schema_checks_name_each_broken_rule(cleaned):
 
 
 def test_quality_report(cleaned, tmp_path):
-    from kemiskinan.quality import write_quality_report
+    from kemiskinan.clean.quality import write_quality_report
     res, raw, out = cleaned
     p = write_quality_report(out, tmp_path / "kualitas_data.html")
     html = p.read_text()
@@ -331,7 +331,7 @@ def test_quality_report(cleaned, tmp_path):
 
 
 def test_rerun_keeps_previous_and_diff(tmp_path):
-    from kemiskinan.quality import render_quality_report
+    from kemiskinan.clean.quality import render_quality_report
     d = base_data()
     raw = write_raw(d, tmp_path / "raw")
     out = tmp_path / "proc"
@@ -373,7 +373,7 @@ def test_failure_leaves_previous_output_untouched(tmp_path, monkeypatch):
 def test_schema_failure_while_writing_leaves_previous_output_untouched(tmp_path, monkeypatch):
     """The schema checks run while the parquet files are being written (into a temporary folder): a table
     that fails them must not replace the previous outputs, and no temporary folder may stay behind."""
-    from kemiskinan import schemas
+    from kemiskinan.clean import schemas
     raw = write_raw(base_data(), tmp_path / "raw")
     out = tmp_path / "proc"
     C.clean(raw, out, verbose=False, pii_terms=False)
@@ -553,14 +553,14 @@ def test_errors_come_in_file_order(tmp_path):
 def test_rt_numbers_parsed_per_spelling_as_per_row():
     """`_rt_number` works on distinct spellings and spreads the result back: the same answer per row as
     the row-by-row extraction, NA and unparseable rows included (and an empty or all-NA column)."""
-    from kemiskinan.clean import _rt_number
+    from kemiskinan.clean.step import _rt_number
 
     s = pd.Series(["RT 001", "rt.12", " 7 ", "RT 012/RW 03", None, "", "RW 5", "RT 001", "RT:0045", "X"] * 3,
                   dtype="str")
     got, bad = _rt_number(s)
     assert [v if isinstance(v, str) else None for v in got.tolist()[:10]] == \
         ["001", "012", "007", "012", None, None, None, "001", "045", None]
-    from kemiskinan import codes
+    from kemiskinan.domain import codes
     t = codes.text(s)      # the row-by-row extraction this replaced
     pd.testing.assert_series_equal(got, t.str.extract(r"(?i)^\s*(?:RT)?\s*[.:\-]?\s*0*(\d{1,3})\b",
                                                       expand=False).str.zfill(3), check_names=False)
@@ -577,7 +577,7 @@ def test_row_codes_group_rows_as_multiindex_factorize_does():
     at each group's first row."""
     import numpy as np
 
-    from kemiskinan.clean import _row_codes
+    from kemiskinan.clean.step import _row_codes
 
     rng = np.random.default_rng(7)
     df = pd.DataFrame({c: pd.Series(rng.choice(vals, 5000), dtype="str") for c, vals in

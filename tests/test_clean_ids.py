@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kemiskinan import clean as C
+from kemiskinan.clean import step as C
 
 FIX = Path(__file__).parent / "fixtures" / "clean"
 
@@ -107,7 +107,7 @@ def test_starts_with_and_household_prefix_helpers():
     (["100000000001", "647402000100001"], False),                # mixed lengths: the text path
 ])
 def test_digit_ints_fast_path_only_for_one_length(values, expect):
-    from kemiskinan import codes
+    from kemiskinan.domain import codes
     got = codes.digit_ints(pd.Series(values, dtype="str"))
     assert (got is not None) == expect
     if expect:
@@ -124,7 +124,8 @@ def test_code_versus_name_the_name_wins_within_the_codes_kecamatan(tmp_path, ref
     the code of Bontang Kuala (020.001) or Bontang Baru (020.002): the name wins. Row 4 names Belimbing
     (Bontang Barat: another kecamatan) and row 6 `Guntng` (only a fuzzy match): the code wins. All five are
     flagged; rows 2 and 8 agree (`Tj. Laut` is a known variant). The same through a `Reference` table."""
-    from kemiskinan import quality, wilayah as wil
+    from kemiskinan.clean import quality
+    from kemiskinan.domain import wilayah as wil
     raw = tmp_path / "raw"
     shutil.copytree(FIX / "kode_nama", raw)
     res = C.clean(raw, tmp_path / "out", verbose=False, wilayah=wil.WILAYAH_FILE if reference else None)

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kemiskinan import codes
+from kemiskinan.domain import codes
 
 
 def test_yes_no_is_per_column():
@@ -81,8 +81,8 @@ def test_parse_dates_vectorised():
 
 
 def test_status_kartu():
-    """The status words now live in the built-in source profile (kemiskinan/profiles/bawaan.yml)."""
-    from kemiskinan import profiles
+    """The status words now live in the built-in source profile (kemiskinan/ingest/profiles/bawaan.yml)."""
+    from kemiskinan.ingest import profiles
     vocab = profiles.builtin().spec("x.csv").vocab["status_kartu"]
     mapped, _, _ = profiles.apply_vocab(pd.Series(["TERSALUR", "Belum  Tersalur", "dikembalikan", "HILANG", ""]),
                                         vocab)
@@ -183,7 +183,7 @@ def test_positions_is_the_map_indexer(case):
 @pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int64"])
 def test_schema_code_list_lookup_is_numpys_isin(dtype):
     import numpy as np
-    from kemiskinan import schemas
+    from kemiskinan.clean import schemas
     info = np.iinfo(dtype)
     rng = np.random.default_rng(2)
     values = rng.integers(max(info.min, -300), min(info.max, 300) + 1, 5000).astype(dtype)

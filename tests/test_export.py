@@ -2,7 +2,7 @@
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from kemiskinan import export
+from kemiskinan.publish import xlsx as export
 
 
 def test_escape_formula_prefixes():

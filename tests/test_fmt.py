@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kemiskinan import fmt
+from kemiskinan.briefing import fmt
 
 
 def test_angka_id_and_en():
@@ -66,7 +66,7 @@ def test_unknown_language_rejected():
 
 
 def test_i18n_complete_and_strict():
-    from kemiskinan import i18n
+    from kemiskinan.briefing import i18n
 
     for key, entry in i18n.STRINGS.items():
         assert set(entry) == set(i18n.LANGS), key

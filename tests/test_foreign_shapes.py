@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kemiskinan import clean as C
+from kemiskinan.clean import step as C
 
 FOREIGN = Path(__file__).resolve().parent / "fixtures" / "foreign"
 

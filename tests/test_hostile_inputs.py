@@ -32,10 +32,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kemiskinan import config, guards
+from kemiskinan import config
+
+from kemiskinan.ingest import guards
 from kemiskinan.errors import InputError
-from kemiskinan.export import FORMULA_PREFIXES, escape_formula, escape_frame
-from kemiskinan.readers import read_table
+from kemiskinan.publish.xlsx import FORMULA_PREFIXES, escape_formula, escape_frame
+from kemiskinan.ingest.readers import read_table
 
 PERIODE = "2018-05"
 FORMULA = "=cmd|' /C calc'!A0"
@@ -405,7 +407,7 @@ _CHILD = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from kemiskinan.errors import InputError
-from kemiskinan.readers import read_table
+from kemiskinan.ingest.readers import read_table
 t0 = time.perf_counter()
 try:
     read_table(sys.argv[1]); out = "ok"; msg = ""

@@ -103,9 +103,10 @@ def test_a_changed_lock_or_notebook_rebuilds_what_it_made(tmp_path, sample_raw):
 
 def test_the_code_and_the_lock_are_in_every_steps_key(monkeypatch):
     # a change to the package's source (or the lock) makes every step's key differ, so all of it is rebuilt
-    from kemiskinan import hashing, params
-    from kemiskinan import wilayah as wil
-    from kemiskinan.build import Builder
+    from kemiskinan import hashing
+    from kemiskinan.build import params
+    from kemiskinan.domain import wilayah as wil
+    from kemiskinan.build.runner import Builder
 
     b = Builder(params.load("params/sample.yml"), jobs=1, force=False, cell_timeout=60, notebook_timeout=60,
                 progress=False)

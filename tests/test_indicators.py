@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kemiskinan import wilayah
+from kemiskinan.domain import wilayah
 from kemiskinan.errors import CheckError, ParameterError
 from kemiskinan.indicators import (INDICATOR_TABLES, all_meta, check_fgt, check_p0_monotone, compute_all, fgt, fgt_all,
                                    load_all, manfaat_table, meta, quadrant, render_indicator_docs, suppress,

@@ -27,10 +27,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def sample_tables(tmp_path_factory):
     try:
-        from kemiskinan.clean import clean
-        from kemiskinan.sample import generate
+        from kemiskinan.clean.step import clean
+        from kemiskinan.synthetic.sample import generate
     except ImportError as e:  # the only reason to skip: the other halves of the chain are not there
-        pytest.skip(f"kemiskinan.sample / kemiskinan.clean belum tersedia: {e}")
+        pytest.skip(f"kemiskinan.synthetic.sample / kemiskinan.clean.step belum tersedia: {e}")
     base = tmp_path_factory.mktemp("chain")
     generate(base / "raw")   # seed 2018, the calibrated Bontang sample (contracts §1.7)
     clean(base / "raw", base / "processed", verbose=False, check_provenance=False)

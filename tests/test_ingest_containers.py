@@ -7,8 +7,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from kemiskinan import clean as C
-from kemiskinan.readers import read_table
+from kemiskinan.clean import step as C
+from kemiskinan.ingest.readers import read_table
 from test_clean import ART_COLS, RT_COLS, base_data, write_raw
 
 ROWS = [["647402000100001", "64740200010000101", "SITI Ä", "6474014708800001"],
@@ -216,7 +216,7 @@ def test_invisible_characters_found_on_the_right_rows(tmp_path, seed, monkeypatc
             inv_rows[col].append(raw[j] != cells[j])
     p = tmp_path / "acak.csv"
     p.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
-    from kemiskinan import readers
+    from kemiskinan.ingest import readers
     seen = []
     real = readers._clean_columns
     monkeypatch.setattr(readers, "_clean_columns", lambda table, inv, rows=None: seen.append(rows) or real(table, inv, rows))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kemiskinan import clean as C
+from kemiskinan.clean import step as C
 from kemiskinan.errors import InputError
-from kemiskinan.profiles import jenis
+from kemiskinan.ingest.profiles import jenis
 from test_clean import base_data, write_raw
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"

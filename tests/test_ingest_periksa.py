@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from kemiskinan import clean as C
+from kemiskinan.clean import step as C
 from kemiskinan import config
 
 FIX = Path(__file__).parent / "fixtures" / "ingest" / "periksa_kecil"

@@ -9,8 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kemiskinan import clean as C
-from kemiskinan import codes, config, profiles, readers
+from kemiskinan.clean import step as C
+from kemiskinan import config
+from kemiskinan.domain import codes
+from kemiskinan.ingest import profiles
+from kemiskinan.ingest import readers
 from kemiskinan.errors import InputError
 from test_clean import RT_COLS, base_data, write_raw
 

@@ -10,10 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pdflayout
-from kemiskinan import briefing, briefing_data
-from kemiskinan import wilayah as wil
-from kemiskinan.build import slug
-from kemiskinan.i18n import t
+from kemiskinan.briefing import sections as briefing
+from kemiskinan.briefing import data as briefing_data
+from kemiskinan.domain import wilayah as wil
+from kemiskinan.build.runner import slug
+from kemiskinan.briefing.i18n import t
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +44,7 @@ def test_every_page_but_the_last_is_at_least_60_percent_filled(built):
 
 def test_fill_is_measured_from_the_printed_marks(tmp_path, built):
     """The measure itself: a page whose content ends a third of the way down reads ~1/3."""
-    from kemiskinan.render import PdfPrinter
+    from kemiskinan.publish.render import PdfPrinter
 
     top, bottom = pdflayout.page_margins_mm()
     usable = 297 - top - bottom

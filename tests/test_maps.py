@@ -4,7 +4,11 @@ from __future__ import annotations
 import pytest
 from matplotlib.patches import PathPatch, Rectangle
 
-from kemiskinan import charts, maps, wilayah
+from kemiskinan.briefing import charts
+
+from kemiskinan.briefing import maps
+
+from kemiskinan.domain import wilayah
 from kemiskinan.config import PROJ_ROOT
 
 GEOJSON = PROJ_ROOT / "tests" / "fixtures" / "geo" / "bontang_kelurahan.geojson"

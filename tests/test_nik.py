@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kemiskinan import nik
+from kemiskinan.domain import nik
 
 
 @pytest.mark.parametrize("value, status, rule, sex, birth", [

@@ -4,7 +4,9 @@ import json
 import pytest
 import yaml
 
-from kemiskinan import config, params
+from kemiskinan import config
+
+from kemiskinan.build import params
 from kemiskinan.errors import ParameterError
 
 

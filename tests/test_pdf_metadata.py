@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from kemiskinan import wilayah as wil
-from kemiskinan.build import slug
+from kemiskinan.domain import wilayah as wil
+from kemiskinan.build.runner import slug
 
 pytestmark = pytest.mark.slow
 

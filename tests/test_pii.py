@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kemiskinan import config, pii
+from kemiskinan import config
+
+from kemiskinan.publish import pii
 
 PERIODE = "2018-05"
 
@@ -62,7 +64,7 @@ def test_planted_leak_in_an_attribute_is_found(tmp_path, terms):
 
 
 def test_planted_leak_in_pdf_names_file_and_page(tmp_path, terms):
-    from kemiskinan.render import PdfPrinter
+    from kemiskinan.publish.render import PdfPrinter
 
     html = _html(tmp_path, '<div style="break-before: page">IDBDT 647401000400017</div>')
     pdf = tmp_path / "briefing.pdf"

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from kemiskinan import pii
+from kemiskinan.publish import pii
 
 
 def _pdf(path, pages):

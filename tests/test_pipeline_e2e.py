@@ -7,9 +7,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from kemiskinan import config, fmt
-from kemiskinan import wilayah as wil
-from kemiskinan.build import slug
+from kemiskinan import config
+
+from kemiskinan.briefing import fmt
+from kemiskinan.domain import wilayah as wil
+from kemiskinan.build.runner import slug
 
 pytestmark = pytest.mark.slow
 

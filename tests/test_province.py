@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from kemiskinan import config
-from kemiskinan.clean import clean
+from kemiskinan.clean.step import clean
 from kemiskinan.indicators import compute_all, compute_by_kabkota
-from kemiskinan.sample import generate
-from kemiskinan.wilayah import Wilayah
+from kemiskinan.synthetic.sample import generate
+from kemiskinan.domain.wilayah import Wilayah
 
 
 def _bench_clean():

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from kemiskinan.errors import InputError
-from kemiskinan.readers import normalise_header, read_table
+from kemiskinan.ingest.readers import normalise_header, read_table
 
 HEADER = ["IDBDT", "IDARTBDT", "Nama", "NIK", "NoKK", "TglLahir", "KETERANGAN"]
 ROWS = [["647402000100001", "64740200010000101", "SITI Ä", "6474014708800001", "6474010101150001", "07/08/1980",

@@ -9,7 +9,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kemiskinan import briefing, charts, render
+from kemiskinan.briefing import sections as briefing
+
+from kemiskinan.briefing import charts
+
+from kemiskinan.publish import render
 from kemiskinan.config import CHROMIUM
 
 SECRET_PARAM = "parameter_rahasia_xyz"
@@ -158,7 +162,7 @@ def test_lean_exporter_matches_stock_nbconvert_and_keeps_alt_text(tmp_path):
     exactly what stock HTMLExporter says (same text and attribute values), and images still get alt text."""
     from nbconvert import HTMLExporter
 
-    from kemiskinan import pii
+    from kemiskinan.publish import pii
 
     nb = _tiny_notebook()
     nb.cells.append(new_code_cell("x", execution_count=9, outputs=[new_output(

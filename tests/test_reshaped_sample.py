@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from kemiskinan import clean as C
+from kemiskinan.clean import step as C
 
 N_RUMAH_TANGGA = 300     # households taken from the sample (with their members): a clean takes ~1 s
 PROVENANCE = {"sumber_file", "sumber_sheet", "baris_sumber"}
@@ -55,7 +55,7 @@ class Alias:
 
 
 def _profile_aliases() -> list[Alias]:
-    """Header aliases of the built-in source profiles (src/kemiskinan/profiles/*.yml, contract A): every
+    """Header aliases of the built-in source profiles (src/kemiskinan/ingest/profiles/*.yml, contract A): every
     `kolom` mapping found, with the `pola`/`jenis` of the rule that holds it."""
     import yaml
 
@@ -85,7 +85,7 @@ def aliases() -> list[Alias]:
     found = _profile_aliases()
     if found:
         return found
-    from kemiskinan import readers
+    from kemiskinan.ingest import readers
     return [Alias(k, v) for k, v in readers.ALIASES.items()]
 
 

@@ -16,7 +16,10 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from kemiskinan import briefing, briefing_data, config, indicators, sample_rounds
+from kemiskinan import config, indicators
+from kemiskinan.briefing import sections as briefing
+from kemiskinan.briefing import data as briefing_data
+from kemiskinan.synthetic import rounds as sample_rounds
 
 pytestmark = pytest.mark.slow
 

@@ -21,8 +21,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from kemiskinan import clean as C
-from kemiskinan import codes, config, nik, periksa, profiles
+from kemiskinan.clean import step as C
+from kemiskinan import config
+from kemiskinan.domain import codes
+from kemiskinan.domain import nik
+from kemiskinan.ingest import periksa
+from kemiskinan.ingest import profiles
 from kemiskinan.errors import InputError, ParameterError
 from kemiskinan.indicators import tables as T
 

@@ -117,14 +117,14 @@ def _processed_with_payloads(d: Path) -> Path:
 
 
 def test_quality_report_escapes_data_strings(tmp_path, browser):
-    from kemiskinan.quality import write_quality_report
+    from kemiskinan.clean.quality import write_quality_report
 
     out = write_quality_report(_processed_with_payloads(tmp_path / PERIODE), tmp_path / "kualitas_data.html")
     _check_page(browser, out, [P_SCRIPT, P_IMG, P_SHEET, P_SVG, f"baru: SINTETIS_{P_SHEET}.xlsx"])
 
 
 def test_quality_fragment_escapes_data_strings(tmp_path, browser):
-    from kemiskinan import quality
+    from kemiskinan.clean import quality
 
     if not hasattr(quality, "quality_fragment"):
         pytest.skip("quality_fragment not present")
@@ -135,7 +135,7 @@ def test_quality_fragment_escapes_data_strings(tmp_path, browser):
 
 
 def test_index_escapes_wilayah_names(tmp_path, browser):
-    from kemiskinan import render
+    from kemiskinan.publish import render
 
     entries = [{"kode": "64.74.01.1003", "nama": P_IMG, "tingkat": "kelurahan", "html": "a.html", "pdf": None,
                 "cakupan_kks": 0.5, "keluarga_miskin": 10},
@@ -146,7 +146,7 @@ def test_index_escapes_wilayah_names(tmp_path, browser):
 
 
 def test_pdf_footer_template_escapes_names():
-    from kemiskinan.render import _footer_template
+    from kemiskinan.publish.render import _footer_template
 
     html = _footer_template({"nama_wilayah": P_SCRIPT, "periode": P_IMG, "run_id": P_SHEET, "lang": "id"})
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
@@ -163,7 +163,7 @@ def _notebook_with_name(name: str):
 
 
 def test_briefing_template_escapes_notebook_metadata(tmp_path, browser):
-    from kemiskinan import render
+    from kemiskinan.publish import render
 
     out = render.notebook_to_html(_notebook_with_name(P_IMG), tmp_path / "b.html", audience="walikota")
     _check_page(browser, out, [P_IMG, P_SHEET, P_SVG])
@@ -171,7 +171,7 @@ def test_briefing_template_escapes_notebook_metadata(tmp_path, browser):
 
 def test_briefing_sections_escape_wilayah_names(monkeypatch, tmp_path, browser):
     """The briefing's own sections (briefing.py, Jinja2 autoescape) with a planted kelurahan name."""
-    from kemiskinan import briefing
+    from kemiskinan.briefing import sections as briefing
 
     html = briefing.methodology({"files": {f"SINTETIS_{P_SHEET}.csv": "ab" * 32}, "sintetis": True},
                                 {"periode": PERIODE, "wilayah": "64.74", "nama_wilayah": P_IMG, "tingkat": "kota",

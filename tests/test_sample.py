@@ -1,4 +1,4 @@
-"""Tests for the synthetic sample generator (kemiskinan.sample, contracts §1).
+"""Tests for the synthetic sample generator (kemiskinan.synthetic.sample, contracts §1).
 
 The calibration check below is deliberately independent of the generator's own bookkeeping: it reads the
 raw files the way a careful analyst would (strip, de-duplicate, keep Bontang rows, derive desil, match
@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kemiskinan import sample, wilayah
+from kemiskinan.synthetic import sample
+
+from kemiskinan.domain import wilayah
 
 MARK = sample.SYNTHETIC_MARK
 DATA_FILES = [sample.FILE_RT, sample.FILE_ART, sample.FILE_KKS_XLSX, sample.FILE_MPM, sample.FILE_PENDUDUK]

@@ -1,4 +1,4 @@
-"""The later synthetic rounds (kemiskinan.sample_rounds, issue 20 item 1): DTKS 2019-05 and DTSEN 2025-06.
+"""The later synthetic rounds (kemiskinan.synthetic.rounds, issue 20 item 1): DTKS 2019-05 and DTSEN 2025-06.
 
 The truths are checked against an independent reading of the generated files (plain pandas and dict loops,
 as an analyst would count: Bontang rows only, desil 1–4, KKS TERSALUR matched by No. KK then by NIK,
@@ -18,7 +18,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kemiskinan import cli, config, sample, sample_rounds, wilayah
+from kemiskinan import cli, config
+
+from kemiskinan.synthetic import sample
+
+from kemiskinan.synthetic import rounds as sample_rounds
+
+from kemiskinan.domain import wilayah
 
 R2, R3 = "2019-05", "2025-06"
 DTKS_ART = ("ID DTKS|ID ART DTKS|PROVINSI|KABUPATEN/KOTA|KECAMATAN|DESA/KELUARAHAN|ALAMAT|RT|RW|NOKK|NIK|NAMA|"
@@ -383,7 +389,7 @@ def test_a_failure_leaves_no_partial_round(tmp_path, monkeypatch):
 def test_cleaning_each_round_gives_its_truths(rounds, tmp_path):
     """Step 01 on the generated rounds: the clean keluarga table's headline per kelurahan and the flows matched
     by its `no_kk` equal the generator's truths (round 1's side: the population its own cleaning keeps)."""
-    from kemiskinan import clean
+    from kemiskinan.clean import step as clean
     fams = {}
     for periode, folder in (("2018-05", "sample"), (R2, "sample_2019"), (R3, "sample_2025")):
         clean.clean(rounds / folder, tmp_path / periode, periode=periode, verbose=False)

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import PERIODE, run_cli
-from kemiskinan import config, share
-from kemiskinan import wilayah as wil
+from kemiskinan import config
+from kemiskinan.publish import share
+from kemiskinan.domain import wilayah as wil
 
 P = "2018-05"
 WALIKOTA = "Briefing_Kemiskinan_2018-05_untuk_Walikota"
@@ -79,7 +80,7 @@ def test_each_zip_holds_exactly_the_index_its_briefings_and_sha256sums(bundles):
 
 @pytest.mark.slow
 def test_unpacked_bundle_verifies_with_sha256sum_and_its_links_work(bundles, built, tmp_path):
-    from kemiskinan.build import slug
+    from kemiskinan.build.runner import slug
 
     for bundle, stems in EXPECTED.items():
         with zipfile.ZipFile(bundles / f"{bundle}.zip") as z:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 from typing import Callable, Union
 
@@ -77,3 +78,30 @@ def atomic_write(path: str | os.PathLike, data: Data) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_folder(out_dir: str | os.PathLike, write: Callable[[Path], object], *,
+                 before_swap: Callable[[Path, Path], object] | None = None) -> Path:
+    """Replace the folder `out_dir` as one piece: `write(tmp)` fills a new sibling folder, which then takes
+    `out_dir`'s place by rename. `before_swap(tmp, out_dir)` runs just before, while the old folder is still
+    there (to carry something over). On any failure the new folder is removed and the old one stays (or is
+    put back), so a reader never sees half old and half new files."""
+    out_dir = Path(out_dir)
+    tmp = temp_dir(out_dir.parent, prefix=f".{out_dir.name}.baru-")   # umask's mode, not mkdtemp's 0700
+    old = None
+    try:
+        write(tmp)
+        if out_dir.exists():
+            if before_swap is not None:
+                before_swap(tmp, out_dir)
+            old = out_dir.with_name(f".{out_dir.name}.lama-{os.getpid()}")
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not out_dir.exists():
+            os.replace(old, out_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return out_dir

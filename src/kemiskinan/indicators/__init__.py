@@ -39,7 +39,7 @@ def compute_all(clean: dict[str, pd.DataFrame] | str | Path, params: dict | None
     offending rows on failure), then small-cell suppression is applied to what gets published.
     `skema_desil`: the round's desil scheme (target_desil is checked against it); None → the folder's
     meta.json `skema_desil` (4 when absent), or 4 for a dict of tables.
-    `wilayah`: the kab/kota to compute for other than Kota Bontang — a tuple of `kemiskinan.wilayah.Wilayah`
+    `wilayah`: the kab/kota to compute for other than Kota Bontang — a tuple of `kemiskinan.domain.wilayah.Wilayah`
     (the kota row, its kecamatan and kelurahan); see `compute_by_kabkota` for a whole province.
     """
     if wilayah is not None:
@@ -111,7 +111,7 @@ def compute_by_kabkota(clean: dict[str, pd.DataFrame] | str | Path, params: dict
     data/reference/wilayah_bontang.csv, as given to `clean(wilayah=)`), each on its own rows of the clean
     tables. Returns {kode kab/kota: tables}. The tables keep contracts §3 (kota, kecamatan, kelurahan, RT)
     because the briefing unit is the kab/kota; a province summary is the sum of the kota rows."""
-    from kemiskinan.wilayah import Wilayah
+    from kemiskinan.domain.wilayah import Wilayah
     skema = None
     if not isinstance(clean, dict):
         skema = T.skema_desil_of(clean)

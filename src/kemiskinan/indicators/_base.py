@@ -14,15 +14,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from kemiskinan import wilayah
-from kemiskinan.codes import map_unique
+from kemiskinan.domain import wilayah
+from kemiskinan.domain.codes import map_unique
 from kemiskinan.errors import CheckError
 
 LEVELS: tuple[str, ...] = ("kota", "kecamatan", "kelurahan", "rt")
 LEVELS_NO_RT: tuple[str, ...] = ("kota", "kecamatan", "kelurahan")
 KOTA = wilayah.KOTA_CODE
 
-#: The wilayah the indicators are computed for: None = Kota Bontang (kemiskinan.wilayah); otherwise a
+#: The wilayah the indicators are computed for: None = Kota Bontang (kemiskinan.domain.wilayah); otherwise a
 #: tuple of `wilayah.Wilayah` for one kab/kota (the kota row, its kecamatan and kelurahan), set by
 #: `compute_all(..., wilayah=)` for province-scale runs. A context variable, not a module global, so
 #: `compute_by_kabkota` can compute two kab/kota at once in two threads (each thread has its own value).

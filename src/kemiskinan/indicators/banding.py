@@ -10,7 +10,7 @@ Four tables, written by step 02 beside the others (docs/contracts.md §3, "Perba
 - `banding_prioritas`: each kelurahan's priority quadrant then and now;
 - `tren`: the headline numbers of every period of the chain up to this one.
 
-What is read from the previous period is `kemiskinan.periode.PREVIOUS_FILES` and nothing else (never its
+What is read from the previous period is `kemiskinan.domain.periode.PREVIOUS_FILES` and nothing else (never its
 raw files): its clean `keluarga` (only `no_kk`, `kode_kelurahan`, `desil`, `kelompok_desil`), `meta.json`,
 and its indicator tables `ringkasan`, `prioritas`, `tren`.
 
@@ -45,7 +45,7 @@ import pandas as pd
 
 from kemiskinan.errors import CheckError
 from kemiskinan.indicators import _base as B
-from kemiskinan.periode import PREVIOUS_FILES, built_periods, previous_files, previous_period  # noqa: F401
+from kemiskinan.domain.periode import PREVIOUS_FILES, built_periods, previous_files, previous_period  # noqa: F401
 
 TABLES = ("banding_ringkasan", "banding_alur", "banding_prioritas", "tren")
 #: Columns of the clean `keluarga` table the comparison reads (in both rounds).

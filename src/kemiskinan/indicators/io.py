@@ -1,14 +1,12 @@
 """Writing and reading the indicator tables (data/processed/<periode>/indikator/*.parquet)."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from kemiskinan import config
-from kemiskinan.atomic import temp_dir
+from kemiskinan.atomic import write_folder
 
 #: The tables `compute_all` makes (one round on its own) …
 INDICATOR_TABLES = ("ringkasan", "sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil", "mpm",
@@ -29,23 +27,11 @@ def write_all(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
     from kemiskinan.indicators.banding import check_schema
 
     check_schema(tables)   # the comparison tables' columns and dtypes are fixed: nothing else is written
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_dir(out_dir.parent, prefix=f".{out_dir.name}.tmp-")   # umask's mode, not mkdtemp's 0700
-    try:
+    def write(tmp: Path) -> None:
         for name in sorted(tables):
             tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
-        old = None
-        if out_dir.exists():
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+
+    return write_folder(out_dir, write)
 
 
 def _resolve(periode_or_dir: str | Path) -> Path:

@@ -15,7 +15,11 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from kemiskinan import codes, config, wilayah
+from kemiskinan import config
+
+from kemiskinan.domain import codes
+
+from kemiskinan.domain import wilayah
 from kemiskinan.errors import CheckError, ParameterError
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators._fgt import check_fgt
