@@ -20,6 +20,7 @@ import pandas as pd
 # The build footer, run.json and the PDF metadata name the commit, code/lock hashes and run times: they
 # are meant to differ between two builds of the same data.
 VOLATILE = [re.compile(p) for p in (
+    r"\d{8}T\d{6}Z-\d+",                          # run id (time of the build + process id)
     r"\b[0-9a-f]{7,64}\b",                       # git SHA, sha256 prefixes
     r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?",  # timestamps
     r"\d+[.,]\d+ ?(dtk|detik|s)\b",              # durations
