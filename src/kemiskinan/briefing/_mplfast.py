@@ -63,7 +63,7 @@ def rc_applier(values: Mapping[str, Any]) -> Callable[[], Any]:
 
 
 # --- text measurement, shared by every chart of the process ---------------------------------------
-# Text layout is a third of a chart's cost and matplotlib caches it per renderer, i.e. per figure and
+# Text layout is a large part of a chart's cost and matplotlib caches it per renderer, i.e. per figure and
 # per save, so the same tick label, kelurahan name or "Sumber: …" line was shaped again by FreeType
 # in every chart, twice (measured at 150 dpi for `_fixed_layout`, then at 72 dpi for the SVG). The
 # renderers below answer the same questions from process-wide caches: the values are those matplotlib
@@ -207,8 +207,8 @@ def figure_from_blank(kind: str, figsize: tuple[float, float], dpi: float, nrows
     return fig, axes
 
 
-# A new figure is a copy of a blank one made once per (kind, grid) and kept pickled: unpickling is ~5×
-# cheaper than building the Axes (spines, axis, title texts) and ~4× cheaper than making the ticks, so
+# A new figure is a copy of a blank one made once per (kind, grid) and kept pickled: unpickling is much
+# cheaper than building the Axes (spines, axis, title texts) or making the ticks, so
 # the blank also holds as many major ticks per axis as charts of its kind have used (`_learn_ticks`;
 # ticks beyond those a chart's locator asks for are never drawn or measured). Each chart still gets
 # its own objects, never shared with another chart. The blank is remade when any rcParam differs from
@@ -293,7 +293,7 @@ def _template_key(kind: str, nrows: int, ncols: int, subplot_kw: dict) -> tuple 
 @contextmanager
 def empty_axis_labels_fixed(fig: Figure):
     """While drawing, skip placing empty axis labels: an empty label draws nothing, but matplotlib
-    measures every tick label and the spine again to place it (~5 % of a save). (Its position does count
+    measures every tick label and the spine again to place it. (Its position does count
     when `_fixed_layout` measures, as a zero-size box, so this is only done for the final draw.)"""
     fixed = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
              if getattr(axis, "_autolabelpos", False) is True and axis.label.get_text() == ""]
@@ -366,13 +366,13 @@ def bars(ax, pos, length, *, start=0.0, thickness: float = 0.8, color, edgecolor
 
 
 def place_labels(fig: Figure, ax, x, y, labels: Sequence[str], bold: Sequence[bool], *, ink: str, leader: str) -> None:
-    # one story: candidate positions, then a leader line for what did not fit, sharing one box cache
     """Put each point's name at the first of 8 positions around it that overlaps no other name, point
     or the axes edge (greedy, deterministic); leftovers get a thin leader line from further out.
 
     The layout is final before this runs (`finish` placed the axes; a constrained layout is run once
     and frozen), so the measured positions stay true when saving.
     """
+    # One story over 80 lines: the candidates, the fallback and the box cache share the same state.
     if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.canvas.draw()
         fig.set_layout_engine("none")

@@ -259,7 +259,7 @@ def to_png(fig: Figure) -> bytes:
     """PNG bytes at the fixed DPI, palette-quantised, without Software/date metadata: equal data → equal bytes.
 
     For analysts who want a raster file (briefings embed `to_svg`). Flat-colour charts survive 96-colour
-    median-cut quantisation unchanged to the eye while the file shrinks ~3×.
+    median-cut quantisation unchanged to the eye while the file shrinks several times.
     """
     with _house_rc():
         if not hasattr(fig.canvas, "buffer_rgba"):
