@@ -23,6 +23,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from kemiskinan.briefing import charts, fmt, labels, maps, views
+# MAX_COLUMNS, Html, table_html and top_actions are also used from this module by callers and tests.
 from kemiskinan.briefing.blocks import MAX_COLUMNS, Html, empty as _empty, markup as _markup, render as _render, \
     section as _section, table_html, template as _template
 from kemiskinan.briefing.chart_cache import cached_html
@@ -32,8 +33,6 @@ from kemiskinan.briefing.views import KOTA, num, row, tingkat
 from kemiskinan.domain import wilayah
 from kemiskinan.indicators import meta as indicator_meta
 
-# Re-exported: callers and tests know these names from this module.
-__all__ = ["Html", "MAX_COLUMNS", "recommendation_items", "table_html", "top_actions"]
 
 
 def _chart(fn, *args, **kwargs) -> Markup:
@@ -321,7 +320,7 @@ def sebaran_html(v: views.View, kode: str, lang: str = "id", *, names: Mapping[s
 def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id", *,
                     geojson: Path | str | dict | None = None, satuan: str = "keluarga", max_rt: int = 15,
                     meta: Mapping | None = None) -> Html:
-    """Sebaran Data Terpadu: desil counts for the wilayah (RT, keluarga, jiwa), the same by sub-area,
+    """Sebaran Data Terpadu: desil counts for the wilayah (ruta, keluarga, jiwa), the same by sub-area,
     stacked desil bars, and a kelurahan map of the share of population in the BDT."""
     v = views.sebaran(tables, kode, satuan=satuan, max_rt=max_rt)
     names = views.names(tables)
