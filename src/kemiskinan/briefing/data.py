@@ -28,9 +28,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from kemiskinan import indicators
 from kemiskinan.domain import wilayah as wil
+from kemiskinan.hashing import files_stamp
+from kemiskinan.indicators import io
 
 COMPARISON_TABLES = {"ringkasan", "cakupan", "sebaran", "profil"}
 ANCESTOR_DROP_COLUMNS = {"ringkasan": ("mpm_",)}
@@ -114,8 +118,6 @@ def _row_hashes(df: pd.DataFrame):
 
 def _feed(h, name: str, header: bytes, rows) -> None:
     """One table of a slice into its digest: name, column names and dtypes, row count, row hashes."""
-    import numpy as np
-
     h.update(name.encode() + b"\0")
     h.update(header)
     h.update(len(rows).to_bytes(8, "little"))
@@ -125,13 +127,11 @@ def _feed(h, name: str, header: bytes, rows) -> None:
 def slice_hashes(tables: dict[str, pd.DataFrame], kodes: list[str]) -> dict[str, str]:
     """`{kode: slice_sha256(slice_tables(tables, kode))}`, the same digests, for all wilayah at once.
 
-    The build computes these between step 02 and the first briefing, while the kernels wait: slicing and
-    hashing 19 slices took ~0.65 s. pandas' row hashes depend on the row alone, so each table's rows are
+    The build computes these between step 02 and the first briefing, while the kernels wait, so the work
+    is shared: pandas' row hashes depend on the row alone, so each table's rows are
     hashed once (plus once more with the ancestor-dropped columns emptied) and every slice's digest is
     assembled from the hashes of its rows. A table whose dtypes would change when emptied takes the
     direct route; `tests/test_briefing_data.py` checks the two agree."""
-    import numpy as np
-
     per_table = {}
     for name, df in tables.items():
         header, rows = _header(df), _row_hashes(df)
@@ -184,15 +184,11 @@ _LOADED: dict[str, tuple[tuple, dict[str, pd.DataFrame]]] = {}
 def _tables_once(periode_or_dir: str | Path) -> dict[str, pd.DataFrame]:
     """`indicators.load_all`, read once per process while the files stay the same.
 
-    A build's kernel executes many briefings: reading the ten parquet tables for each of them was ~70 ms
-    per briefing (1.2–1.6 s of a kernel's CPU per build). The key is the files' identity and size/mtime
+    A build's kernel executes many briefings, and reading the parquet tables again for each of them is
+    a noticeable part of a kernel's CPU. The key is the files' identity and size/mtime
     (`hashing.files_stamp`), and step 02 replaces the folder by rename, so new indicators are always
     re-read. The cached frames are never handed out: `slice_tables` returns new frames (filtered copies,
     or `.copy()`), so a briefing that edits its tables cannot change the next briefing's."""
-    from kemiskinan import indicators
-    from kemiskinan.hashing import files_stamp
-    from kemiskinan.indicators import io
-
     folder = io._resolve(periode_or_dir)
     stamp = files_stamp(sorted(folder.glob("*.parquet"))) if folder.is_dir() else ()
     hit = _LOADED.get(str(folder))

@@ -22,12 +22,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from kemiskinan.briefing import charts
-
-from kemiskinan.briefing import fmt
-
-from kemiskinan.domain import wilayah
+from kemiskinan.briefing import figures, fmt
 from kemiskinan.briefing.i18n import t
+from kemiskinan.domain import wilayah
 
 # (column, row) on a 4 × 5 grid, row 0 = north. Placed from the kelurahan centroids (west → east,
 # north → south) and kept contiguous within each kecamatan so the outlines read as districts.
@@ -124,7 +121,7 @@ def _is_highlight(code: str, highlight: str | None) -> bool:
     return bool(highlight) and (code == highlight or code.startswith(highlight + ".")) and highlight != wilayah.KOTA_CODE
 
 
-@charts._styled
+@figures.styled
 def kelurahan_map(values: Mapping[str, float | None], geojson: Path | str | dict | None = None,
                   highlight: str | None = None, title: str | None = None, *, lang: str = "id", unit: str = "",
                   period: str = "", source: str = "", value_format: str | Callable[[float], str] = "persen",
@@ -173,7 +170,7 @@ def finding(values: Mapping[str, float | None], highlight: str | None, label: st
 
 
 def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, names, temuan=None):
-    fig, ax = charts.figure("map")
+    fig, ax = figures.figure("map")
     codes = list(TILES)
     vals = {c: values.get(c) for c in codes}
     breaks, classes = classify(vals)
@@ -185,10 +182,10 @@ def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, name
         colour = _colour(cls, n)
         hl = _is_highlight(code, highlight)
         ax.add_patch(Rectangle((col + inset, -row - 1 + inset), 1 - 2 * inset, 1 - 2 * inset, facecolor=colour,
-                               edgecolor=charts.INK if hl else "white", linewidth=2.2 if hl else 0.8,
+                               edgecolor=figures.INK if hl else "white", linewidth=2.2 if hl else 0.8,
                                hatch="///" if cls is None else None, zorder=2 if hl else 1))
         dark = cls is not None and _colour(cls, n) in RAMP[3:]
-        ink = "white" if dark else charts.INK
+        ink = "white" if dark else figures.INK
         name = "\n".join(textwrap.wrap(str(names.get(code, code)), 10)[:3])
         ax.text(col + 0.5, -row - 0.36, name, ha="center", va="center", fontsize=8, color=ink,
                 fontweight="bold" if hl else "normal", linespacing=1.0, zorder=3)
@@ -204,18 +201,18 @@ def _tiles(values, highlight, title, lang, unit, period, source, fmt_value, name
                             (-1, 0, ((col, col), (-row, -row - 1))), (1, 0, ((col + 1, col + 1), (-row, -row - 1)))):
             if kec_of.get((col + dc, row + dr)) != kec:
                 segments.append(list(zip(*seg)))
-    ax.add_collection(LineCollection(segments, colors=charts.INK, linewidths=1.6, capstyle="projecting", zorder=4),
+    ax.add_collection(LineCollection(segments, colors=figures.INK, linewidths=1.6, capstyle="projecting", zorder=4),
                       autolim=False)
     for kec, (x, y) in KECAMATAN_LABELS.items():
         ax.text(x, -y, "\n".join(textwrap.wrap(names.get(kec, kec), 8)), ha="center", va="center", fontsize=8,
-                style="italic", fontweight="bold", color=charts.MUTED)
+                style="italic", fontweight="bold", color=figures.MUTED)
     ax.set_xlim(-0.05, 4.05)
     ax.set_ylim(-5.05, 0.05)
     ax.set_aspect("equal")
     ax.set_axis_off()
     _legend(ax, breaks, classes, fmt_value, lang)
     note = t("peta_skematis", lang)
-    return charts.finish(fig, ax, title, unit, period, source, lang, note=note, finding=temuan)
+    return figures.finish(fig, ax, title, unit, period, source, lang, note=note, finding=temuan)
 
 
 def _rings_path(geometry: dict) -> MplPath:
@@ -267,7 +264,7 @@ def _label_point(geometry: dict) -> tuple[float, float]:
 
 
 def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_value, names, temuan=None):
-    fig, ax = charts.figure("map")
+    fig, ax = figures.figure("map")
     feats = [f for f in data.get("features", []) if f.get("geometry")]
     codes = [str(f["properties"].get("code", "")) for f in feats]
     vals = {c: values.get(c) for c in codes}
@@ -279,7 +276,7 @@ def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_
         path = _rings_path(f["geometry"])
         cls = classes.get(code)
         hl = _is_highlight(code, highlight)
-        ax.add_patch(PathPatch(path, facecolor=_colour(cls, n), edgecolor=charts.INK if hl else "white",
+        ax.add_patch(PathPatch(path, facecolor=_colour(cls, n), edgecolor=figures.INK if hl else "white",
                                linewidth=1.8 if hl else 0.6, hatch="///" if cls is None else None,
                                zorder=2 if hl else 1, label=code))
         ext = path.get_extents()
@@ -297,7 +294,7 @@ def _choropleth(data, values, highlight, title, lang, unit, period, source, fmt_
         if hl or max(ext.width, ext.height) > span * 0.2:
             name = names.get(code) or code
             ax.text(lx, ly, "\n".join(textwrap.wrap(str(name), 12)), ha="center", va="center", fontsize=6.8,
-                    fontweight="bold" if hl else "normal", color=charts.INK, zorder=5,
+                    fontweight="bold" if hl else "normal", color=figures.INK, zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7, "linewidth": 0})
     _legend(ax, breaks, classes, fmt_value, lang)
-    return charts.finish(fig, ax, title, unit, period, source, lang, finding=temuan)
+    return figures.finish(fig, ax, title, unit, period, source, lang, finding=temuan)
