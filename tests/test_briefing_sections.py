@@ -10,6 +10,9 @@ import pytest
 from kemiskinan.briefing import charts
 from kemiskinan.briefing import sections as briefing
 from kemiskinan.briefing.fmt import NA, SUPPRESSED_MARK
+from kemiskinan.briefing.i18n import INDIKATOR
+from kemiskinan.errors import CheckError
+from kemiskinan.indicators.tables import PROFIL_ORDER
 from tabel_kecil import BONTANG_SELATAN, BONTANG_UTARA, KOTA, LOK_TUAN, SATIMPO, indicator_tables
 
 
@@ -168,6 +171,14 @@ def test_recommendations_count_the_main_target_group_only(tables):
     assert re.findall(r"<td[^>]*>(.*?)</td>", row)[:2] == ["7", "42,9 %"]
 
 
+def test_a_wilayah_without_target_is_an_error(tables):
+    ring = tables["ringkasan"]
+    no_target = {**tables, "ringkasan": ring.assign(target=ring["target"].where(ring["kode_wilayah"] != LOK_TUAN))}
+    with pytest.raises(CheckError, match=LOK_TUAN):
+        briefing.section_cakupan(no_target, LOK_TUAN, "id")
+    assert "KKS" in briefing.section_cakupan(no_target, KOTA, "id")  # the others are read as before
+
+
 def test_makro_notes_p1_p2_rise(rendered):
     txt = _text(rendered[(KOTA, "id")])
     assert "5,06 %" in txt and "542.985" in txt and "Dari 2016 ke 2017" in txt
@@ -205,3 +216,11 @@ def test_charts_are_svg_and_the_bps_chart_is_drawn_once_for_all_briefings(tables
     imgs = [re.findall(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', h) for h in htmls]
     assert all(len(i) == 1 for i in imgs) and imgs[0] == imgs[1] == imgs[2]
     assert "data:image/png" not in "".join(htmls)
+
+
+def test_indicator_names_are_those_of_real_indicators(tables):
+    """The i18n names of profil indicators are keyed by the ids step 02 writes; a key no indicator has
+    would only ever label a made-up table."""
+    assert set(INDIKATOR) <= set(PROFIL_ORDER)
+    assert set(PROFIL_ORDER) == set(tables["profil"]["indikator"])
+    assert briefing.indikator_label("lantai_tidak_permanen", "en") == "Non-permanent floor"
