@@ -3,22 +3,18 @@ margins that keep every label on the image, and the content-addressed chart cach
 from __future__ import annotations
 
 import base64
-import sys
 from html import escape
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from kemiskinan.briefing import charts
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_briefing_sections import fake_tables  # noqa: E402
+from kemiskinan.briefing import chart_cache, charts
+from tabel_kecil import GUNTUNG, KOTA, LOK_TUAN, SATIMPO, indicator_tables
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return fake_tables()
+    return indicator_tables()
 
 
 @pytest.fixture(scope="module")
@@ -36,22 +32,31 @@ def _texts(fig) -> str:
     return "\n".join(out)
 
 
+def _p0(bps: pd.DataFrame, wilayah: str) -> pd.Series:
+    """One wilayah's P0 by year from `bps_makro` (the reference CSV's layout), as the makro section draws it."""
+    return bps[bps["wilayah"] == wilayah].set_index("tahun")["p0_persen"].dropna().astype(float)
+
+
 def _all_charts(tables):
-    s, c, m = tables["sebaran"], tables["cakupan"], tables["mpm"]
+    """Every chart kind, fed the rows the briefing sections feed it (the target group D1-D4, one wilayah)."""
+    s, m = tables["sebaran"], tables["mpm"]
+    c = tables["cakupan"][tables["cakupan"]["target"] == "D1-D4"]
+    tt = tables["tumpang_tindih"]
     names = {k: n for k, n in zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"])}
-    kota, lt = "64.74", "64.74.01.1003"
+    kota, lt = KOTA, LOK_TUAN
     bps = tables["bps_makro"]
+    prof = tables["profil"]
     return {
-        "desil": charts.desil_bars(s[s.tingkat == "kelurahan"], names, tingkat_label="kelurahan", period="PBDT 2015",
-                                   source="PBDT 2015", highlight=lt),
+        "desil": charts.desil_bars(s[s.kode_wilayah.isin([LOK_TUAN, GUNTUNG, SATIMPO])], names,
+                                   tingkat_label="kelurahan", period="PBDT 2015", source="PBDT 2015", highlight=lt),
         "cakupan": charts.coverage_bars(c[c.kode_wilayah == lt], c[c.kode_wilayah == kota], "Lok Tuan",
                                         period="KKS 2017", source="KKS"),
         "bocor": charts.leakage_bars(tables["kebocoran"].query("kode_wilayah == @kota"), period="KKS 2017", source="KKS"),
-        "overlap": charts.overlap_chart(tables["tumpang_tindih"].query("kode_wilayah == @kota"), period="PBDT 2015",
+        "overlap": charts.overlap_chart(tt[(tt.kode_wilayah == kota) & (tt.kelompok == "D1-D4")], period="PBDT 2015",
                                         source="PBDT"),
-        "profil": charts.deprivation_bars(tables["profil"].query("kode_wilayah == @lt"), {}, period="PBDT 2015", source="PBDT"),
-        "bps": charts.bps_line({"Kota Bontang": bps[bps.kode_wilayah == "64.74"].set_index("tahun")["p0"],
-                                "Kalimantan Timur": bps[bps.kode_wilayah == "64"].set_index("tahun")["p0"]},
+        "profil": charts.deprivation_bars(prof[(prof.kode_wilayah == lt) & (prof.satuan == "rumah_tangga")], {},
+                                          period="PBDT 2015", source="PBDT"),
+        "bps": charts.bps_line({"Kota Bontang": _p0(bps, "Kota Bontang"), "Kalimantan Timur": _p0(bps, "Kalimantan Timur")},
                                period="2015–2018", source="BPS"),
         "mpm": charts.mpm_progress(m[m.tingkat == "kelurahan"], names, period="MPM 2018", source="MPM"),
         "funnel": charts.mpm_funnel(m[m.kode_wilayah == lt].iloc[0].to_dict(), period="MPM 2018", source="MPM"),
@@ -134,7 +139,7 @@ def test_png_is_byte_reproducible(tables):
 
 def test_indonesian_separators_on_axes_and_labels(figs):
     txt = _texts(figs["desil"])
-    assert "802" in txt and "Lok Tuan" in txt
+    assert "7" in txt.splitlines() and "Lok Tuan" in txt  # Lok Tuan's bar: 7 keluarga in desil 1–4
     names = {"a": "A"}
     big = pd.DataFrame({"kode_wilayah": ["a"] * 4, "tingkat": "kelurahan", "kelompok_desil": ["1", "2", "3", "4"],
                         "satuan": "keluarga", "jumlah": [1000, 1200, 1300, 2027], "ditekan": False})
@@ -175,24 +180,28 @@ def test_to_html_embeds_base64_svg_with_alt(figs):
 
 
 def test_every_chart_states_its_main_finding_from_the_data(figs):
-    """The sentences below are worked out by hand from fake_tables (test_briefing_sections)."""
+    """The sentences below are counted by hand from the households of tests/tabel_kecil.py."""
     found = {k: f.kemiskinan["temuan"].replace("\u00a0", " ") for k, f in figs.items()}
     assert all(found.values()), found
-    # keluarga per desil, Lok Tuan: 144 + 217 + 241 + 200; Satimpo (desil 1 suppressed): 51 + 56 + 47
-    assert found["desil"] == "Lok Tuan memiliki keluarga desil 1–4 terbanyak (802), Satimpo paling sedikit (154)."
-    # Lok Tuan: KKS (802 − 205) / 802, PKH 0.62, KIS 0.71; the city's PKH 0.62
-    assert found["cakupan"] == ("Cakupan Lok Tuan tertinggi pada KKS (74,4 %) dan terendah pada PKH (62,0 %); "
-                                "kota untuk PKH: 62,0 %.")
-    # city: 5 527 × 0.88 = 4 863.76 households; KKS+KIS 35 % → 1 702, no programme 10 % → 486
-    assert found["overlap"] == "Kombinasi terbanyak: KKS + KIS (1.702 rumah tangga); 486 rumah tangga tanpa program."
-    # Lok Tuan: desil 1–2 share 0.45 × 1.4 for dinding (the highest), desil 3–4 0.45 × 0.8
-    assert found["profil"] == "Kondisi paling sering di desil 1–2: dinding_tidak_permanen (63,0 %; desil 3–4: 36,0 %)."
+    # keluarga in desil 1–4: Lok Tuan L1–L7 (7), Guntung G1 G2 G3 (3), Satimpo S1 S2 (2)
+    assert found["desil"] == "Lok Tuan memiliki keluarga desil 1–4 terbanyak (7), Satimpo paling sedikit (2)."
+    # Lok Tuan's 7 target units: KIS/PBI L1 L2 L3 L5 L7 = 5/7, KKS 3/7, Rastra/BPNT L1 L2 = 2/7, PKH L1 = 1/7,
+    # KIP none; the city has no KIP either
+    assert found["cakupan"] == ("Cakupan Lok Tuan tertinggi pada KIS/PBI (71,4 %) dan terendah pada KIP (0,0 %); "
+                                "kota untuk KIP: 0,0 %.")
+    # the city's 12 desil 1–4 households: KKS + KIS/PBI L3 L5 G1 S1 S2 (5), none L4 L6 G3 (3)
+    assert found["overlap"] == ("Kombinasi terbanyak: KKS + KIS/PBI (5 rumah tangga); 3 rumah tangga tanpa program.")
+    # Lok Tuan desil 1–2 (L1 L2 L3 L4 L7): all five on a bamboo floor; desil 3–4: L5 bamboo, L6 ceramic
+    assert found["profil"] == "Kondisi paling sering di desil 1–2: lantai_tidak_permanen (100,0 %; desil 3–4: 50,0 %)."
+    # from data/reference/bps_kemiskinan.csv: Kota Bontang 2015 5.06, 2018 4.67
     assert found["bps"] == "P0 Kota Bontang turun dari 5,06 % (2015) menjadi 4,67 % (2018)."
-    # registrations 30 + 802 // 10 = 110 in Lok Tuan (the most); Satimpo has not reported
-    assert found["mpm"] == "Pendaftar MPM terbanyak di Lok Tuan (110); 1 kelurahan belum melapor."
-    # Lok Tuan: hasil 1–5 = 55, 7, 6, 3, 2
-    assert found["funnel"] == "73 dari 110 pendaftar MPM sudah diverifikasi (55 selesai diverivali)."
-    assert found["bocor"].startswith("Porsi penerima di luar desil 1–4 paling besar pada ")
+    # registrations: Lok Tuan 4, Guntung 2; the 13 other kelurahan have no MPM return
+    assert found["mpm"] == "Pendaftar MPM terbanyak di Lok Tuan (4); 13 kelurahan belum melapor."
+    # Lok Tuan: results 1, 1, 2 and one not yet visited
+    assert found["funnel"] == "3 dari 4 pendaftar MPM sudah diverifikasi (2 selesai diverivali)."
+    # the city's KKS holders: 7 in desil 1–4, L8 (4+) and one card not found in the BDT → 2 of 9 outside;
+    # KIS/PBI: L8 of 9; the other programmes have no recipient outside desil 1–4
+    assert found["bocor"] == "Porsi penerima di luar desil 1–4 paling besar pada KKS (22,2 % penerima)."
 
 
 def test_finding_is_the_alt_text_and_the_caption_of_every_chart(figs):
@@ -223,8 +232,7 @@ def _counting(fn):
 
 
 def test_cache_reuses_a_chart_drawn_with_the_same_inputs(tables, cache):
-    bps = tables["bps_makro"]
-    series = {"Kota Bontang": bps[bps.kode_wilayah == "64.74"].set_index("tahun")["p0"]}
+    series = {"Kota Bontang": _p0(tables["bps_makro"], "Kota Bontang")}
     fn, calls = _counting(charts.bps_line)
     a = charts.cached_html(fn, series, "id", period="2015–2018", source="BPS")
     b = charts.cached_html(fn, {k: v.copy() for k, v in series.items()}, "id", period="2015–2018", source="BPS")
@@ -249,13 +257,13 @@ def test_cache_key_covers_file_content_and_code(tmp_path, monkeypatch):
     assert charts.cache_key(charts.bps_line, f) != k1  # a file is fingerprinted by content, not by name
     assert charts.cache_key(charts.bps_line, lambda v: v) is None  # uncacheable: drawn every time
     k2 = charts.cache_key(charts.bps_line, 1)
-    charts._code_version.cache_clear()
-    monkeypatch.setattr(charts, "_CACHE_FORMAT", b"other")
+    chart_cache._code_version.cache_clear()
+    monkeypatch.setattr(chart_cache, "_CACHE_FORMAT", b"other")
     try:
         assert charts.cache_key(charts.bps_line, 1) != k2  # new drawing code → new keys
     finally:
         monkeypatch.undo()
-        charts._code_version.cache_clear()
+        chart_cache._code_version.cache_clear()
 
 
 def test_cache_off_damaged_and_concurrent(tables, cache, monkeypatch):
@@ -291,7 +299,7 @@ def test_cache_off_damaged_and_concurrent(tables, cache, monkeypatch):
 
 
 def test_cache_is_pruned(cache, monkeypatch):
-    monkeypatch.setattr(charts, "CACHE_MAX_FILES", 4)
+    monkeypatch.setattr(chart_cache, "CACHE_MAX_FILES", 4)
     for i in range(6):
         charts.cached_html(charts.mpm_funnel, {"pendaftar": i + 1}, period="p", source="s")
     assert 2 <= len(list(cache.glob("*.html"))) <= 4
@@ -326,7 +334,7 @@ def test_process_wide_caches_do_not_change_the_chart(tables):
     """Text metrics, font heights and label boxes are cached across charts: a chart drawn with cold
     caches and one drawn with warm caches are the same bytes."""
     def draw():
-        return charts.to_svg(charts.quadrant_scatter(tables["prioritas"], highlight=["64.74.01.1003"],
+        return charts.to_svg(charts.quadrant_scatter(tables["prioritas"], highlight=[LOK_TUAN],
                                                      period="p", source="s"))
     for cache in (charts._text_metrics, charts._font_heights, charts._label_boxes):
         cache.clear()

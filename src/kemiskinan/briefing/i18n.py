@@ -493,27 +493,15 @@ PROGRAM = {
     "asuransi": "Asuransi",
 }
 
-# Deprivation indicators (docs/domain.md §4.4) — names the indicator engineer is likely to use; anything
-# else falls back to indicators_meta.yml or a tidied key, so a new indicator never breaks a briefing.
+# Display names of profil indicators (ids as `indicators.tables.household_conditions` writes them), used
+# only when indicators_meta.yml has no title for the id; any other id is shown as its tidied key.
 INDIKATOR = {
     "lantai_tidak_permanen": {"id": "Lantai tidak permanen", "en": "Non-permanent floor"},
-    "dinding_tidak_permanen": {"id": "Dinding tidak permanen", "en": "Non-permanent wall"},
-    "atap_buruk": {"id": "Atap buruk", "en": "Poor roof"},
-    "luas_lantai_kurang_8": {"id": "Luas lantai < 8 m²/orang", "en": "Floor area < 8 m²/person"},
-    "air_tidak_layak": {"id": "Air minum tidak layak", "en": "Unimproved drinking water"},
-    "listrik_non_pln": {"id": "Tanpa listrik PLN", "en": "No PLN electricity"},
-    "daya_450": {"id": "Listrik 450 VA", "en": "450 VA electricity"},
-    "bahan_bakar_kayu": {"id": "Memasak dengan kayu/arang/minyak tanah", "en": "Cooks with wood/charcoal/kerosene"},
     "tanpa_jamban_sendiri": {"id": "Tanpa jamban sendiri", "en": "No own toilet"},
-    "pembuangan_tidak_aman": {"id": "Pembuangan tinja tidak aman", "en": "Unsafe sewage disposal"},
-    "lahan_bukan_milik": {"id": "Lahan bukan milik sendiri", "en": "Land not owned"},
-    "krt_pendidikan_sd": {"id": "Kepala RT berpendidikan ≤ SD", "en": "Head educated ≤ primary"},
     "krt_tidak_bekerja": {"id": "Kepala RT tidak bekerja", "en": "Head not working"},
     "krt_perempuan": {"id": "Kepala RT perempuan", "en": "Female head"},
-    "ada_disabilitas": {"id": "Ada anggota penyandang disabilitas", "en": "Member with disability"},
     "ada_lansia": {"id": "Ada lansia (≥ 60 tahun)", "en": "Member aged 60+"},
     "anak_tidak_sekolah": {"id": "Ada anak 7–18 tidak sekolah", "en": "Child 7–18 out of school"},
-    "rtlh": {"id": "Rumah tidak layak huni", "en": "Substandard housing"},
 }
 
 

@@ -90,19 +90,20 @@ def names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
 
 
 def target_rows(tables: Mapping[str, pd.DataFrame], kode: str, df: pd.DataFrame, col: str = "target") -> pd.DataFrame:
-    """Rows of `df` for the briefing's main target group (the `target` of `ringkasan`, e.g. `D1-D4`).
+    """Rows of `df` for the briefing's main target group: `kode`'s `target` in `ringkasan` (e.g. `D1-D4`).
 
     The indicator tables also carry extra targets (`D1`, `D1-D2`) and, in `tumpang_tindih`, extra
-    groups; summing over them would count a household two or three times.
+    groups; summing over them would count a household two or three times. Step 02 writes the target on
+    every `ringkasan` row, so a wilayah without one is an error, not a guess; a table without rows for
+    the target gives no rows.
     """
     if df.empty or col not in df:
         return df
     main = row(tbl(tables, "ringkasan"), kode).get("target")
     if fmt.is_na(main) or not main:
-        main = row(tbl(tables, "ringkasan"), KOTA).get("target")
-    values = list(dict.fromkeys(df[col].astype(str)))
-    pick = str(main) if not fmt.is_na(main) and str(main) in values else ("D1-D4" if "D1-D4" in values else values[0])
-    return df[df[col].astype(str) == pick]
+        raise CheckError(f"ringkasan: tidak ada target untuk wilayah {kode}; briefing tidak bisa memilih "
+                         f"baris {col} yang benar")
+    return df[df[col].astype(str) == str(main)]
 
 
 def num(v: Any) -> float | None:
@@ -379,48 +380,35 @@ def makro(tables: Mapping[str, pd.DataFrame], years: tuple[int, int] = (2015, 20
     return out
 
 
-def bps_long(df: pd.DataFrame) -> pd.DataFrame:
-    """The BPS reference series in long form: tahun, seri (bontang/kaltim/nasional/other), nama, indikator, nilai.
+# The value columns of `bps_makro` (indicators.tables.BPS_COLUMNS) → the names the makro section uses.
+_BPS_INDIKATOR = {"p0_persen": "p0", "p1": "p1", "p2": "p2", "garis_kemiskinan_rp": "gk",
+                  "penduduk_miskin": "penduduk_miskin"}
 
-    Accepts a long table (`indikator`, `nilai`) or a wide one (`p0`, `p1`, `p2`, `gk`, `penduduk_miskin`),
-    with the wilayah in `kode_wilayah`/`wilayah`/`nama`: the reference CSV's exact layout is owned by the
-    indicators engineer, so the briefing reads both shapes rather than break on a column rename.
-    """
+
+def bps_long(df: pd.DataFrame) -> pd.DataFrame:
+    """The `bps_makro` table (one row per `wilayah` name and `tahun`) in long form: tahun, seri
+    (bontang/kaltim/nasional, else the lower-cased name), nama, indikator (p0, p1, p2, gk, penduduk_miskin),
+    nilai."""
     if df.empty:
         return pd.DataFrame(columns=["tahun", "seri", "nama", "indikator", "nilai"])
-    d = df.copy()
-    d.columns = [str(c).strip().lower() for c in d.columns]
-    ycol = next((c for c in ("tahun", "year") if c in d), None)
-    if ycol is None:
-        return pd.DataFrame(columns=["tahun", "seri", "nama", "indikator", "nilai"])
-    ncol = next((c for c in ("nama_wilayah", "wilayah", "nama", "kode_wilayah", "kode") if c in d), None)
-    kcol = next((c for c in ("kode_wilayah", "kode") if c in d), None)
-    alias = {"persen_miskin": "p0", "p0_persen": "p0", "garis_kemiskinan": "gk", "garis_kemiskinan_rp": "gk",
-             "gk_rp": "gk", "jumlah_penduduk_miskin":
-             "penduduk_miskin", "penduduk_miskin_jiwa": "penduduk_miskin", "jumlah_miskin": "penduduk_miskin"}
-    if {"indikator", "nilai"} <= set(d.columns):
-        long = d.assign(indikator=d["indikator"].astype(str).str.strip().str.lower().replace(alias))
-    else:
-        d = d.rename(columns=alias)
-        ind = [c for c in ("p0", "p1", "p2", "gk", "penduduk_miskin") if c in d]
-        long = d.melt(id_vars=[c for c in {ycol, ncol, kcol} if c], value_vars=ind, var_name="indikator",
-                      value_name="nilai")
+    long = df.rename(columns=_BPS_INDIKATOR).melt(id_vars=["tahun", "wilayah"],
+                                                  value_vars=list(_BPS_INDIKATOR.values()),
+                                                  var_name="indikator", value_name="nilai")
 
-    def seri(r) -> str:
-        code = str(r.get(kcol, "") if kcol else "").strip()
-        name = str(r.get(ncol, "") if ncol else "").strip().lower()
-        if code in {"64.74", "6474"} or "bontang" in name:
+    def seri(nama: str) -> str:
+        name = nama.strip().lower()
+        if "bontang" in name:
             return "bontang"
-        if code in {"64"} or "kalimantan timur" in name or "kaltim" in name:
+        if "kalimantan timur" in name or "kaltim" in name:
             return "kaltim"
-        if code in {"00", "0", "id"} or "indonesia" in name or "nasional" in name:
+        if "indonesia" in name or "nasional" in name:
             return "nasional"
-        return name or code
+        return name
 
     out = pd.DataFrame({
-        "tahun": pd.to_numeric(long[ycol], errors="coerce"),
-        "seri": [seri(r) for r in long.to_dict("records")],
-        "nama": long[ncol].astype(str) if ncol else "",
+        "tahun": pd.to_numeric(long["tahun"], errors="coerce"),
+        "seri": [seri(str(n)) for n in long["wilayah"]],
+        "nama": long["wilayah"].astype(str),
         "indikator": long["indikator"],
         "nilai": pd.to_numeric(long["nilai"], errors="coerce"),
     })
