@@ -31,7 +31,7 @@ from kemiskinan.indicators import (INDICATOR_TABLES, all_meta, check_fgt, check_
                                    write_all)
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators import _meta as meta_mod
-from kemiskinan.indicators import tables as T
+from kemiskinan.indicators import bps, profil, programs
 
 KOTA, BU, BS = "64.74", "64.74.01", "64.74.02"
 LT, TL = "64.74.01.1003", "64.74.02.1001"
@@ -511,11 +511,11 @@ def test_cakupan_check_raises_on_impossible_rows(tabs_k1):
     c = tabs_k1["cakupan"].copy()
     c.loc[0, "n_target_menerima"] = c.loc[0, "n_target"] + 1
     with pytest.raises(CheckError):
-        T.check_cakupan(c)
+        programs.check_cakupan(c)
     c = tabs_k1["cakupan"].copy()
     c.loc[0, "cakupan"] = 1.5
     with pytest.raises(CheckError, match=r"\[0, 1\]"):
-        T.check_cakupan(c)
+        programs.check_cakupan(c)
 
 
 @pytest.mark.parametrize("params", [{"target_desil": [5]}, {"ambang_sel_kecil": 0}, {"manfaat": {"BLT": 1}},
@@ -626,17 +626,17 @@ def test_bps_reference_check_raises(tmp_path):
     bad.write_text("wilayah,tahun,p0_persen,penduduk_miskin,garis_kemiskinan_rp,p1,p2,sumber_url,catatan\n"
                    "X,2017,5.0,,,0.5,0.9,http://x,\n")
     with pytest.raises(CheckError, match="P2"):
-        T.bps_makro(bad)
+        bps.bps_makro(bad)
     bad.write_text("wilayah,tahun,p0_persen,penduduk_miskin,garis_kemiskinan_rp,p1,p2,sumber_url,catatan\n"
                    "X,2017,5.0,,,,,,\n")
     with pytest.raises(CheckError, match="sumber_url"):
-        T.bps_makro(bad)
+        bps.bps_makro(bad)
 
 
 def test_indicators_read_and_copy_only_their_columns(tmp_path):
     # compute_all keeps only CLEAN_COLUMNS (+ provenance) of each clean table, selected without a copy:
     # the same tables as from every column, and the caller's tables are left exactly as they were
-    from kemiskinan.indicators.tables import CLEAN_COLUMNS, PROVENANCE_COLUMNS, read_clean
+    from kemiskinan.indicators.prepare import CLEAN_COLUMNS, PROVENANCE_COLUMNS, read_clean
 
     clean = micro_clean()
     before = {k: v.copy() for k, v in clean.items()}
@@ -664,7 +664,7 @@ def test_every_published_indicator_has_meta(tabs):
               "mpm_status_lapor", "prioritas", "biaya_per_tahun", "keluarga_per_miliar", "fgt", "bps_p0"]:
         assert i in ids
     sens = {m["id"] for m in all_meta() if m.get("sensitif")}
-    assert sens == set(T.SENSITIVE)
+    assert sens == set(profil.SENSITIVE)
 
 
 def test_meta_languages():

@@ -313,6 +313,11 @@ def desil_label(target: Sequence[int], skema_desil: int = 10) -> str:
     return "+".join(f"D{x}" for x in t)
 
 
+def num(s: pd.Series) -> pd.Series:
+    """Numeric view of a code column; anything that is not a number becomes NA."""
+    return pd.to_numeric(s, errors="coerce")
+
+
 def yes(s: pd.Series) -> pd.Series:
     """Boolean view of a yes/no column that may be boolean already or a 1 = Ya / 2 = Tidak code."""
     if pd.api.types.is_bool_dtype(s.dtype):
