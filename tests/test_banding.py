@@ -312,7 +312,7 @@ def test_step_02_key_holds_the_predecessor_and_its_files(tmp_path, monkeypatch):
 
 
 def test_periods_index_newest_first(tmp_path):
-    from kemiskinan.build.runner import periods_built, write_periods_index
+    from kemiskinan.publish.index import periods_built, write_periods_index
 
     def run(periode, lang="", teks=None):
         d = tmp_path / periode / lang
