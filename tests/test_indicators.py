@@ -31,7 +31,8 @@ from kemiskinan.indicators import (INDICATOR_TABLES, all_meta, check_fgt, check_
                                    write_all)
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators import _meta as meta_mod
-from kemiskinan.indicators import bps, profil, programs
+from kemiskinan.indicators import bps, io, profil, programs, schemas
+from kemiskinan.indicators import tables as T
 
 KOTA, BU, BS = "64.74", "64.74.01", "64.74.02"
 LT, TL = "64.74.01.1003", "64.74.02.1001"
@@ -767,3 +768,52 @@ def test_absent_optional_inputs_are_na_not_zero(tabs):
     b = t["biaya"][(t["biaya"]["program"] == "KKS") & (t["biaya"]["kode_wilayah"] == KOTA)].iloc[0]
     assert b.n_keluarga_target == 5 and pd.isna(b.n_keluarga_dikecualikan) and pd.isna(b.biaya_per_tahun)
     assert t["sebaran"]["persen_penduduk"].isna().all()
+    schemas.check(t)   # the blanked tables (Int64 where a count became NA) are still what the schemas allow
+
+
+# ----------------------------------------------------------------------------------------------------
+# schemas: every table step 02 writes is held to its columns, dtypes and allowed values
+# ----------------------------------------------------------------------------------------------------
+def test_one_list_of_tables():
+    from kemiskinan import catalog
+
+    ind, ban = catalog.names("indicators"), catalog.names("banding")
+    assert [t.name for t in T.REGISTRY] == [n for n in ("sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil",
+                                                        "mpm", "prioritas", "biaya", "ringkasan", "bps_makro")]
+    assert set(t.name for t in T.REGISTRY) == set(ind) and set(schemas.SCHEMAS) == set(ind) | set(ban)
+    assert (io.INDICATOR_TABLES, io.BANDING_TABLES, io.TABLES) == (ind, ban, ind + ban)
+    assert set(ind) | set(ban) <= {m["tabel"] for m in all_meta()}      # every table is documented
+
+
+def test_computed_tables_pass_their_schemas(tabs, tabs_k1):
+    assert list(tabs) == list(io.INDICATOR_TABLES)
+    schemas.check(tabs)
+    schemas.check(tabs_k1)
+
+
+@pytest.mark.parametrize("name, change, column", [
+    ("ringkasan", lambda df: df.astype({"keluarga_miskin": "float64"}), "keluarga_miskin"),
+    ("cakupan", lambda df: df.drop(columns=["exclusion_error"]), "exclusion_error"),
+    ("profil", lambda df: df.assign(catatan="x"), "catatan"),
+    ("sebaran", lambda df: df[["tingkat", "kode_wilayah", *df.columns[2:]]], "tingkat"),
+    ("prioritas", lambda df: df.assign(tingkat=pd.Series("kota", index=df.index, dtype="string")), "tingkat"),
+    ("kebocoran", lambda df: df.assign(program=df["program"].replace("PKH", "PKH2")), "program"),
+    ("mpm", lambda df: df.assign(tanggal_terakhir=df["tanggal_terakhir"].astype("string")), "tanggal_terakhir"),
+    ("biaya", lambda df: df.assign(n_keluarga_dikecualikan=df["n_keluarga_dikecualikan"].astype("Float64")),
+     "n_keluarga_dikecualikan"),
+])
+def test_a_table_off_its_schema_is_refused_naming_the_column(tabs, tmp_path, name, change, column):
+    bad = dict(tabs)
+    bad[name] = change(tabs[name])
+    with pytest.raises(CheckError, match=rf"^{name}: kolom.*'{column}'"):
+        schemas.check_table(name, bad[name])
+    out = tmp_path / "indikator"
+    with pytest.raises(CheckError, match=rf"^{name}: "):
+        write_all(bad, out)
+    assert not out.exists()                                     # nothing written
+
+
+def test_a_table_without_schema_is_refused(tabs, tmp_path):
+    with pytest.raises(CheckError, match="^lain: tidak ada skema"):
+        write_all({**tabs, "lain": tabs["ringkasan"]}, tmp_path / "indikator")
+    assert not (tmp_path / "indikator").exists()

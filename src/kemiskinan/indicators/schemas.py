@@ -77,7 +77,9 @@ INDICATORS: dict[str, Schema] = {
         {**_WILAYAH, "status_lapor": ("tepat_waktu", "terlambat", "sebagian", "belum_melapor")}),
     "prioritas": Schema({
         **_ID, "n_rumah_tangga_d1_d2": _i, "penyebut_rumah_tangga": _F, "x_persen_d1_d2": _F,
-        "y_cakupan_kks": _F, "x_kota": _F, "y_kota": _F, "prioritas": "Int8", "kuadran": TEXT, "target": TEXT,
+        "y_cakupan_kks": _F, "x_kota": _F, "y_kota": _F,
+        # Int64 (all NA) when the round had no KKS list or no population (`prepare.blank_absent`)
+        "prioritas": ("Int8", _I), "kuadran": TEXT, "target": TEXT,
         "peringkat": _I, "ditekan": "bool"},
         {"tingkat": ("kelurahan",), "prioritas": (1, 2, 3, 4)}),
     "biaya": Schema({
@@ -152,8 +154,11 @@ def check_table(name: str, df: pd.DataFrame) -> None:
     if got != want:
         missing = [c for c in want if c not in got]
         extra = [c for c in got if c not in want]
-        what = (f"kolom {missing[0]!r} tidak ada" if missing else f"kolom {extra[0]!r} tidak ada di skema"
-                if extra else f"urutan kolom salah (kolom {next(w for w, g in zip(want, got) if w != g)!r})")
+        if missing or extra:
+            what = f"kolom {missing[0]!r} tidak ada" if missing else f"kolom {extra[0]!r} tidak ada di skema"
+        else:
+            i = next(i for i, (w, g) in enumerate(zip(want, got)) if w != g)
+            what = f"urutan kolom salah: kolom ke-{i + 1} adalah {got[i]!r}, seharusnya {want[i]!r}"
         raise CheckError(f"{name}: kolom/tipe tidak sesuai skema: {what}\n  ada:        {got}\n  seharusnya: {want}")
     for col, dtype in schema.columns.items():
         if not _accepts(dtype, df[col].dtype):
