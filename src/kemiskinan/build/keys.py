@@ -71,7 +71,7 @@ class StepKeys:
 
     def indicators_key(self, clean_stamp: dict | None) -> dict:
         # Keyed on what step 01 wrote, so a re-run of 01 that changed nothing lets 02 be skipped.
-        # The previous period (issue 20): its resolved name and the sha256 of what the comparison reads.
+        # The previous period: its resolved name and the sha256 of what the comparison reads.
         return {"step": NB_INDICATORS, "clean": (clean_stamp or {}).get("outputs"),
                 "params": self.bp.for_notebook(NB_INDICATORS), "nb": hashing.notebook_sha256(NB_INDICATORS),
                 "sebelumnya": {"periode": self.prev, "files": self.previous_hashes()}, **self.common_key()}
