@@ -6,7 +6,10 @@ traceback; anything else is a bug and keeps its traceback.
 """
 from __future__ import annotations
 
+import importlib
 import sys
+
+from kemiskinan.errors import InputError, ParameterError
 
 COMMANDS = {
     "sample-data": ("kemiskinan.synthetic.sample", "main_sample_data", "buat data contoh sintetis di data/raw/sample/ (--round 2019-05/2025-06: ronde berikutnya)"),
@@ -36,10 +39,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Perintah tidak dikenal: {cmd!r}\n\n{usage()}", file=sys.stderr)
         return 2
     module, func, _ = COMMANDS[cmd]
-    import importlib
-
-    from kemiskinan.errors import InputError, ParameterError
-
     try:
         return int(getattr(importlib.import_module(module), func)(rest) or 0)
     except (InputError, ParameterError) as e:

@@ -48,7 +48,6 @@ from kemiskinan.domain.periode import PREVIOUS_FILES, built_periods, previous_fi
 from kemiskinan.errors import CheckError
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators import schemas
-from kemiskinan.indicators.schemas import FLOWS
 
 TABLES = catalog.names("banding")
 #: Columns of the clean `keluarga` table the comparison reads (in both rounds).

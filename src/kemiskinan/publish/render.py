@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kemiskinan.atomic import atomic_write
+from kemiskinan.briefing.i18n import t
 from kemiskinan.config import CHROMIUM, TEMPLATES_DIR
 
 AUDIENCES = ("walikota", "analis")
@@ -335,8 +336,9 @@ def write_index(periode_dir: str | os.PathLike, entries: Iterable[Mapping[str, A
     """
     from jinja2 import Environment
 
+    # imported here, not at the top: the no-op build imports this module for the periods index and does
+    # not need babel's locale data
     from kemiskinan.briefing import fmt
-    from kemiskinan.briefing.i18n import t
 
     root = Path(periode_dir)
 
@@ -411,8 +413,6 @@ def write_periods_index(reports_root: str | os.PathLike, periods: Iterable[Mappi
     wilayah-level data, no names: only period names and the kota's two numbers."""
     from jinja2 import Environment
     from markupsafe import Markup
-
-    from kemiskinan.briefing.i18n import t
 
     rows = []
     for p in periods:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kemiskinan.atomic import atomic_write
+from kemiskinan.briefing.data import load_for_briefing
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,8 +65,6 @@ def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str
     The tables are read once per process and folder version (the build calls this 19 times).
     """
     from openpyxl import Workbook
-
-    from kemiskinan.briefing.data import load_for_briefing
 
     tables = load_for_briefing(indikator_dir, kode)
     out_path = Path(out_path)
