@@ -57,14 +57,14 @@ def micro_clean():
                          sta_raskin=bool(fl[4]), sta_kur=False, sta_bpjs_mandiri=False, sta_jamsostek=False,
                          sta_asuransi=False, sta_art_usaha=False, ada_tv=True,
                          sumber_file="micro", baris_sumber=len(rows) + 2))
-    rt = pd.DataFrame(rows)
-    rt["desil"] = rt["desil"].astype("Int8"); rt["percentile"] = rt["percentile"].astype("Int16")
+    ruta = pd.DataFrame(rows)
+    ruta["desil"] = ruta["desil"].astype("Int8"); ruta["percentile"] = ruta["percentile"].astype("Int16")
     for c in ["lantai","dinding","kondisi_dinding","atap","kondisi_atap","sumber_airminum","sumber_penerangan","daya","bb_masak","fasbab","buang_tinja","sta_bangunan","sta_lahan","kloset","cara_peroleh_airminum"]:
-        rt[c] = rt[c].astype("Int8")
-    rt["kelompok_desil"] = pd.Categorical(rt["kelompok_desil"], categories=["1","2","3","4","4+","non-desil"])
+        ruta[c] = ruta[c].astype("Int8")
+    ruta["kelompok_desil"] = pd.Categorical(ruta["kelompok_desil"], categories=["1","2","3","4","4+","non-desil"])
     K = [("H1",1,True,"tersalur"),("H1",2,False,"tidak_ada"),("H2",1,True,"tersalur"),("H3",1,True,"tersalur"),
          ("H4",1,False,"belum_tersalur"),("H5",1,True,"tersalur"),("H6",1,False,"tidak_ada")]
-    hh = rt.set_index("idbdt")
+    hh = ruta.set_index("idbdt")
     kel = pd.DataFrame([dict(idbdt=i, nuk=n, no_kk=f"64740{i[-1]}{n}", kode_kecamatan=hh.at[i,"kode_kecamatan"],
                              kode_kelurahan=hh.at[i,"kode_kelurahan"], rt=hh.at[i,"rt"], desil=hh.at[i,"desil"],
                              kelompok_desil=hh.at[i,"kelompok_desil"], jumlah_art=1, kks=k, kks_status=s,
@@ -106,7 +106,7 @@ def micro_clean():
     lap = pd.DataFrame([dict(kode_kelurahan=LT, melapor=True, jumlah_baris=3, tanggal_terakhir=pd.Timestamp("2018-05-20")),
                         dict(kode_kelurahan=TL, melapor=True, jumlah_baris=2, tanggal_terakhir=pd.Timestamp("2018-06-10"))])
     pen = pd.DataFrame([dict(kode_kelurahan=w.kode, jumlah_penduduk=100, jumlah_rumah_tangga=20, jumlah_kk=25, tahun=2017, sumber="micro") for w in wilayah.kelurahan()])
-    return dict(rumah_tangga=rt, keluarga=kel, anggota=art, kks=kks, mpm=mpm, mpm_laporan=lap, penduduk=pen)
+    return dict(rumah_tangga=ruta, keluarga=kel, anggota=art, kks=kks, mpm=mpm, mpm_laporan=lap, penduduk=pen)
 
 
 # ----------------------------------------------------------------------------------------------------
