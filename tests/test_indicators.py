@@ -31,6 +31,7 @@ from kemiskinan.indicators import (INDICATOR_TABLES, all_meta, check_fgt, check_
                                    write_all)
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators import _meta as meta_mod
+from kemiskinan.indicators import bps, io, profil, programs, schemas
 from kemiskinan.indicators import tables as T
 
 KOTA, BU, BS = "64.74", "64.74.01", "64.74.02"
@@ -56,14 +57,14 @@ def micro_clean():
                          sta_raskin=bool(fl[4]), sta_kur=False, sta_bpjs_mandiri=False, sta_jamsostek=False,
                          sta_asuransi=False, sta_art_usaha=False, ada_tv=True,
                          sumber_file="micro", baris_sumber=len(rows) + 2))
-    rt = pd.DataFrame(rows)
-    rt["desil"] = rt["desil"].astype("Int8"); rt["percentile"] = rt["percentile"].astype("Int16")
+    ruta = pd.DataFrame(rows)
+    ruta["desil"] = ruta["desil"].astype("Int8"); ruta["percentile"] = ruta["percentile"].astype("Int16")
     for c in ["lantai","dinding","kondisi_dinding","atap","kondisi_atap","sumber_airminum","sumber_penerangan","daya","bb_masak","fasbab","buang_tinja","sta_bangunan","sta_lahan","kloset","cara_peroleh_airminum"]:
-        rt[c] = rt[c].astype("Int8")
-    rt["kelompok_desil"] = pd.Categorical(rt["kelompok_desil"], categories=["1","2","3","4","4+","non-desil"])
+        ruta[c] = ruta[c].astype("Int8")
+    ruta["kelompok_desil"] = pd.Categorical(ruta["kelompok_desil"], categories=["1","2","3","4","4+","non-desil"])
     K = [("H1",1,True,"tersalur"),("H1",2,False,"tidak_ada"),("H2",1,True,"tersalur"),("H3",1,True,"tersalur"),
          ("H4",1,False,"belum_tersalur"),("H5",1,True,"tersalur"),("H6",1,False,"tidak_ada")]
-    hh = rt.set_index("idbdt")
+    hh = ruta.set_index("idbdt")
     kel = pd.DataFrame([dict(idbdt=i, nuk=n, no_kk=f"64740{i[-1]}{n}", kode_kecamatan=hh.at[i,"kode_kecamatan"],
                              kode_kelurahan=hh.at[i,"kode_kelurahan"], rt=hh.at[i,"rt"], desil=hh.at[i,"desil"],
                              kelompok_desil=hh.at[i,"kelompok_desil"], jumlah_art=1, kks=k, kks_status=s,
@@ -105,7 +106,7 @@ def micro_clean():
     lap = pd.DataFrame([dict(kode_kelurahan=LT, melapor=True, jumlah_baris=3, tanggal_terakhir=pd.Timestamp("2018-05-20")),
                         dict(kode_kelurahan=TL, melapor=True, jumlah_baris=2, tanggal_terakhir=pd.Timestamp("2018-06-10"))])
     pen = pd.DataFrame([dict(kode_kelurahan=w.kode, jumlah_penduduk=100, jumlah_rumah_tangga=20, jumlah_kk=25, tahun=2017, sumber="micro") for w in wilayah.kelurahan()])
-    return dict(rumah_tangga=rt, keluarga=kel, anggota=art, kks=kks, mpm=mpm, mpm_laporan=lap, penduduk=pen)
+    return dict(rumah_tangga=ruta, keluarga=kel, anggota=art, kks=kks, mpm=mpm, mpm_laporan=lap, penduduk=pen)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -511,11 +512,11 @@ def test_cakupan_check_raises_on_impossible_rows(tabs_k1):
     c = tabs_k1["cakupan"].copy()
     c.loc[0, "n_target_menerima"] = c.loc[0, "n_target"] + 1
     with pytest.raises(CheckError):
-        T.check_cakupan(c)
+        programs.check_cakupan(c)
     c = tabs_k1["cakupan"].copy()
     c.loc[0, "cakupan"] = 1.5
     with pytest.raises(CheckError, match=r"\[0, 1\]"):
-        T.check_cakupan(c)
+        programs.check_cakupan(c)
 
 
 @pytest.mark.parametrize("params", [{"target_desil": [5]}, {"ambang_sel_kecil": 0}, {"manfaat": {"BLT": 1}},
@@ -626,17 +627,17 @@ def test_bps_reference_check_raises(tmp_path):
     bad.write_text("wilayah,tahun,p0_persen,penduduk_miskin,garis_kemiskinan_rp,p1,p2,sumber_url,catatan\n"
                    "X,2017,5.0,,,0.5,0.9,http://x,\n")
     with pytest.raises(CheckError, match="P2"):
-        T.bps_makro(bad)
+        bps.bps_makro(bad)
     bad.write_text("wilayah,tahun,p0_persen,penduduk_miskin,garis_kemiskinan_rp,p1,p2,sumber_url,catatan\n"
                    "X,2017,5.0,,,,,,\n")
     with pytest.raises(CheckError, match="sumber_url"):
-        T.bps_makro(bad)
+        bps.bps_makro(bad)
 
 
 def test_indicators_read_and_copy_only_their_columns(tmp_path):
     # compute_all keeps only CLEAN_COLUMNS (+ provenance) of each clean table, selected without a copy:
     # the same tables as from every column, and the caller's tables are left exactly as they were
-    from kemiskinan.indicators.tables import CLEAN_COLUMNS, PROVENANCE_COLUMNS, read_clean
+    from kemiskinan.indicators.prepare import CLEAN_COLUMNS, PROVENANCE_COLUMNS, read_clean
 
     clean = micro_clean()
     before = {k: v.copy() for k, v in clean.items()}
@@ -664,7 +665,7 @@ def test_every_published_indicator_has_meta(tabs):
               "mpm_status_lapor", "prioritas", "biaya_per_tahun", "keluarga_per_miliar", "fgt", "bps_p0"]:
         assert i in ids
     sens = {m["id"] for m in all_meta() if m.get("sensitif")}
-    assert sens == set(T.SENSITIVE)
+    assert sens == set(profil.SENSITIVE)
 
 
 def test_meta_languages():
@@ -767,3 +768,52 @@ def test_absent_optional_inputs_are_na_not_zero(tabs):
     b = t["biaya"][(t["biaya"]["program"] == "KKS") & (t["biaya"]["kode_wilayah"] == KOTA)].iloc[0]
     assert b.n_keluarga_target == 5 and pd.isna(b.n_keluarga_dikecualikan) and pd.isna(b.biaya_per_tahun)
     assert t["sebaran"]["persen_penduduk"].isna().all()
+    schemas.check(t)   # the blanked tables (Int64 where a count became NA) are still what the schemas allow
+
+
+# ----------------------------------------------------------------------------------------------------
+# schemas: every table step 02 writes is held to its columns, dtypes and allowed values
+# ----------------------------------------------------------------------------------------------------
+def test_one_list_of_tables():
+    from kemiskinan import catalog
+
+    ind, ban = catalog.names("indicators"), catalog.names("banding")
+    assert [t.name for t in T.REGISTRY] == [n for n in ("sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil",
+                                                        "mpm", "prioritas", "biaya", "ringkasan", "bps_makro")]
+    assert set(t.name for t in T.REGISTRY) == set(ind) and set(schemas.SCHEMAS) == set(ind) | set(ban)
+    assert (io.INDICATOR_TABLES, io.BANDING_TABLES, io.TABLES) == (ind, ban, ind + ban)
+    assert set(ind) | set(ban) <= {m["tabel"] for m in all_meta()}      # every table is documented
+
+
+def test_computed_tables_pass_their_schemas(tabs, tabs_k1):
+    assert list(tabs) == list(io.INDICATOR_TABLES)
+    schemas.check(tabs)
+    schemas.check(tabs_k1)
+
+
+@pytest.mark.parametrize("name, change, column", [
+    ("ringkasan", lambda df: df.astype({"keluarga_miskin": "float64"}), "keluarga_miskin"),
+    ("cakupan", lambda df: df.drop(columns=["exclusion_error"]), "exclusion_error"),
+    ("profil", lambda df: df.assign(catatan="x"), "catatan"),
+    ("sebaran", lambda df: df[["tingkat", "kode_wilayah", *df.columns[2:]]], "tingkat"),
+    ("prioritas", lambda df: df.assign(tingkat=pd.Series("kota", index=df.index, dtype="string")), "tingkat"),
+    ("kebocoran", lambda df: df.assign(program=df["program"].replace("PKH", "PKH2")), "program"),
+    ("mpm", lambda df: df.assign(tanggal_terakhir=df["tanggal_terakhir"].astype("string")), "tanggal_terakhir"),
+    ("biaya", lambda df: df.assign(n_keluarga_dikecualikan=df["n_keluarga_dikecualikan"].astype("Float64")),
+     "n_keluarga_dikecualikan"),
+])
+def test_a_table_off_its_schema_is_refused_naming_the_column(tabs, tmp_path, name, change, column):
+    bad = dict(tabs)
+    bad[name] = change(tabs[name])
+    with pytest.raises(CheckError, match=rf"^{name}: kolom.*'{column}'"):
+        schemas.check_table(name, bad[name])
+    out = tmp_path / "indikator"
+    with pytest.raises(CheckError, match=rf"^{name}: "):
+        write_all(bad, out)
+    assert not out.exists()                                     # nothing written
+
+
+def test_a_table_without_schema_is_refused(tabs, tmp_path):
+    with pytest.raises(CheckError, match="^lain: tidak ada skema"):
+        write_all({**tabs, "lain": tabs["ringkasan"]}, tmp_path / "indikator")
+    assert not (tmp_path / "indikator").exists()

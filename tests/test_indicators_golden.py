@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kemiskinan.indicators import compute_all
+from kemiskinan import catalog
+from kemiskinan.indicators import compute_all, schemas
 
 GOLDEN = __import__("pathlib").Path(__file__).parent / "golden"
 FLOAT_ABS = 1e-9
-TABLES = ["ringkasan", "sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil", "mpm", "prioritas", "biaya",
-          "bps_makro"]
+TABLES = list(catalog.names("indicators"))
 
 pytestmark = pytest.mark.slow
 
@@ -48,6 +48,11 @@ def test_kks_calibration(sample_tables):
     assert (k.n_target, k.n_target_menerima, k.n_tidak_menerima) == (5527, 4429, 1098)
     b = sample_tables["biaya"]
     assert b[(b.kode_wilayah == "64.74") & (b.program == "KKS")].iloc[0].n_keluarga_dikecualikan == 1098
+
+
+def test_sample_tables_pass_their_schemas(sample_tables):
+    assert list(sample_tables) == TABLES
+    schemas.check(sample_tables)
 
 
 def test_sample_structure(sample_tables):

@@ -36,15 +36,15 @@ def province(tmp_path_factory):
 
 def _old_subset(tables: dict, kode: str) -> dict:
     """The per-kab/kota rows as the first version selected them, one boolean mask per table (reference)."""
-    rt = tables["rumah_tangga"]
-    in_kota = (rt["kode_kelurahan"].astype("str").str.slice(0, 5) == kode).to_numpy()
-    ids = rt.loc[in_kota, "idbdt"]
+    ruta = tables["rumah_tangga"]
+    in_kota = (ruta["kode_kelurahan"].astype("str").str.slice(0, 5) == kode).to_numpy()
+    ids = ruta.loc[in_kota, "idbdt"]
 
     def by_kel(df):
         return df[(df["kode_kelurahan"].astype("str").str.slice(0, 5) == kode).fillna(False).to_numpy(bool)]
 
     kks = tables["kks"]
-    return {"rumah_tangga": rt[in_kota], "anggota": tables["anggota"][tables["anggota"]["idbdt"].isin(ids).to_numpy(dtype=bool)],
+    return {"rumah_tangga": ruta[in_kota], "anggota": tables["anggota"][tables["anggota"]["idbdt"].isin(ids).to_numpy(dtype=bool)],
             "keluarga": by_kel(tables["keluarga"]),
             "kks": kks[(kks["idbdt"].isin(ids) | (kks["idbdt"].isna()
                         & (kks["kode_kelurahan"].astype("str").str.slice(0, 5) == kode))).fillna(False).to_numpy(bool)],

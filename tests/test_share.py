@@ -80,7 +80,7 @@ def test_each_zip_holds_exactly_the_index_its_briefings_and_sha256sums(bundles):
 
 @pytest.mark.slow
 def test_unpacked_bundle_verifies_with_sha256sum_and_its_links_work(bundles, built, tmp_path):
-    from kemiskinan.build.runner import slug
+    from kemiskinan.publish.index import slug
 
     for bundle, stems in EXPECTED.items():
         with zipfile.ZipFile(bundles / f"{bundle}.zip") as z:

@@ -6,13 +6,16 @@ traceback; anything else is a bug and keeps its traceback.
 """
 from __future__ import annotations
 
+import importlib
 import sys
+
+from kemiskinan.errors import InputError, ParameterError
 
 COMMANDS = {
     "sample-data": ("kemiskinan.synthetic.sample", "main_sample_data", "buat data contoh sintetis di data/raw/sample/ (--round 2019-05/2025-06: ronde berikutnya)"),
     "periksa": ("kemiskinan.ingest.periksa", "main_periksa", "periksa file data mentah sebelum dibersihkan (jenis, header, kolom, nilai, profil)"),
     "clean": ("kemiskinan.clean.step", "main_clean", "bersihkan data mentah → data/processed/ (tabel bersih, temuan, rekonsiliasi)"),
-    "indicators": ("kemiskinan.indicators", "main_indicators", "hitung tabel indikator dari tabel bersih"),
+    "indicators": ("kemiskinan.indicators.step", "main_indicators", "hitung tabel indikator dari tabel bersih"),
     "build": ("kemiskinan.build.runner", "main_build", "bangun semua briefing HTML/PDF (incremental, paralel)"),
     "bagikan": ("kemiskinan.publish.share", "main_share", "kemas briefing satu periode jadi zip per tingkat (Walikota, Camat, Lurah)"),
     "pii-check": ("kemiskinan.publish.pii", "main_pii_check", "periksa file di reports/ dari NIK, No KK, IDBDT, nama, alamat"),
@@ -36,10 +39,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Perintah tidak dikenal: {cmd!r}\n\n{usage()}", file=sys.stderr)
         return 2
     module, func, _ = COMMANDS[cmd]
-    import importlib
-
-    from kemiskinan.errors import InputError, ParameterError
-
     try:
         return int(getattr(importlib.import_module(module), func)(rest) or 0)
     except (InputError, ParameterError) as e:

@@ -16,8 +16,7 @@ for _m in ("pandas", "numpy", "pyarrow.parquet", "kemiskinan.indicators", "kemis
 matplotlib._kemiskinan_rc0 = matplotlib.rcParams.copy()
 
 # Everything imported so far lives as long as the kernel. Without this, every full (generation 2)
-# collection walks those ~200 k module objects again: measured 13 full collections × ~0.13 s per kernel
-# in one build. Frozen objects are skipped by the collector; objects created later (each briefing's
+# collection walks all those module objects again, several times per build. Frozen objects are skipped by the collector; objects created later (each briefing's
 # tables, figures, caches) are collected as usual.
 import gc  # noqa: E402
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from kemiskinan.config import NOTEBOOKS_DIR, PROJ_ROOT
+from kemiskinan.domain.periode import check_wanted
 from kemiskinan.errors import ParameterError
 
 NOTEBOOKS = ("01_bersihkan_data.ipynb", "02_hitung_indikator.ipynb", "03_briefing.ipynb")
@@ -126,8 +127,6 @@ def load(path: str | Path, overrides: dict | None = None, notebooks_dir: Path = 
     values["instansi"] = instansi.strip()
 
     if "periode_sebelumnya" in values:
-        from kemiskinan.domain.periode import check_wanted
-
         try:  # "" (automatic), "-" (none) or YYYY-MM; whether that period is built is decided by the build
             values["periode_sebelumnya"] = check_wanted(values["periode_sebelumnya"])
         except ParameterError as e:

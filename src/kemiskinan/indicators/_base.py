@@ -158,8 +158,9 @@ def sum_by_wilayah(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = ()
 
     Same result as copying every unit once per level (`explode_levels`) and grouping, computed with integer
     codes: units are first added up per kelurahan × RT × category, then those few groups are added into
-    the grid of each level (np.bincount) — linear in the rows, a few ms of overhead per call.
+    the grid of each level (np.bincount) — linear in the rows.
     """
+    # One story in three steps (unit codes, per-group sums, the grid of every level) sharing their arrays.
     categories = dict(categories or {})
     for b in by:
         if b not in categories:
@@ -203,7 +204,7 @@ def sum_by_wilayah(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str] = ()
         if s.dtype == bool:
             # a 0/1 flag (most columns, e.g. profil's n__/k__ pairs): count the rows where it is set —
             # an integer bincount over those rows instead of a float-weighted pass over all of them, and
-            # no (rows × columns) int64 matrix (2.7 GB for profil at 1 M households)
+            # no (rows × columns) int64 matrix (gigabytes for profil at province scale)
             gsum[:, j] = np.bincount(gi[s.to_numpy()], minlength=len(gkey))
         else:
             gsum[:, j] = np.bincount(gi, weights=_as_count(s), minlength=len(gkey))
@@ -311,6 +312,11 @@ def desil_label(target: Sequence[int], skema_desil: int = 10) -> str:
     if t == list(range(t[0], t[-1] + 1)):
         return f"D{t[0]}-D{t[-1]}"
     return "+".join(f"D{x}" for x in t)
+
+
+def num(s: pd.Series) -> pd.Series:
+    """Numeric view of a code column; anything that is not a number becomes NA."""
+    return pd.to_numeric(s, errors="coerce")
 
 
 def yes(s: pd.Series) -> pd.Series:
@@ -423,8 +429,8 @@ def _hierarchy_holds(df: pd.DataFrame, cols: Sequence[str], by: Sequence[str], p
     """True when `check_hierarchy` would pass, decided with arrays: children summed per (parent, by…) with
     `np.add.at`, compared with the parent rows (missing on either side = 0, as the outer join's fillna).
 
-    `compute_all` runs this 8× per call (every kab/kota of a province pays it), and the groupby + outer join
-    cost ~50 ms each on small tables. False means "failed or not decidable here" (non-integer values, whose
+    `compute_all` runs it for most tables (every kab/kota of a province pays it), and the groupby + outer
+    join are slow even on small tables. False means "failed or not decidable here" (non-integer values, whose
     sum could depend on the summation order; a parent key twice): the caller then runs the join, which
     raises with the offending rows — so the result never differs from the join's."""
     if df.empty:

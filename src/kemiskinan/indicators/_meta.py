@@ -37,8 +37,8 @@ SATUAN = {  # unit code -> (Indonesian label, English label)
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Any]:
-    # libyaml's safe loader when PyYAML was built with it (the wheels are): the same result, ~9× faster
-    # (0.07 → 0.008 s, paid by every kernel's first briefing)
+    # libyaml's safe loader when PyYAML was built with it (the wheels are): the same result, much faster
+    # (paid by every kernel's first briefing)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(META_FILE.read_text(encoding="utf-8"), Loader=loader)
     seen = set()

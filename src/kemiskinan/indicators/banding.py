@@ -1,4 +1,4 @@
-"""Comparison with the previous period (issue 20): what changed since the last round that was built.
+"""Comparison with the previous period: what changed since the last round that was built.
 
 Four tables, written by step 02 beside the others (docs/contracts.md §3, "Perbandingan antarperiode"):
 
@@ -43,43 +43,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kemiskinan import catalog
+from kemiskinan.domain.periode import PREVIOUS_FILES, built_periods, previous_files, previous_period  # noqa: F401
 from kemiskinan.errors import CheckError
 from kemiskinan.indicators import _base as B
-from kemiskinan.domain.periode import PREVIOUS_FILES, built_periods, previous_files, previous_period  # noqa: F401
+from kemiskinan.indicators import schemas
 
-TABLES = ("banding_ringkasan", "banding_alur", "banding_prioritas", "tren")
+TABLES = catalog.names("banding")
 #: Columns of the clean `keluarga` table the comparison reads (in both rounds).
 KELUARGA_COLUMNS = ("no_kk", "kode_kelurahan", "desil", "kelompok_desil")
 _HEADLINE = ("keluarga_miskin", "keluarga_kks", "cakupan_kks", "keluarga_tanpa_kks")
-_ID = {"kode_wilayah": "string", "tingkat": "string", "nama": "string", "periode": "string",
-       "periode_sebelumnya": "string"}
-FLOWS = ("tetap", "pindah_masuk", "pindah_keluar", "masuk_dari_data", "masuk_baru", "keluar_dari_target",
-         "keluar_dari_data", "tanpa_kunci_sebelumnya", "tanpa_kunci")
-
-#: Column order and dtype of each table: `check_schema` holds every written table to it.
-SCHEMA: dict[str, dict[str, str]] = {
-    "banding_ringkasan": {
-        **_ID, "target": "string", "target_sebelumnya": "string",
-        "keluarga_miskin": "Int64", "keluarga_miskin_sebelumnya": "Int64",
-        "keluarga_kks": "Int64", "keluarga_kks_sebelumnya": "Int64",
-        "cakupan_kks": "Float64", "cakupan_kks_sebelumnya": "Float64",
-        "keluarga_tanpa_kks": "Int64", "keluarga_tanpa_kks_sebelumnya": "Int64",
-        # beyond the contract's list (added at the end): the desil scheme (4 or 10) of each round, so a
-        # reader can tell "desil 1–4 of 4" from "desil 1–4 of 10" although both labels read D1-D4
-        "skema_desil": "Int8", "skema_desil_sebelumnya": "Int8",
-    },
-    "banding_alur": {
-        **_ID, "n_sebelumnya": "Int64", "n_sekarang": "Int64", **{f: "Int64" for f in FLOWS},
-    },
-    "banding_prioritas": {
-        **_ID, "prioritas": "Int8", "prioritas_sebelumnya": "Int8", "kuadran": "string",
-        "kuadran_sebelumnya": "string", "berubah": "boolean",
-    },
-    "tren": {
-        "kode_wilayah": "string", "tingkat": "string", "nama": "string", "periode": "string", "target": "string",
-        "keluarga_miskin": "Int64", "keluarga_kks": "Int64", "cakupan_kks": "Float64", "keluarga_tanpa_kks": "Int64",
-    },
-}
+#: Column order and dtype of each table (`schemas.BANDING`): every table is conformed to it.
+SCHEMA = schemas.BANDING
 #: banding_alur columns that add up from kelurahan to kecamatan to kota (moves do not: see module doc).
 ADDITIVE = ("n_sebelumnya", "n_sekarang", "masuk_dari_data", "masuk_baru", "keluar_dari_target",
             "keluar_dari_data", "tanpa_kunci_sebelumnya", "tanpa_kunci")
@@ -162,18 +137,6 @@ def _conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
         else:
             out[c] = out[c].astype(t)
     return out.reset_index(drop=True)
-
-
-def check_schema(tables: dict[str, pd.DataFrame]) -> None:
-    """Every comparison table in `tables` has exactly the columns of `SCHEMA`, in order, with their dtypes."""
-    for name, cols in SCHEMA.items():
-        if name not in tables:
-            continue
-        df = tables[name]
-        got = [(c, str(t)) for c, t in df.dtypes.items()]
-        want = [(c, str(pd.Series([], dtype=t).dtype)) for c, t in cols.items()]
-        if got != want:
-            raise CheckError(f"{name}: kolom/tipe tidak sesuai skema\n  ada:      {got}\n  seharusnya: {want}")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -309,7 +272,7 @@ def compute(clean_keluarga: pd.DataFrame, tables: dict[str, pd.DataFrame], perio
     if prev_dir is None and previous is None:
         out = {n: empty(n) for n in TABLES if n != "tren"}
         out["tren"] = _conform(_sort(own_tren, ["periode"]), "tren")
-        check_schema(out)
+        schemas.check(out)
         return out
 
     prev = previous if previous is not None else read_previous(prev_dir)
@@ -358,7 +321,7 @@ def compute(clean_keluarga: pd.DataFrame, tables: dict[str, pd.DataFrame], perio
 
     out = {"banding_ringkasan": banding_ringkasan, "banding_alur": banding_alur,
            "banding_prioritas": banding_prioritas, "tren": tren}
-    check_schema(out)
+    schemas.check(out)
     check_banding(out)
     return out
 

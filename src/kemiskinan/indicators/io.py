@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from kemiskinan import config
+from kemiskinan import catalog, config
 from kemiskinan.atomic import write_folder
+from kemiskinan.indicators import schemas
 
 #: The tables `compute_all` makes (one round on its own) …
-INDICATOR_TABLES = ("ringkasan", "sebaran", "cakupan", "kebocoran", "tumpang_tindih", "profil", "mpm",
-                    "prioritas", "biaya", "bps_makro")
+INDICATOR_TABLES = catalog.names("indicators")
 #: … and those `banding.compute` adds (the comparison with the previous period; zero rows without one).
-BANDING_TABLES = ("banding_ringkasan", "banding_alur", "banding_prioritas", "tren")
+BANDING_TABLES = catalog.names("banding")
 #: Everything step 02 writes into data/processed/<periode>/indikator/, in one atomic folder.
 TABLES = INDICATOR_TABLES + BANDING_TABLES
 SUBDIR = "indikator"
@@ -22,11 +22,11 @@ def write_all(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
     """Write every table as `<name>.parquet` into `out_dir`, atomically.
 
     The files go to a temporary sibling folder first, which then replaces `out_dir` by rename, so a
-    reader (or a crashed run) never sees half old and half new tables.
+    reader (or a crashed run) never sees half old and half new tables. Every table is first held to its
+    schema (`schemas.check`: CheckError naming table and column); then nothing is written.
     """
-    from kemiskinan.indicators.banding import check_schema
+    schemas.check(tables)
 
-    check_schema(tables)   # the comparison tables' columns and dtypes are fixed: nothing else is written
     def write(tmp: Path) -> None:
         for name in sorted(tables):
             tables[name].to_parquet(tmp / f"{name}.parquet", index=False)

@@ -1,11 +1,10 @@
 """Executed notebook → self-contained HTML (nbconvert + our template) → A4 PDF (one reused Chromium).
 
-Measured on this machine (bench/README.md): in-process HTMLExporter takes ~15 ms per document
-once built, and playwright driving Debian's /usr/bin/chromium with ONE browser for the whole build
-prints a PDF in ~0.3 s, against ~0.7 s for a Chromium process per document and ~1.6 s for nbconvert's
-webpdf (which also cannot find a system Chromium). So: exporters are cached, the browser is a context
-manager the build opens once, and so is its one tab: `browser.new_page()` makes a new browser context
-(a new renderer process, ~0.4 s under load), which cost as much as the printing itself.
+An HTMLExporter is costly to build and cheap to reuse, and starting Chromium costs more than printing
+with it (bench/README.md has the figures; nbconvert's webpdf also cannot find a system Chromium). So:
+exporters are cached, the browser is a context manager the build opens once, and so is its one tab:
+`browser.new_page()` makes a new browser context (a new renderer process), which costs as much as the
+printing itself.
 """
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kemiskinan.atomic import atomic_write
+from kemiskinan.briefing.i18n import t
 from kemiskinan.config import CHROMIUM, TEMPLATES_DIR
 
 AUDIENCES = ("walikota", "analis")
@@ -36,7 +36,7 @@ CSS_FILE = TEMPLATES_DIR / "briefing" / "static" / "briefing.css"
 def html_exporter(audience: str = "walikota"):
     """The nbconvert HTMLExporter with the `briefing` template, built once per audience and process.
 
-    Building it costs ~1 s (nbconvert imports, template loading); converting then costs ~15 ms.
+    Building it is the costly part (nbconvert imports, template loading); converting is cheap.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audiens tidak dikenal: {audience!r}; pilih {AUDIENCES}")
@@ -65,8 +65,8 @@ def _lean_exporter_class(base):
 
     nbconvert 7 parses the finished page with BeautifulSoup and serialises it again, only to add alt
     text to images that lack it and `tabindex` to cells inside `.jp-Notebook` (which our template does
-    not emit). On a briefing (~300 KB, 1 500 tags) that pass was ~70 % of a conversion: ~0.2 s of the
-    build's main thread per document, twice per briefing (walikota + analis). Here the template output
+    not emit). That pass is most of a conversion's time on the build's main thread, twice per briefing
+    (walikota + analis). Here the template output
     is returned as rendered, and images without alt text get nbconvert's same default by a regex.
     """
     from nbconvert.exporters.templateexporter import TemplateExporter
@@ -275,9 +275,9 @@ def set_pdf_info(data: bytes, info: Mapping[str, str]) -> bytes:
     catalog of a PDF Chromium printed.
 
     Chromium's print-to-PDF sets /Title from the page's <title> and nothing else (no /Author, /Subject,
-    and /Lang only in a tagged PDF, which is 2.4× larger and ~70 ms slower per briefing). pypdf's
-    incremental mode appends the changed catalog and info dictionary after Chromium's bytes instead of
-    rewriting the file: ~25 ms for a city briefing (bench/README.md, "PDF metadata")."""
+    and /Lang only in a tagged PDF, which is larger and slower to print). pypdf's incremental mode appends
+    the changed catalog and info dictionary after Chromium's bytes instead of rewriting the file
+    (bench/README.md, "PDF metadata")."""
     import io
 
     from pypdf import PdfWriter
@@ -336,8 +336,9 @@ def write_index(periode_dir: str | os.PathLike, entries: Iterable[Mapping[str, A
     """
     from jinja2 import Environment
 
+    # imported here, not at the top: the no-op build imports this module for the periods index and does
+    # not need babel's locale data
     from kemiskinan.briefing import fmt
-    from kemiskinan.briefing.i18n import t
 
     root = Path(periode_dir)
 
@@ -412,8 +413,6 @@ def write_periods_index(reports_root: str | os.PathLike, periods: Iterable[Mappi
     wilayah-level data, no names: only period names and the kota's two numbers."""
     from jinja2 import Environment
     from markupsafe import Markup
-
-    from kemiskinan.briefing.i18n import t
 
     rows = []
     for p in periods:

@@ -17,7 +17,6 @@ usual permissions (`kemiskinan.atomic`).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import shutil
@@ -29,9 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kemiskinan import config
-from kemiskinan.domain import wilayah as wil
 from kemiskinan.atomic import atomic_write, temp_dir
+from kemiskinan.domain import wilayah as wil
 from kemiskinan.errors import InputError
+from kemiskinan.hashing import file_sha256
+from kemiskinan.publish import pii, render
+from kemiskinan.publish.index import index_entries, slug
 
 # (tingkat, audience): one zip per audience level
 LEVELS = (("kota", "Walikota"), ("kecamatan", "Camat"), ("kelurahan", "Lurah"))
@@ -73,8 +75,6 @@ def periode_dir(periode: str, lang: str = "id") -> Path:
 
 def plan(periode: str, lang: str = "id") -> list[Bundle]:
     """What goes into each zip; InputError when the period is not built or a briefing is missing."""
-    from kemiskinan.build.runner import slug
-
     src = periode_dir(periode, lang)
     hint = f"jalankan dulu `python -m kemiskinan build --params <file> --formats html,pdf` untuk periode {periode}"
     everything = wil.briefing_wilayah()
@@ -97,21 +97,10 @@ def plan(periode: str, lang: str = "id") -> list[Bundle]:
     return bundles
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while b := f.read(1 << 20):
-            h.update(b)
-    return h.hexdigest()
-
-
 def _stage(bundle: Bundle, folder: Path, periode: str, lang: str, indikator_dir: Path, sintetis: bool,
            run_id: str | None) -> None:
     """The bundle's files under their shared names, its own index (cards for exactly these briefings),
     and SHA256SUMS last."""
-    from kemiskinan.publish import render
-    from kemiskinan.build.runner import index_entries
-
     folder.mkdir()
     kode_of = {}
     for w in wil.briefing_wilayah():
@@ -123,15 +112,13 @@ def _stage(bundle: Bundle, folder: Path, periode: str, lang: str, indikator_dir:
     render.write_index(folder, index_entries(indikator_dir, files), lang=lang, periode=periode,
                        sintetis=sintetis, run_id=run_id)
     names = [INDEX] + sorted(bundle.files)
-    atomic_write(folder / SUMS, "".join(f"{_sha256(folder / n)}  {n}\n" for n in names))
+    atomic_write(folder / SUMS, "".join(f"{file_sha256(folder / n)}  {n}\n" for n in names))
 
 
 def _check_pii(staged: list[tuple[Bundle, Path]], terms) -> None:
     """The PII guard over everything a zip will hold: each HTML and PDF, and the file names themselves
     (SHA256SUMS holds only those names and hex digests, whose digit runs would read as NIKs). A finding
     names the file in the bundle and the built file it was copied from."""
-    from kemiskinan.publish import pii
-
     findings = []
     for bundle, folder in staged:
         names = sorted(p.name for p in folder.iterdir())
@@ -173,8 +160,6 @@ def _zip_writer(folder: Path):
 def make_bundles(periode: str, lang: str = "id", out_dir: Path | None = None) -> list[Path]:
     """Write the zips of a built period; returns their paths. Raises InputError (PiiLeak is one) with a
     message for the user; then no zip has been written or replaced."""
-    from kemiskinan.publish import pii
-
     bundles = plan(periode, lang)
     processed = config.processed_dir(periode)
     terms = pii.load_terms(processed)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kemiskinan.atomic import atomic_write
+from kemiskinan.briefing.data import load_for_briefing
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,7 +47,7 @@ def _cells(col: pd.Series) -> list:
 
 def _rows_for_workbook(df: pd.DataFrame, kode: str) -> pd.DataFrame:
     """RT rows belong in the workbook of their own kelurahan only; a kota or kecamatan workbook would
-    otherwise carry every RT of the city (100 000+ rows, ~40 s to write) that its briefing never shows."""
+    otherwise carry every RT of the city, which its briefing never shows and which is slow to write."""
     if "tingkat" not in df.columns:
         return df
     rt = df["tingkat"].astype(str) == "rt"
@@ -55,20 +56,15 @@ def _rows_for_workbook(df: pd.DataFrame, kode: str) -> pd.DataFrame:
     return df[keep]
 
 
-
-
 def indicator_workbook(indikator_dir: Path, kode: str, out_path: Path, lang: str = "id") -> Path:
     """Write the indicator tables that the briefing of `kode` shows, one sheet per table.
 
-    openpyxl's write-only mode streams rows (3-4× faster than pandas' ExcelWriter for the same file), and
+    openpyxl's write-only mode streams rows (faster than pandas' ExcelWriter for the same file), and
     with lxml installed (it is in the lock) it writes each cell through lxml, not its pure-Python XML
-    writer: 19 workbooks in ~55 % of the time. XlsxWriter and PyExcelerate were measured on the same
-    tables and were no faster than openpyxl + lxml.
+    writer. XlsxWriter and PyExcelerate were no faster than openpyxl + lxml (bench/README.md).
     The tables are read once per process and folder version (the build calls this 19 times).
     """
     from openpyxl import Workbook
-
-    from kemiskinan.briefing.data import load_for_briefing
 
     tables = load_for_briefing(indikator_dir, kode)
     out_path = Path(out_path)
