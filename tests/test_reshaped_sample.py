@@ -31,9 +31,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from kemiskinan.clean import step as C
+from kemiskinan.ingest import profiles, readers
 
 N_RUMAH_TANGGA = 300     # households taken from the sample (with their members): a clean takes ~1 s
 PROVENANCE = {"sumber_file", "sumber_sheet", "baris_sumber"}
@@ -57,10 +59,7 @@ class Alias:
 def _profile_aliases() -> list[Alias]:
     """Header aliases of the built-in source profiles (src/kemiskinan/ingest/profiles/*.yml, contract A): every
     `kolom` mapping found, with the `pola`/`jenis` of the rule that holds it."""
-    import yaml
-
-    import kemiskinan
-    folder = Path(kemiskinan.__file__).resolve().parent / "profiles"
+    folder = Path(profiles.__file__).resolve().parent
     out: list[Alias] = []
 
     def walk(node, pola="*", jenis=None):
@@ -85,7 +84,6 @@ def aliases() -> list[Alias]:
     found = _profile_aliases()
     if found:
         return found
-    from kemiskinan.ingest import readers
     return [Alias(k, v) for k, v in readers.ALIASES.items()]
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from kemiskinan import config
 from kemiskinan.domain import wilayah
 from kemiskinan.synthetic import layout, sample
 from kemiskinan.synthetic.truth import ground_truth
@@ -219,10 +221,6 @@ def test_committed_sample_readme_is_what_the_generator_writes(default_run):
     # The README beside the sample is committed (the data files are not); a generator change that alters
     # the documented counts must come with the regenerated README (git's copy, not the working tree's,
     # which `make` overwrites whenever it writes the sample).
-    import subprocess
-
-    from kemiskinan import config
-
     r = subprocess.run(["git", "show", "HEAD:data/raw/sample/README.md"], cwd=config.PROJ_ROOT,
                        capture_output=True, text=True)
     if r.returncode != 0:

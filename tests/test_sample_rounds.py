@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from kemiskinan import cli, config
+from kemiskinan.clean import step as clean
 from kemiskinan.domain import wilayah
 from kemiskinan.synthetic import layout, rounds_files, sample
 from kemiskinan.synthetic import rounds as sample_rounds
@@ -389,7 +390,6 @@ def test_a_failure_leaves_no_partial_round(tmp_path, monkeypatch):
 def test_cleaning_each_round_gives_its_truths(rounds, tmp_path):
     """Step 01 on the generated rounds: the clean keluarga table's headline per kelurahan and the flows matched
     by its `no_kk` equal the generator's truths (round 1's side: the population its own cleaning keeps)."""
-    from kemiskinan.clean import step as clean
     fams = {}
     for periode, folder in (("2018-05", "sample"), (R2, "sample_2019"), (R3, "sample_2025")):
         clean.clean(rounds / folder, tmp_path / periode, periode=periode, verbose=False)

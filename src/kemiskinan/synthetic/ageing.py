@@ -88,8 +88,8 @@ def _round1(seed: int):
 def _clone(rng, s: State, reg: pd.DataFrame, n: int, where: np.ndarray, shift_days: int, kk_lo: str,
            kk_hi: str, serial0: int) -> State:
     """n new units shaped like random units of `s` (sizes, relations, relative ages, housing), with new
-    names, NIK and No. KK, in the regions `where`; ages kept by shifting birth dates by the time between rounds (so
-    `s` must hold no one born after the previous round's reference date: clone before `_births`)."""
+    names, NIK and No. KK, in the regions `where`; ages kept by shifting birth dates by the time between
+    rounds (so `s` must hold no one born after the previous round's reference date: clone before `_births`)."""
     tmpl = rng.choice(len(s.hh["reg"]), size=n, replace=False)
     c = select(s, tmpl)
     c.hh["reg"] = where
@@ -167,7 +167,7 @@ def _kks(rng, s: State, reg: pd.DataFrame, periode: str, target: np.ndarray) -> 
     status = np.where(hold & valid, 1, 0)
     v = rng.random(len(kode))
     status = np.where(target & valid & ~hold & (v < 0.10), 2, np.where(target & valid & ~hold & (v > 0.96), 3,
-                                                                        status))
+                                                                       status))
     s.kf["status"] = status
 
 
@@ -217,7 +217,7 @@ def _round2(seed: int, reg: pd.DataFrame, s1: State) -> State:
     w = rng.random(n_new + 3)
     new.hh["desil"] = np.where(g <= 3, g + 1, 0)
     new.hh["pct"] = np.select([g <= 3, g == 4], [g * 10 + 1 + (w * 10).astype(np.int64),
-                                                  41 + (w * 60).astype(np.int64)], 0)
+                                                 41 + (w * 60).astype(np.int64)], 0)
     new.hh["kind"] = np.where(np.arange(n_new + 3) >= n_new, 1, 0)
     new.hh["id"] = idbdt_base(reg)[new.hh["reg"]] + 80001 + cumcount(new.hh["reg"])
     s = concat(_births(rng, s, reg, "2015-07-01", "2019-05-31", 0.22, 0.03, 6501), new)

@@ -53,7 +53,7 @@ NAME_VARIANTS = {
     "64.74.03.1002": ("Telihan", "Telihan"),
 }
 MPM_SHEET_NAME = {"64.74.01.1003": "LOKTUAN", "64.74.01.1006": "Api-api",
-                   "64.74.02.1002": "Berebas Tengah", "64.74.02.1006": "Tj. Laut Indah"}
+                  "64.74.02.1002": "Berebas Tengah", "64.74.02.1006": "Tj. Laut Indah"}
 # Later rounds' spellings: DTKS writes kelurahan in capitals, DTSEN in title case (the code stays right).
 VARIANT_UPPER = {"64.74.01.1003": "LOKTUAN", "64.74.02.1002": "BEREBAS TENGAH", "64.74.03.1002": "TELIHAN",
                  "64.74.02.1006": "TJ. LAUT INDAH"}
@@ -71,33 +71,33 @@ _SYN_KEC_PER_KAB, _SYN_KEL_PER_KEC = 5, 6
 # Names: a mix common in Bontang (Bugis, Banjar, Javanese, Kutai). A few carry "’" or "é" on purpose:
 # the household CSV is cp1252 and those characters must survive it (both exist in cp1252).
 FIRST_M = ["MUHAMMAD", "ANDI", "ABDUL", "RAHMAT", "HASANUDDIN", "SUPRIADI", "SYAMSUL", "IRWAN", "BUDI",
-            "AGUS", "BAHARUDDIN", "JUMADI", "HERMAN", "ARIFIN", "MUSLIMIN", "RUSLAN", "SUDIRMAN", "SAPARUDDIN",
-            "HAMZAH", "RIDWAN", "JUFRI", "ILHAM", "SAHRUL", "DARMAWAN", "FIRMAN", "HENDRA", "YUSUF", "MUHTAR",
-            "SLAMET", "SUGIANTO", "WAHYU", "RUDI", "AMIRUDDIN", "SYAFI’I", "MA’RUF", "NU’MAN", "ANDRÉ",
-            "FADLI", "RIZKY", "AKBAR", "ASRUL", "ARMAN", "BASO", "LA ODE", "KAHAR", "JAMALUDDIN", "MUKHLIS",
-            "SAIFUL", "TAUFIK", "ZAINAL"]
+           "AGUS", "BAHARUDDIN", "JUMADI", "HERMAN", "ARIFIN", "MUSLIMIN", "RUSLAN", "SUDIRMAN", "SAPARUDDIN",
+           "HAMZAH", "RIDWAN", "JUFRI", "ILHAM", "SAHRUL", "DARMAWAN", "FIRMAN", "HENDRA", "YUSUF", "MUHTAR",
+           "SLAMET", "SUGIANTO", "WAHYU", "RUDI", "AMIRUDDIN", "SYAFI’I", "MA’RUF", "NU’MAN", "ANDRÉ",
+           "FADLI", "RIZKY", "AKBAR", "ASRUL", "ARMAN", "BASO", "LA ODE", "KAHAR", "JAMALUDDIN", "MUKHLIS",
+           "SAIFUL", "TAUFIK", "ZAINAL"]
 FIRST_F = ["SITI", "NUR", "HASNAWATI", "SRI", "RAHMAWATI", "HJ. SAMSIAH", "ASMAWATI", "KARTINI",
-            "MARLINA", "NURHAYATI", "SUKMAWATI", "JUMRIAH", "HARIANI", "ERNAWATI", "FITRIANI", "MULIANA",
-            "SUWARNI", "RATNA", "HASMAH", "NURLELA", "SAMSINAR", "ROSMINI", "DEWI", "YULIANI", "WAHYUNI",
-            "SUMIATI", "HALIMAH", "MASITAH", "ANDI ST.", "NURJANNAH", "AISYAH", "FATIMAH", "JUM’AH", "DÉSY",
-            "RISKA", "PUTRI", "INDAH", "ANISA", "SALMAH", "MURNI", "RUKIAH", "ST. AMINAH", "NORMA",
-            "HERLINA", "SURIANI", "HADIJAH", "ROSDIANA", "MARDIANA", "NURMALA", "HASNIAR"]
+           "MARLINA", "NURHAYATI", "SUKMAWATI", "JUMRIAH", "HARIANI", "ERNAWATI", "FITRIANI", "MULIANA",
+           "SUWARNI", "RATNA", "HASMAH", "NURLELA", "SAMSINAR", "ROSMINI", "DEWI", "YULIANI", "WAHYUNI",
+           "SUMIATI", "HALIMAH", "MASITAH", "ANDI ST.", "NURJANNAH", "AISYAH", "FATIMAH", "JUM’AH", "DÉSY",
+           "RISKA", "PUTRI", "INDAH", "ANISA", "SALMAH", "MURNI", "RUKIAH", "ST. AMINAH", "NORMA",
+           "HERLINA", "SURIANI", "HADIJAH", "ROSDIANA", "MARDIANA", "NURMALA", "HASNIAR"]
 LAST = ["", "", "", "", "SAPUTRA", "RAHMAN", "HASAN", "SYAHRIR", "DAENG", "BAKRI", "LATIF", "MUIN",
-         "AMIR", "SALEH", "HAMID", "NURDIN", "SAID", "ARSYAD", "KADIR", "MAKMUR", "ALI", "TAHIR", "YUNUS",
-         "SURYANI", "LESTARI", "WATI", "NINGSIH", "WIJAYA", "SUSANTO", "PRATAMA", "HIDAYAT", "SETIAWAN",
-         "BASRI", "JUMAIN", "IDRIS", "MANSYUR", "MUSTAFA", "RASYID", "HAMZAH", "ISMAIL"]
+        "AMIR", "SALEH", "HAMID", "NURDIN", "SAID", "ARSYAD", "KADIR", "MAKMUR", "ALI", "TAHIR", "YUNUS",
+        "SURYANI", "LESTARI", "WATI", "NINGSIH", "WIJAYA", "SUSANTO", "PRATAMA", "HIDAYAT", "SETIAWAN",
+        "BASRI", "JUMAIN", "IDRIS", "MANSYUR", "MUSTAFA", "RASYID", "HAMZAH", "ISMAIL"]
 STREETS = ["BRIGJEND KATAMSO", "AHMAD YANI", "MT HARYONO", "KS TUBUN", "CUT NYAK DIEN", "AWANG LONG",
-            "PELABUHAN", "SULTAN HASANUDDIN", "IMAM BONJOL", "IR. JUANDA", "PATTIMURA", "BHAYANGKARA",
-            "PUPUK RAYA", "ARIEF RAHMAN HAKIM", "USMAN HARUN", "GAJAH MADA", "DR. SUTOMO", "MULAWARMAN",
-            "SELAMBAI", "KAPAL LAUT", "HASANUDDIN", "SUNAN GIRI", "PIERE TENDEAN", "DI PANJAITAN",
-            "SETIA BUDI", "MERDEKA", "LOKTUAN RAYA", "KUTILANG", "CENDANA", "TELUK KADERE"]
+           "PELABUHAN", "SULTAN HASANUDDIN", "IMAM BONJOL", "IR. JUANDA", "PATTIMURA", "BHAYANGKARA",
+           "PUPUK RAYA", "ARIEF RAHMAN HAKIM", "USMAN HARUN", "GAJAH MADA", "DR. SUTOMO", "MULAWARMAN",
+           "SELAMBAI", "KAPAL LAUT", "HASANUDDIN", "SUNAN GIRI", "PIERE TENDEAN", "DI PANJAITAN",
+           "SETIA BUDI", "MERDEKA", "LOKTUAN RAYA", "KUTILANG", "CENDANA", "TELUK KADERE"]
 TMP_BONTANG = "BONTANG"
 TMP_OTHER = ["SAMARINDA", "BALIKPAPAN", "TENGGARONG", "SANGATTA", "MAKASSAR", "BONE", "WAJO", "SOPPENG",
-              "PARE-PARE", "SINJAI", "PINRANG", "POLEWALI", "MAMUJU", "BANJARMASIN", "AMUNTAI", "SURABAYA",
-              "MALANG", "JEMBER", "KEDIRI", "LAMONGAN", "BAU-BAU", "BUTON", "PALU", "KENDARI", "LOMBOK TIMUR"]
+             "PARE-PARE", "SINJAI", "PINRANG", "POLEWALI", "MAMUJU", "BANJARMASIN", "AMUNTAI", "SURABAYA",
+             "MALANG", "JEMBER", "KEDIRI", "LAMONGAN", "BAU-BAU", "BUTON", "PALU", "KENDARI", "LOMBOK TIMUR"]
 # NIK prefixes of migrants (valid Kemendagri codes of other provinces, docs/domain.md §2.8 item 2).
 MIGRANT_PREFIX = [737101, 731103, 731301, 737201, 357801, 350901, 352401, 730601, 740101, 530101,
-                   630101, 720101, 520301]
+                  630101, 720101, 520301]
 
 
 def bontang_regions() -> pd.DataFrame:
@@ -168,7 +168,6 @@ def regions(kabkota: str) -> pd.DataFrame:
     reg = pd.concat([base, _special_regions(kabkota, bontang)], ignore_index=True)
     reg["weight"] = reg["weight"] / reg["weight"].sum()
     return reg
-
 
 
 def kec_name(r) -> str:

@@ -22,12 +22,14 @@ def scaled(n_base: int, calibrated: bool, n_rows: int, per: int = 10_000, minimu
 
 @dataclass
 class Dirt:
+    """The chosen rows per kind of dirt, and the counts per file and kind that the README lists."""
     ruta: dict = field(default_factory=dict)     # name -> household indices (PBDT household file)
     art: dict = field(default_factory=dict)      # name -> person indices
     counts: dict = field(default_factory=dict)   # file -> {kind: count}
 
 
 def choose_dirt(rng, sim: Sim, calibrated: bool) -> Dirt:
+    """The dirt of the household and member files (the KKS list chooses its own while building its rows)."""
     d = Dirt()
     hh, p, kf = sim.hh, sim.p, sim.kf
     H, P = len(hh["grp"]), len(p["hh"])
@@ -36,14 +38,15 @@ def choose_dirt(rng, sim: Sim, calibrated: bool) -> Dirt:
     region = sim.plan.hh_region
     has_var = np.isin(sim.reg.kode.to_numpy()[region], list(NAME_VARIANTS))
     d.ruta["nmkel_varian"] = sample_idx(rng, normal & has_var, scaled(400, calibrated, H * 1.15))
-    d.ruta["nmkel_title"] = sample_idx(rng, normal, scaled(650, calibrated, H * 1.15), mask_of(H, d.ruta["nmkel_varian"]))
+    d.ruta["nmkel_title"] = sample_idx(rng, normal, scaled(650, calibrated, H * 1.15),
+                                       mask_of(H, d.ruta["nmkel_varian"]))
     d.ruta["nmkel_spasi"] = sample_idx(rng, normal, scaled(120, calibrated, H * 1.15))
     d.ruta["nmkel_nbsp"] = sample_idx(rng, normal, scaled(10, calibrated, H * 1.15),
-                                     mask_of(H, d.ruta["nmkel_spasi"]))
+                                      mask_of(H, d.ruta["nmkel_spasi"]))
     d.ruta["idbdt_spasi"] = sample_idx(rng, normal, scaled(60, calibrated, H * 1.15))
     d.ruta["nama_krt_spasi"] = sample_idx(rng, normal, scaled(150, calibrated, H * 1.15))
     d.ruta["nama_krt_nbsp"] = sample_idx(rng, normal, scaled(12, calibrated, H * 1.15),
-                                        mask_of(H, d.ruta["nama_krt_spasi"]))
+                                         mask_of(H, d.ruta["nama_krt_spasi"]))
     d.ruta["nama_krt_title"] = sample_idx(rng, normal, scaled(200, calibrated, H * 1.15))
     d.ruta["duplikat"] = sample_idx(rng, in_file, scaled(25, calibrated, H * 1.15, minimum=2))
 

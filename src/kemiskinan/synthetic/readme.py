@@ -16,7 +16,7 @@ from kemiskinan.synthetic.state import RoundSpec
 def round1_params_line(seed, households, kabkota) -> str:
     """The README line `is_present` looks for: these parameters and the generator version."""
     return ("<!-- sintetis-params: " + json.dumps({"seed": seed, "households": households, "kabkota": kabkota,
-                                                    "version": GENERATOR_VERSION}, sort_keys=True) + " -->")
+                                                   "version": GENERATOR_VERSION}, sort_keys=True) + " -->")
 
 
 def round1_readme(summary: dict, truth: pd.DataFrame) -> str:
@@ -124,7 +124,7 @@ def round_readme(spec: RoundSpec, seed: int, files: dict, dirt_kks: dict, truth:
          "sebagian baru, sebagian pindah desil atau kelurahan.", "",
          f"- Bentuk: {shape[spec.shape]}; profil `{spec.profile}` (`sumber.yml`)",
          f"- Tanggal acuan: `{spec.acuan}`; sasaran: desil 1–4" + (" dari 10 (`desil_nasional`)" if spec.shape == "dtsen"
-                                                                  else ""), "", "## File", "",
+                                                                   else ""), "", "## File", "",
          "| file | baris data |", "|---|---:|"]
     L += [f"| `{n}` | {r:,} |" for n, r in files.items()]
     L += ["", "## Kotoran yang disuntikkan dan akibatnya", ""] + [f"- {x}" for x in notes]

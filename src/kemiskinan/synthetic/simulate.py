@@ -256,14 +256,14 @@ def _schooling(rng, q: dict) -> dict:
     student = part_school == 1
     cur_level = np.select([a < 13, a < 16, a < 19], [1, 2, 3], 4)
     adult_lvl = pick(rng, p_grp, [[.50, .25, .22, .03], [.44, .26, .26, .04], [.38, .27, .30, .05],
-                                   [.32, .27, .35, .06], [.20, .22, .45, .13], [.30, .25, .37, .08]]) + 1
+                                  [.32, .27, .35, .06], [.20, .22, .45, .13], [.30, .25, .37, .08]]) + 1
     old_lvl = pick(rng, np.zeros(P, np.int8), [.75, .15, .08, .02]) + 1
     done_lvl = np.where(a >= 60, old_lvl, adult_lvl)
     done_lvl = np.where(a < 19, np.minimum(done_lvl, np.maximum(cur_level - 1, 1)), done_lvl)
     level = np.where(student, cur_level, np.where(part_school == 2, done_lvl, 0))
     tamat = (~student) & (rng.random(P) < 0.85)
     grade_student = np.select([level == 1, level == 2, level == 3], [np.clip(a - 6, 1, 6), np.clip(a - 12, 1, 3),
-                                                                    np.clip(a - 15, 1, 3)], np.clip(a - 18, 1, 7))
+                                                                     np.clip(a - 15, 1, 3)], np.clip(a - 18, 1, 7))
     grade_drop = 1 + (rng.random(P) * np.select([level == 1], [5], 2)).astype(np.int64)
     kelas = np.where(student, grade_student, np.where(tamat, 8, grade_drop))
     ijazah_done = np.select([level == 4], [np.where(rng.random(P) < 0.35, 4, np.where(rng.random(P) < 0.97, 5, 6))],

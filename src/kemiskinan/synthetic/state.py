@@ -15,6 +15,8 @@ KOTA = "64.74"
 
 @dataclass(frozen=True)
 class RoundSpec:
+    """One round: its periode, file shape, folder under data/raw/, predecessor, reference date, the four files
+    it writes (the two shape files, the KKS list, the population) and its source profile."""
     periode: str
     shape: str
     folder: str

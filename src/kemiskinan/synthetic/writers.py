@@ -81,7 +81,6 @@ def keterangan_sheet(wb, lines: list[str]) -> None:
         ws.append([line])
 
 
-
 @contextmanager
 def staged_folder(out_dir: Path) -> Iterator[Path]:
     """A new temporary folder beside out_dir (same filesystem, so moving a file in is a rename), removed
