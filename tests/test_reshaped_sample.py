@@ -1,4 +1,4 @@
-"""Issue 17 item 9, property: the synthetic sample re-shaped at random cleans to the same tables.
+"""Property: the synthetic sample re-shaped at random cleans to the same tables.
 
 A slice of `data/raw/sample/` (the first households, their members, the KKS rows of their families plus
 some others, every MPM sheet and the population file) is written twice: once in the sample's own shapes
@@ -31,14 +31,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from kemiskinan.clean import step as C
+from kemiskinan.ingest import profiles, readers
 
 N_RUMAH_TANGGA = 300     # households taken from the sample (with their members): a clean takes ~1 s
 PROVENANCE = {"sumber_file", "sumber_sheet", "baris_sumber"}
 COMPARED = ["rumah_tangga", "anggota", "keluarga", "kks", "mpm", "mpm_laporan", "penduduk"]
-KIND_OF = {"RT": "rumah_tangga", "ART": "anggota", "KKS": "kks", "MPM": "mpm", "Penduduk": "penduduk"}
+KIND_OF = {"RUTA": "rumah_tangga", "ART": "anggota", "KKS": "kks", "MPM": "mpm", "Penduduk": "penduduk"}
 
 
 # ------------------------------------------------------------------------------------------ aliases
@@ -57,10 +59,7 @@ class Alias:
 def _profile_aliases() -> list[Alias]:
     """Header aliases of the built-in source profiles (src/kemiskinan/ingest/profiles/*.yml, contract A): every
     `kolom` mapping found, with the `pola`/`jenis` of the rule that holds it."""
-    import yaml
-
-    import kemiskinan
-    folder = Path(kemiskinan.__file__).resolve().parent / "profiles"
+    folder = Path(profiles.__file__).resolve().parent
     out: list[Alias] = []
 
     def walk(node, pola="*", jenis=None):
@@ -85,7 +84,6 @@ def aliases() -> list[Alias]:
     found = _profile_aliases()
     if found:
         return found
-    from kemiskinan.ingest import readers
     return [Alias(k, v) for k, v in readers.ALIASES.items()]
 
 
@@ -119,7 +117,7 @@ def rename_choices(header: str, file: str, kind: str) -> list[str]:
 @dataclass
 class Block:
     """The rows of one file (or one workbook sheet) of the sample, with the header as written."""
-    kind: str                                   # RT | ART | KKS | MPM | Penduduk
+    kind: str                                   # RUTA | ART | KKS | MPM | Penduduk
     header: list[str]
     rows: list[list]                            # CSV cells are text; workbook cells keep their type
     sheet: str | None = None
@@ -166,9 +164,9 @@ def _read_xlsx(path: Path, header_row: int) -> list[tuple[str, list, list[list],
 def sample_slice(sample_raw) -> list[Block]:
     """The slice of the sample, as blocks in the sample's own file order."""
     s = Path(sample_raw)
-    rt_h, rt = _read_csv(s / "SINTETIS_BDT2015_RT_6474.csv", "cp1252", ";")
-    rt = rt[:N_RUMAH_TANGGA] + rt[-20:]        # the file ends with rows to reject (outside Bontang, unknown kelurahan)
-    ids = {r[rt_h.index("IDBDT")].strip() for r in rt}
+    ruta_h, ruta = _read_csv(s / "SINTETIS_BDT2015_RT_6474.csv", "cp1252", ";")
+    ruta = ruta[:N_RUMAH_TANGGA] + ruta[-20:]        # the file ends with rows to reject (outside Bontang, unknown kelurahan)
+    ids = {r[ruta_h.index("IDBDT")].strip() for r in ruta}
     art_h, art_all = _read_csv(s / "SINTETIS_BDT2015_ART_6474.csv", "utf-8-sig", ",")
     art = [r for r in art_all[:-12] if r[art_h.index("IDBDT")].strip() in ids] + art_all[-12:]   # …and members of no household
     kk = {r[art_h.index("NoKK")].strip() for r in art}
@@ -178,7 +176,7 @@ def sample_slice(sample_raw) -> list[Block]:
             or excel_text(r[kks_h.index("NIK Pengurus")]).strip() in nik]
     others = [r for r in kks if r not in mine][:40]     # cards of other families: not found in this slice
     kks = [r for r in kks if r in mine or r in others]
-    blocks = [Block("RT", rt_h, rt), Block("ART", art_h, art), Block("KKS", kks_h, kks, sheet, titles)]
+    blocks = [Block("RUTA", ruta_h, ruta), Block("ART", art_h, art), Block("KKS", kks_h, kks, sheet, titles)]
     for name, _, h, rows in _read_xlsx(s / "SINTETIS_MPM_2018.xlsx", 1):
         blocks.append(Block("MPM", h, rows, name))
     pen_h, pen = _read_csv(s / "SINTETIS_Penduduk_Kelurahan_2017.csv", "utf-8", "\t")
@@ -223,7 +221,7 @@ def write_baseline(blocks: list[Block], folder: Path) -> Path:
     """The slice in the sample's own shapes (contracts §1.1–1.5)."""
     folder.mkdir(parents=True)
     by = {b.kind: b for b in blocks if b.kind != "MPM"}
-    write_csv(folder / "SINTETIS_BDT2015_RT_6474.csv", by["RT"], ";", "cp1252")
+    write_csv(folder / "SINTETIS_BDT2015_RT_6474.csv", by["RUTA"], ";", "cp1252")
     write_csv(folder / "SINTETIS_BDT2015_ART_6474.csv", by["ART"], ",", "utf-8-sig", "\n")
     write_xlsx(folder / "SINTETIS_KKS_Distribusi_2017.xlsx", [by["KKS"]])
     write_xlsx(folder / "SINTETIS_MPM_2018.xlsx", [b for b in blocks if b.kind == "MPM"])
@@ -231,7 +229,7 @@ def write_baseline(blocks: list[Block], folder: Path) -> Path:
     return folder
 
 
-STEMS = {"RT": "SINTETIS_BDT2015_RT_6474", "ART": "SINTETIS_BDT2015_ART_6474", "KKS": "SINTETIS_KKS_Distribusi_2017",
+STEMS = {"RUTA": "SINTETIS_BDT2015_RT_6474", "ART": "SINTETIS_BDT2015_ART_6474", "KKS": "SINTETIS_KKS_Distribusi_2017",
          "MPM": "SINTETIS_MPM_2018", "Penduduk": "SINTETIS_Penduduk_Kelurahan_2017"}
 EXTRA_NAMES = ["Catatan Petugas", "Kolom Tambahan", "KODE VERIFIKATOR", "Isian Lain 2"]
 
@@ -253,7 +251,7 @@ def write_reshaped(blocks: list[Block], folder: Path, rnd: random.Random,
                    extensions: tuple[str, ...] = (".csv", ".xlsx")) -> Path:
     """`extensions`: the containers a CSV-born kind (households, members, population) may be written in."""
     folder.mkdir(parents=True)
-    for kind in ("RT", "ART", "KKS", "MPM", "Penduduk"):
+    for kind in ("RUTA", "ART", "KKS", "MPM", "Penduduk"):
         mine = [b for b in blocks if b.kind == kind]
         extra = [(n, rnd.choice(["", "-", "0"])) for n in rnd.sample(EXTRA_NAMES, rnd.randint(0, 2))]
         stem = STEMS[kind]

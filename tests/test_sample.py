@@ -1,4 +1,4 @@
-"""Tests for the synthetic sample generator (kemiskinan.synthetic.sample, contracts §1).
+"""Tests for round 1 of the synthetic sample generator (kemiskinan.synthetic.sample, contracts §1).
 
 The calibration check below is deliberately independent of the generator's own bookkeeping: it reads the
 raw files the way a careful analyst would (strip, de-duplicate, keep Bontang rows, derive desil, match
@@ -9,17 +9,19 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from kemiskinan.synthetic import sample
-
+from kemiskinan import config
 from kemiskinan.domain import wilayah
+from kemiskinan.synthetic import layout, sample
+from kemiskinan.synthetic.truth import ground_truth
 
-MARK = sample.SYNTHETIC_MARK
-DATA_FILES = [sample.FILE_RT, sample.FILE_ART, sample.FILE_KKS_XLSX, sample.FILE_MPM, sample.FILE_PENDUDUK]
+MARK = layout.SYNTHETIC_MARK
+DATA_FILES = [layout.FILE_RUTA, layout.FILE_ART, layout.FILE_KKS_XLSX, layout.FILE_MPM, layout.FILE_PENDUDUK]
 
 
 def _sha(path: Path) -> str:
@@ -52,19 +54,19 @@ def _id16(v) -> str | None:
 
 
 def _target_keluarga(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rt = pd.read_csv(out / sample.FILE_RT, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    rt = rt.drop_duplicates()
-    rt["IDBDT"] = rt["IDBDT"].map(_clean)
+    ruta = pd.read_csv(out / layout.FILE_RUTA, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    ruta = ruta.drop_duplicates()
+    ruta["IDBDT"] = ruta["IDBDT"].map(_clean)
     known = set(wilayah.table().kode_bps)
-    rt = rt[(rt.KDPROP == "64") & (rt.KDKAB == "74") & ("6474" + rt.KDKEC + rt.KDDESA).isin(known)]
-    pct = pd.to_numeric(rt.percentile, errors="coerce")
-    desil = pd.to_numeric(rt.status_kesejahteraan, errors="coerce")
+    ruta = ruta[(ruta.KDPROP == "64") & (ruta.KDKAB == "74") & ("6474" + ruta.KDKEC + ruta.KDDESA).isin(known)]
+    pct = pd.to_numeric(ruta.percentile, errors="coerce")
+    desil = pd.to_numeric(ruta.status_kesejahteraan, errors="coerce")
     desil = desil.fillna(((pct - 1) // 10 + 1).where(pct <= 40))
-    rt = rt.assign(desil=desil, kode=("6474" + rt.KDKEC + rt.KDDESA).map(lambda b: wilayah.from_bps(b).kode))
-    art = pd.read_csv(out / sample.FILE_ART, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    ruta = ruta.assign(desil=desil, kode=("6474" + ruta.KDKEC + ruta.KDDESA).map(lambda b: wilayah.from_bps(b).kode))
+    art = pd.read_csv(out / layout.FILE_ART, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     art = art.drop_duplicates()
     art["IDBDT"] = art["IDBDT"].map(_clean)
-    art = art.merge(rt[["IDBDT", "desil", "kode"]], on="IDBDT", how="inner")
+    art = art.merge(ruta[["IDBDT", "desil", "kode"]], on="IDBDT", how="inner")
     art["nik16"] = art.NIK.map(_id16)
     art["kk16"] = art.NoKK.map(_id16)
     kel = art.groupby(["IDBDT", "NUK"], as_index=False).agg(desil=("desil", "first"), kode=("kode", "first"),
@@ -73,7 +75,7 @@ def _target_keluarga(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _kks_holders(out: Path, art: pd.DataFrame) -> set[tuple[str, str]]:
-    kks = pd.read_excel(out / sample.FILE_KKS_XLSX, sheet_name="DAFTAR KKS", header=2, dtype=object,
+    kks = pd.read_excel(out / layout.FILE_KKS_XLSX, sheet_name="DAFTAR KKS", header=2, dtype=object,
                         engine="calamine")
     kks = kks[kks["Status Kartu"].map(lambda s: _clean(s).upper()) == "TERSALUR"]
     by_kk = dict(zip(art.kk16, zip(art.IDBDT, art.NUK)))
@@ -100,7 +102,7 @@ def test_calibration_from_raw_files(default_run):
     assert len(held - keys) > 0, "inclusion error (KKS on 4+/non-desil keluarga) must exist"
     # Per kelurahan: equal to the published ground truth; Lok Tuan > Berbas Tengah > Tanjung Laut.
     per = target.groupby("kode").size()
-    gt = sample.ground_truth().set_index("kode_kelurahan")
+    gt = ground_truth().set_index("kode_kelurahan")
     assert per.reindex(gt.index).tolist() == gt.keluarga_miskin.tolist()
     with_kks = pd.Series([k for k in zip(target.IDBDT, target.NUK) if k in held]).map(
         dict(zip(zip(target.IDBDT, target.NUK), target.kode))).value_counts()
@@ -110,16 +112,16 @@ def test_calibration_from_raw_files(default_run):
     assert summary["ground_truth"]["keluarga_miskin"] == 5527
     assert summary["ground_truth"]["keluarga_kks"] == 4429
     # Non-target households exist in both extra groups: "4+" (percentile > 40) and non-desil (neither).
-    rt = pd.read_csv(out / sample.FILE_RT, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    pct = pd.to_numeric(rt.percentile, errors="coerce")
-    des = pd.to_numeric(rt.status_kesejahteraan, errors="coerce")
+    ruta = pd.read_csv(out / layout.FILE_RUTA, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    pct = pd.to_numeric(ruta.percentile, errors="coerce")
+    des = pd.to_numeric(ruta.status_kesejahteraan, errors="coerce")
     assert (pct > 40).sum() > 1000 and (pct.isna() & des.isna()).sum() > 100
     assert not ((pct > 40) & des.notna()).any()
 
 
 def test_members_are_coherent(default_run):
     out, _ = default_run
-    art = pd.read_csv(out / sample.FILE_ART, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    art = pd.read_csv(out / layout.FILE_ART, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     art = art.drop_duplicates()
     heads = art[art.Hub_KRT == "1"].groupby("IDBDT").size()
     assert (heads == 1).all()
@@ -149,17 +151,17 @@ def test_members_are_coherent(default_run):
 
 def test_file_formats(default_run):
     out, summary = default_run
-    raw = (out / sample.FILE_RT).read_bytes()
+    raw = (out / layout.FILE_RUTA).read_bytes()
     text = raw.decode("cp1252")
     assert text.split("\r\n", 1)[0].startswith("IDBDT;KDPROP;KDKAB;KDKEC;KDDESA;")
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     with pytest.raises(UnicodeDecodeError):   # not UTF-8: the cp1252 names (’, é) are single bytes
         raw.decode("utf-8")
-    art = (out / sample.FILE_ART).read_bytes()
+    art = (out / layout.FILE_ART).read_bytes()
     assert art.startswith(b"\xef\xbb\xbfIDBDT,IDARTBDT,")
-    pend = pd.read_csv(out / sample.FILE_PENDUDUK, sep="\t", dtype=str)
+    pend = pd.read_csv(out / layout.FILE_PENDUDUK, sep="\t", dtype=str)
     assert len(pend) == 15 and pend["Jumlah Penduduk"].astype(int).sum() == 170_611
-    xl = pd.ExcelFile(out / sample.FILE_MPM, engine="calamine")
+    xl = pd.ExcelFile(out / layout.FILE_MPM, engine="calamine")
     assert "KETERANGAN" in xl.sheet_names and len(xl.sheet_names) == 16
     empty = [s for s in xl.sheet_names if s != "KETERANGAN" and len(xl.parse(s)) == 0]
     assert len(empty) == 3
@@ -169,9 +171,9 @@ def test_file_formats(default_run):
     assert len(mpm) == 600
     assert 0.5 < (mpm["Status Identifikasi"] == "Sudah terdaftar").mean() < 0.7
     assert set(pd.to_numeric(mpm["Hasil Verifikasi"], errors="coerce").dropna().astype(int)) == {1, 2, 3, 4, 5}
-    kks = pd.ExcelFile(out / sample.FILE_KKS_XLSX, engine="calamine")
+    kks = pd.ExcelFile(out / layout.FILE_KKS_XLSX, engine="calamine")
     assert kks.sheet_names == ["DAFTAR KKS", "KETERANGAN"]
-    assert list(kks.parse("DAFTAR KKS", header=2).columns) == sample.KKS_COLUMNS
+    assert list(kks.parse("DAFTAR KKS", header=2).columns) == layout.KKS_COLUMNS
 
 
 def test_synthetic_marker_everywhere(default_run):
@@ -179,8 +181,8 @@ def test_synthetic_marker_everywhere(default_run):
     for name in DATA_FILES:
         assert name.startswith("SINTETIS_")
         if name.endswith(".csv"):
-            enc = "cp1252" if name == sample.FILE_RT else "utf-8-sig"
-            sep = {sample.FILE_RT: ";", sample.FILE_ART: ",", sample.FILE_PENDUDUK: "\t"}[name]
+            enc = "cp1252" if name == layout.FILE_RUTA else "utf-8-sig"
+            sep = {layout.FILE_RUTA: ";", layout.FILE_ART: ",", layout.FILE_PENDUDUK: "\t"}[name]
             df = pd.read_csv(out / name, sep=sep, encoding=enc, dtype=str, keep_default_na=False)
             assert df.columns[-1] == "KETERANGAN" and (df.KETERANGAN == MARK).all(), name
         else:
@@ -196,8 +198,8 @@ def test_readme_documents_dirt(default_run):
         assert f"`{f}`" in readme
         for k, v in kinds.items():
             assert f"| {k} | {v:,} |" in readme
-    assert summary["dirt"][sample.FILE_RT]["baris_duplikat_persis"] > 0
-    assert summary["dirt"][sample.FILE_ART]["anggota_tanpa_rumah_tangga (IDBDT yatim, ditolak)"] > 0
+    assert summary["dirt"][layout.FILE_RUTA]["baris_duplikat_persis"] > 0
+    assert summary["dirt"][layout.FILE_ART]["anggota_tanpa_rumah_tangga (IDBDT yatim, ditolak)"] > 0
 
 
 # ---- determinism ----------------------------------------------------------------------------------
@@ -219,10 +221,6 @@ def test_committed_sample_readme_is_what_the_generator_writes(default_run):
     # The README beside the sample is committed (the data files are not); a generator change that alters
     # the documented counts must come with the regenerated README (git's copy, not the working tree's,
     # which `make` overwrites whenever it writes the sample).
-    import subprocess
-
-    from kemiskinan import config
-
     r = subprocess.run(["git", "show", "HEAD:data/raw/sample/README.md"], cwd=config.PROJ_ROOT,
                        capture_output=True, text=True)
     if r.returncode != 0:
@@ -241,24 +239,24 @@ def test_small_scale_run_is_proportional(tmp_path):
     assert 0.75 < gt["keluarga_kks"] / gt["keluarga_miskin"] < 0.88
     assert 3.5 < gt["jiwa_bdt"] / 2000 < 4.6
     assert 0.05 < gt["keluarga_bdt"] / 2000 - 1 < 0.15       # ~1 household in 10 has 2 keluarga
-    rt = pd.read_csv(tmp_path / "n2000" / sample.FILE_RT, sep=";", encoding="cp1252", dtype=str)
-    assert len(rt) == s["files"][sample.FILE_RT]
+    ruta = pd.read_csv(tmp_path / "n2000" / layout.FILE_RUTA, sep=";", encoding="cp1252", dtype=str)
+    assert len(ruta) == s["files"][layout.FILE_RUTA]
 
 
 def test_kaltim_small(tmp_path):
     s = sample.generate(tmp_path / "kaltim", households=3000, kabkota="kaltim")
     kab = {r["kab_kota"][:4] for r in s["ground_truth"]["per_kelurahan"] if r["rumah_tangga_bdt"] > 0}
     assert {"6401", "6472", "6474"} <= kab
-    rt = pd.read_csv(tmp_path / "kaltim" / sample.FILE_RT, sep=";", encoding="cp1252", dtype=str)
-    assert rt.KDKAB.nunique() >= 10
+    ruta = pd.read_csv(tmp_path / "kaltim" / layout.FILE_RUTA, sep=";", encoding="cp1252", dtype=str)
+    assert ruta.KDKAB.nunique() >= 10
 
 
 def test_cli_if_absent(tmp_path, capsys):
     out = tmp_path / "cli"
     assert sample.main_sample_data(["--out", str(out), "--households", "300", "--seed", "5"]) == 0
-    stamp = (out / sample.FILE_RT).stat().st_mtime_ns
+    stamp = (out / layout.FILE_RUTA).stat().st_mtime_ns
     assert sample.main_sample_data(["--out", str(out), "--households", "300", "--seed", "5", "--if-absent"]) == 0
-    assert (out / sample.FILE_RT).stat().st_mtime_ns == stamp
+    assert (out / layout.FILE_RUTA).stat().st_mtime_ns == stamp
     assert "sudah ada" in capsys.readouterr().out
     assert not sample.is_present(out, 6, 300, "bontang")
 
@@ -269,7 +267,7 @@ def test_failure_leaves_no_partial_files(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(sample, "_mpm", boom)
+    monkeypatch.setattr(sample, "write_mpm", boom)
     with pytest.raises(RuntimeError):
         sample.generate(out, households=200)
     assert not out.exists() or not any(out.iterdir())

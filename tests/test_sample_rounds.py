@@ -1,4 +1,4 @@
-"""The later synthetic rounds (kemiskinan.synthetic.rounds, issue 20 item 1): DTKS 2019-05 and DTSEN 2025-06.
+"""The later synthetic rounds (kemiskinan.synthetic.rounds): DTKS 2019-05 and DTSEN 2025-06.
 
 The truths are checked against an independent reading of the generated files (plain pandas and dict loops,
 as an analyst would count: Bontang rows only, desil 1–4, KKS TERSALUR matched by No. KK then by NIK,
@@ -19,12 +19,13 @@ import pandas as pd
 import pytest
 
 from kemiskinan import cli, config
-
-from kemiskinan.synthetic import sample
-
-from kemiskinan.synthetic import rounds as sample_rounds
-
+from kemiskinan.clean import step as clean
 from kemiskinan.domain import wilayah
+from kemiskinan.synthetic import layout, rounds_files, sample
+from kemiskinan.synthetic import rounds as sample_rounds
+from kemiskinan.synthetic.layout import ALUR_COLUMNS
+from kemiskinan.synthetic.rounds_truth import alur
+from kemiskinan.synthetic.truth import ground_truth
 
 R2, R3 = "2019-05", "2025-06"
 DTKS_ART = ("ID DTKS|ID ART DTKS|PROVINSI|KABUPATEN/KOTA|KECAMATAN|DESA/KELUARAHAN|ALAMAT|RT|RW|NOKK|NIK|NAMA|"
@@ -83,16 +84,16 @@ def _holders(cards, by_kk: dict, by_nik: dict) -> set:
 
 
 def _families_r1(raw: Path) -> list[tuple]:
-    rt = pd.read_csv(raw / sample.FILE_RT, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    rt = rt.drop_duplicates().assign(IDBDT=lambda d: d.IDBDT.str.strip())
+    ruta = pd.read_csv(raw / layout.FILE_RUTA, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    ruta = ruta.drop_duplicates().assign(IDBDT=lambda d: d.IDBDT.str.strip())
     known = set(wilayah.table().kode_bps)
-    rt = rt[(rt.KDPROP == "64") & (rt.KDKAB == "74") & ("6474" + rt.KDKEC + rt.KDDESA).isin(known)]
-    desil = pd.to_numeric(rt.status_kesejahteraan, errors="coerce")
-    pct = pd.to_numeric(rt.percentile, errors="coerce")
+    ruta = ruta[(ruta.KDPROP == "64") & (ruta.KDKAB == "74") & ("6474" + ruta.KDKEC + ruta.KDDESA).isin(known)]
+    desil = pd.to_numeric(ruta.status_kesejahteraan, errors="coerce")
+    pct = pd.to_numeric(ruta.percentile, errors="coerce")
     target = desil.between(1, 4) | (desil.isna() & (pct <= 40))
     info = {i: (wilayah.from_bps("6474" + kc + kd).kode, t)
-            for i, kc, kd, t in zip(rt.IDBDT, rt.KDKEC, rt.KDDESA, target)}
-    art = pd.read_csv(raw / sample.FILE_ART, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            for i, kc, kd, t in zip(ruta.IDBDT, ruta.KDKEC, ruta.KDDESA, target)}
+    art = pd.read_csv(raw / layout.FILE_ART, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     art = art.drop_duplicates().assign(IDBDT=lambda d: d.IDBDT.str.strip())
     kk = {}
     for i, nuk, k in zip(art.IDBDT, art.NUK, art.NoKK):
@@ -194,10 +195,10 @@ def test_round_folders_hold_files_profile_manifest_and_gitignore(rounds):
         readme = (d / "README.md").read_text(encoding="utf-8")
         assert "SINTETIS" in readme and "tetap" in readme and "keluar_dari_target" in readme
     pend = pd.read_csv(rounds / "sample_2025" / F3["pend"], sep="\t")
-    assert list(pend.columns) == sample.PENDUDUK_COLUMNS and pend["Jumlah Penduduk"].sum() == 191_811
+    assert list(pend.columns) == layout.PENDUDUK_COLUMNS and pend["Jumlah Penduduk"].sum() == 191_811
     assert pd.read_csv(rounds / "sample_2019" / F2["pend"], sep="\t")["Jumlah Penduduk"].sum() == 177_722
     kks = pd.read_excel(rounds / "sample_2019" / F2["kks"], sheet_name="DAFTAR KKS", header=2, engine="calamine")
-    assert list(kks.columns) == sample.KKS_COLUMNS
+    assert list(kks.columns) == layout.KKS_COLUMNS
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(rounds, tmp_path):
@@ -221,7 +222,7 @@ def test_round2_headline_equals_an_independent_count_of_its_files(rounds):
     want = _truth_rows(R2, "ringkasan")[["keluarga", "keluarga_miskin", "keluarga_kks"]]
     pd.testing.assert_frame_equal(got.loc[want.index, want.columns], want, check_names=False)
     assert want.loc["64.74", "keluarga_kks"] / want.loc["64.74", "keluarga_miskin"] > 4429 / 5527   # coverage rose
-    r1 = sample.ground_truth().set_index("kode_kelurahan")
+    r1 = ground_truth().set_index("kode_kelurahan")
     cov1 = r1.keluarga_kks / r1.keluarga_miskin
     w = want[want.index.str.len() == 13]
     fell = (w.keluarga_kks / w.keluarga_miskin) < cov1[w.index]
@@ -243,7 +244,7 @@ def test_flows_equal_a_hand_matching_of_the_files_by_no_kk(rounds):
     for periode, prev, cur in ((R2, r1, r2), (R3, r2, r3)):
         want = _truth_rows(periode, "alur")
         got = pd.DataFrame(_flows(prev, cur)).T.reindex(want.index).fillna(0).astype(int)
-        cols = sample_rounds.ALUR_COLUMNS[5:]
+        cols = ALUR_COLUMNS[5:]
         pd.testing.assert_frame_equal(got.reindex(columns=cols, fill_value=0), want[cols], check_names=False)
         # every kind of flow happens somewhere (otherwise the comparison would test nothing)
         kel = want[want.tingkat == "kelurahan"]
@@ -283,7 +284,7 @@ def test_truth_matching_rule_on_hand_made_families():
     cur = pd.DataFrame({"hh": range(6), "kode": [lt, gt, lt, lt, gt, gt],
                         "kk": pd.array(["A", "B", "C", "D", "D", None], dtype="string"),
                         "target": [True, True, False, True, True, True]})
-    a = sample_rounds._alur(prev, cur, "2019-05", "2018-05").set_index("kode_wilayah")
+    a = alur(prev, cur, "2019-05", "2018-05").set_index("kode_wilayah")
     cols = ["n_sebelumnya", "n_sekarang", "tetap", "pindah_masuk", "pindah_keluar", "keluar_dari_target",
             "keluar_dari_data", "masuk_dari_data", "masuk_baru", "tanpa_kunci_sebelumnya", "tanpa_kunci"]
     # counted by hand from the rows above
@@ -295,8 +296,8 @@ def test_truth_matching_rule_on_hand_made_families():
 # ---- continuity, deciles, children --------------------------------------------------------------------
 
 def test_most_households_and_families_carry_over_by_id_and_no_kk(rounds):
-    rt1 = pd.read_csv(rounds / "sample" / sample.FILE_RT, sep=";", encoding="cp1252", dtype=str)
-    ids1 = set(rt1.IDBDT.str.strip())
+    ruta1 = pd.read_csv(rounds / "sample" / layout.FILE_RUTA, sep=";", encoding="cp1252", dtype=str)
+    ids1 = set(ruta1.IDBDT.str.strip())
     kk1 = {k for k, _, _ in _families_r1(rounds / "sample")}
     fams2, _, art2 = _read_r2(rounds / "sample_2019")
     ids2 = set(art2["ID DTKS"])
@@ -379,7 +380,7 @@ def test_params_dispatch_writes_the_round_of_its_raw_folder(rounds, tmp_path, ca
 def test_a_failure_leaves_no_partial_round(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("simulated failure")
-    monkeypatch.setattr(sample_rounds.files_, "write_kks", boom)
+    monkeypatch.setattr(rounds_files, "write_kks", boom)
     with pytest.raises(RuntimeError):
         sample_rounds.generate(R2, tmp_path / "sample_2019")
     assert not (tmp_path / "sample_2019").exists()
@@ -389,7 +390,6 @@ def test_a_failure_leaves_no_partial_round(tmp_path, monkeypatch):
 def test_cleaning_each_round_gives_its_truths(rounds, tmp_path):
     """Step 01 on the generated rounds: the clean keluarga table's headline per kelurahan and the flows matched
     by its `no_kk` equal the generator's truths (round 1's side: the population its own cleaning keeps)."""
-    from kemiskinan.clean import step as clean
     fams = {}
     for periode, folder in (("2018-05", "sample"), (R2, "sample_2019"), (R3, "sample_2025")):
         clean.clean(rounds / folder, tmp_path / periode, periode=periode, verbose=False)
@@ -406,6 +406,6 @@ def test_cleaning_each_round_gives_its_truths(rounds, tmp_path):
                                       want[["keluarga", "keluarga_miskin", "keluarga_kks"]], check_names=False)
     for periode, prev in ((R2, "2018-05"), (R3, R2)):
         want = _truth_rows(periode, "alur")
-        cols = sample_rounds.ALUR_COLUMNS[5:]
+        cols = ALUR_COLUMNS[5:]
         got = pd.DataFrame(_flows(fams[prev], fams[periode])).T.reindex(want.index).fillna(0).astype(int)
         pd.testing.assert_frame_equal(got.reindex(columns=cols, fill_value=0), want[cols], check_names=False)

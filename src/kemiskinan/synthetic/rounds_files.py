@@ -1,55 +1,34 @@
-"""File layouts of the later synthetic rounds (docs/contracts, issue 20): DTKS as SIKS-NG exports it, DTSEN
-keluarga + anggota, the year's KKS list in the 2017 layout, the population file, and the round's README.
+"""File layouts of the later rounds (docs/contracts.md §1.8): DTKS as SIKS-NG exports it, DTSEN keluarga +
+anggota, the year's KKS list in the 2017 layout, and the population file.
 
-`kemiskinan.synthetic.rounds` simulates the rounds and computes their truths; this module only turns a round's
-state (units `hh`, families `kf`, persons `p`: parallel numpy arrays) into bytes. All text files: `|`
-between fields, every field quoted, UTF-8, CRLF, header on row 1.
+`ageing` simulates the rounds; this module only turns a round's `State` into bytes. DTKS and DTSEN text
+files: `|` between fields, every field quoted, UTF-8, CRLF, header on row 1.
 """
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from typing import TYPE_CHECKING
-
-from kemiskinan.synthetic import sample
-
 from kemiskinan.domain import wilayah
+from kemiskinan.synthetic.arrays import cumcount, largest_remainder
+from kemiskinan.synthetic.city import FIRST_F, STREETS, TMP_OTHER, VARIANT_TITLE, VARIANT_UPPER
+from kemiskinan.synthetic.dirt import Dirt
+from kemiskinan.synthetic.kks import kks_rows, kks_workbook
+from kemiskinan.synthetic.layout import (DTKS_ART_COLUMNS, DTKS_RUTA_COLUMNS, DTSEN_ANGGOTA_COLUMNS,
+                                         DTSEN_KELUARGA_COLUMNS, FILE_KKS_XLSX, HOUSING_COLUMNS)
+from kemiskinan.synthetic.penduduk import write_table
+from kemiskinan.synthetic.state import RoundSpec, State, age
+from kemiskinan.synthetic.text import person_names
 
-if TYPE_CHECKING:
-    from kemiskinan.synthetic.rounds import RoundSpec, State
-
-# Headers exactly as docs/contracts (issue 20) writes them, `|` between names.
-DTKS_ART_COLUMNS = ("ID DTKS|ID ART DTKS|PROVINSI|KABUPATEN/KOTA|KECAMATAN|DESA/KELUARAHAN|ALAMAT|RT|RW|NOKK|NIK|NAMA|"
-                    "TANGGAL LAHIR|TEMPAT LAHIR|JENIS KELAMIN|PEKERJAAN|NAMA IBU KANDUNG|HUB KRT|NUK|HUB KELUARGA|"
-                    "KETERANGAN PADAN|BANSOS BPNT|BANSOS PKH|PBI JKN").split("|")
-HOUSING = sample.RT_COLUMNS[15:51]       # sta_bangunan … jumlah_kambing: what the 2015 sample writes
-DTKS_RUTA_COLUMNS = ("ID DTKS|PROVINSI|KABUPATEN/KOTA|KECAMATAN|DESA/KELUARAHAN|ALAMAT|RT|RW|JUMLAH ART|"
-                     "JUMLAH KELUARGA|DESIL|PERSENTIL").split("|") + [c.upper() for c in HOUSING] + [
-                         "ADA_KKS", "ADA_PKH", "ADA_BPNT", "ADA_PBI", "ADA_KIP"]
-DTSEN_KELUARGA_COLUMNS = ("kode_provinsi|provinsi|kode_kabupaten_kota|kabupaten_kota|kode_kecamatan|kecamatan|"
-                          "kode_kelurahan_desa|kelurahan_desa|alamat|rt|rw|nomor_kartu_keluarga|jumlah_anggota_keluarga|"
-                          "nama_kepala_keluarga|desil_nasional|desil_provinsi|desil_kabupaten_kota").split("|") + HOUSING + [
-                              "ada_kks", "ada_pkh", "ada_bpnt", "ada_pbi", "ada_kip"]
-DTSEN_ANGGOTA_COLUMNS = ("nomor_induk_kependudukan|nomor_kartu_keluarga|nama|tempat_lahir|tanggal_lahir|jenis_kelamin|"
-                         "status_hubungan_keluarga|status_kawin|partisipasi_sekolah|ijazah_tertinggi|"
-                         "status_pekerjaan").split("|")
-ALUR_COLUMNS = ("kode_wilayah|tingkat|nama|periode|periode_sebelumnya|n_sebelumnya|n_sekarang|tetap|pindah_masuk|"
-                "pindah_keluar|masuk_dari_data|masuk_baru|keluar_dari_target|keluar_dari_data|tanpa_kunci_sebelumnya|"
-                "tanpa_kunci").split("|")
 _HUB = {1: "Kepala", 2: "Istri/Suami", 3: "Anak", 4: "Menantu", 5: "Cucu", 6: "Orang Tua/Mertua",
         7: "Pembantu Ruta", 8: "Lainnya"}
-VARIANT_UPPER = {"64.74.01.1003": "LOKTUAN", "64.74.02.1002": "BEREBAS TENGAH", "64.74.03.1002": "TELIHAN",
-                  "64.74.02.1006": "TJ. LAUT INDAH"}
 
-
-def _age(s, acuan: str) -> np.ndarray:
-    return (np.datetime64(acuan) - s.p["birth"]).astype(np.int64) / 365.2425
 
 # --------------------------------------------------------------------------------------------------
 # Writers (`|`, every field quoted, UTF-8, CRLF)
@@ -71,10 +50,10 @@ def _people(s: State) -> dict:
     nik = p["nik"].astype(str)
     bad = p["bad"]
     nik[bad] = [n[:8] + "13" + n[10:] for n in nik[bad]]
-    return dict(nik=nik, nama=np.asarray(sample._person_names(p, np.arange(len(nik))).to_pylist(), dtype=object),
+    return dict(nik=nik, nama=np.asarray(person_names(p, np.arange(len(nik))).to_pylist(), dtype=object),
                 lahir=np.datetime_as_string(p["birth"], unit="D"),
-                tmp=np.where(p["tmp_idx"] < 0, "BONTANG", np.asarray(sample._TMP_OTHER)[np.maximum(p["tmp_idx"], 0)]),
-                ibu=np.asarray(sample._FIRST_F)[p["ibu_idx"]])
+                tmp=np.where(p["tmp_idx"] < 0, "BONTANG", np.asarray(TMP_OTHER)[np.maximum(p["tmp_idx"], 0)]),
+                ibu=np.asarray(FIRST_F)[p["ibu_idx"]])
 
 
 def _region_text(reg: pd.DataFrame, s: State) -> dict:
@@ -88,14 +67,14 @@ def _region_text(reg: pd.DataFrame, s: State) -> dict:
     return dict(kode_kel=kode_kel, kel=kel, kec=kec, var=s.hh["var"] & (var_up != ""), var_up=var_up,
                 outside=outside, rt=np.char.zfill(s.hh["rt"].astype(str), 3),
                 rw=np.char.zfill(((s.hh["rt"] - 1) // 4 + 1).astype(str), 3),
-                jalan=np.asarray(sample._STREETS)[s.hh["street"]], no=s.hh["no_rumah"].astype(str))
+                jalan=np.asarray(STREETS)[s.hh["street"]], no=s.hh["no_rumah"].astype(str))
 
 
 def _pekerjaan(s: State, acuan: str) -> np.ndarray:
-    p, age = s.p, _age(s, acuan)
-    return np.select([age < 5, p["part_school"] == 1, p["works"] & (p["lap"] == 4),
+    p, years = s.p, age(s, acuan)
+    return np.select([years < 5, p["part_school"] == 1, p["works"] & (p["lap"] == 4),
                       p["works"] & (p["stat_kerja"] <= 3), p["works"] & (p["stat_kerja"] == 4), p["works"],
-                      p["female"] & (age >= 17)],
+                      p["female"] & (years >= 17)],
                      ["BELUM/TIDAK BEKERJA", "PELAJAR/MAHASISWA", "NELAYAN/PERIKANAN", "WIRASWASTA",
                       "KARYAWAN SWASTA", "BURUH HARIAN LEPAS", "MENGURUS RUMAH TANGGA"], "BELUM/TIDAK BEKERJA")
 
@@ -103,9 +82,9 @@ def _pekerjaan(s: State, acuan: str) -> np.ndarray:
 def _housing_text(s: State) -> dict:
     h = s.hh["housing"].astype(str)
     for c in ("sta_lahan", "daya"):                  # not asked (not own house / not PLN): empty
-        j = HOUSING.index(c)
+        j = HOUSING_COLUMNS.index(c)
         h[:, j] = np.where(s.hh["housing"][:, j] == 0, "", h[:, j])
-    return {c: h[:, j] for j, c in enumerate(HOUSING)}
+    return {c: h[:, j] for j, c in enumerate(HOUSING_COLUMNS)}
 
 
 def write_dtks(reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec) -> dict[str, int]:
@@ -115,7 +94,7 @@ def write_dtks(reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec) -> dict[
     kab = np.where(r["outside"], "KUTAI TIMUR", "KOTA BONTANG")
     alamat = np.char.add(np.char.add(np.char.add("JL. ", r["jalan"].astype(str)), " NO. "), r["no"])
     ph = kf["hh"][p["kf"]]
-    member = sample._cumcount(ph) + 1
+    member = cumcount(ph) + 1
     yn = lambda b: np.where(b, "YA", "TIDAK")   # noqa: E731
     t = _people(s)
     hub = lambda c, head: np.where(c == 1, head, np.array([_HUB.get(i, "Lainnya") for i in range(9)])[c])  # noqa: E731
@@ -145,15 +124,11 @@ def write_dtks(reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec) -> dict[
             spec.files[1]: _write_pipe(tmp / spec.files[1], DTKS_RUTA_COLUMNS, ruta)}
 
 
-_VARIANT_TITLE = {"64.74.01.1003": "Loktuan", "64.74.02.1002": "Berebas Tengah", "64.74.03.1002": "Telihan",
-                  "64.74.02.1006": "Tj. Laut Indah"}
-
-
 def write_dtsen(reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec) -> dict[str, int]:
     hh, kf, p = s.hh, s.kf, s.p          # one family per unit, in the same order
     r = _region_text(reg, s)
     kode = reg.kode.to_numpy()[hh["reg"]]
-    kel = np.where(r["var"], np.array([_VARIANT_TITLE.get(k, "") for k in kode], dtype=object), r["kel"])
+    kel = np.where(r["var"], np.array([VARIANT_TITLE.get(k, "") for k in kode], dtype=object), r["kel"])
     F = len(hh["reg"])
     t = _people(s)
     head = np.searchsorted(p["kf"], np.arange(F))
@@ -184,9 +159,6 @@ def write_dtsen(reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec) -> dict
 
 def write_kks(rng, reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec, seed: int) -> tuple[int, dict]:
     """The year's KKS list in the 2017 list's layout, through round 1's own row builder and its dirt."""
-    from types import SimpleNamespace
-
-    from openpyxl import Workbook
     kf, p = s.kf, s.p
     F = len(kf["hh"])
     first = np.searchsorted(p["kf"], np.arange(F))
@@ -194,25 +166,17 @@ def write_kks(rng, reg: pd.DataFrame, s: State, tmp: Path, spec: RoundSpec, seed
     sp = np.flatnonzero(p["hubkel"] == 2)[::-1]           # reversed: the first spouse of a family wins
     spouse[p["kf"][sp]] = sp
     peng = np.where((spouse >= 0) & ~p["female"][first], spouse, first)
+    # kks_rows reads these parts of a round-1 Sim
     sim = SimpleNamespace(reg=reg, kf=dict(status=kf["status"], pengurus=peng, hh=kf["hh"], kk=kf["kk"]),
                           p=p, hh=s.hh, plan=SimpleNamespace(hh_region=s.hh["reg"], hh_rt=s.hh["rt"]))
-    dirt = sample.Dirt()
-    df = sample._kks_rows(rng, sim, True, dirt)
+    dirt = Dirt()
+    df = kks_rows(rng, sim, True, dirt)
     year = int(spec.periode[:4])
     # distribution dates: the year before the round (round 1's builder draws them in 2017)
     shift = np.datetime64(f"{year - 1}-08-01") - np.datetime64("2017-03-01")
     df["tanggal"] = pd.to_datetime(df["tanggal"]) + pd.Timedelta(days=int(shift.astype(np.int64)))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("DAFTAR KKS")
-    ws.append([f"DAFTAR DISTRIBUSI KARTU KELUARGA SEJAHTERA (KKS) TAHUN {year} - KOTA BONTANG"])
-    ws.append([f"{sample.SYNTHETIC_MARK} (contoh buatan kemiskinan.synthetic.rounds, seed {seed})"])
-    ws.append(sample.KKS_COLUMNS)
-    for row in sample._kks_cells(sim, df):
-        ws.append(row)
-    sample._keterangan_sheet(wb, ["Daftar distribusi KKS ini dibuat oleh generator sintetis proyek kemiskinan.",
-                                  "Tidak berisi data pribadi nyata. Semua NIK, No. KK, nama dan alamat adalah rekaan."])
-    (tmp / spec.files[2]).write_bytes(sample._xlsx_bytes(wb))
-    return len(df), dirt.counts.pop(sample.FILE_KKS_XLSX)
+    (tmp / spec.files[2]).write_bytes(kks_workbook(reg, df, year, "kemiskinan.synthetic.rounds", seed))
+    return len(df), dirt.counts.pop(FILE_KKS_XLSX)
 
 
 def write_penduduk(rng, reg: pd.DataFrame, tmp: Path, spec: RoundSpec) -> int:
@@ -220,71 +184,12 @@ def write_penduduk(rng, reg: pd.DataFrame, tmp: Path, spec: RoundSpec) -> int:
     real = reg.iloc[:15]
     w = real.penduduk.to_numpy().astype(float)
     if spec.periode == "2019-05":
-        pop, tahun = sample._largest_remainder(177_722, w), 2019
+        pop, tahun = largest_remainder(177_722, w), 2019
     else:
         pop, tahun = np.zeros(15, np.int64), 2024
         for kec, total in (("64.74.01", 89_010), ("64.74.02", 71_167), ("64.74.03", 31_634)):
             m = real.kode.str.startswith(kec).to_numpy()
-            pop[m] = sample._largest_remainder(total, w[m])
-    rt = np.round(pop / (3.7 + 0.4 * rng.random(15))).astype(np.int64)
-    kk = np.round(rt * (1.06 + 0.08 * rng.random(15))).astype(np.int64)
-    table = pa.table({
-        "Kode Wilayah": pa.array(real.kode.tolist()), "Kecamatan": pa.array([wilayah.get(k[:8]).nama for k in real.kode]),
-        "Kelurahan": pa.array(real.nmkel.tolist()), "Jumlah Penduduk": pa.array(pop), "Jumlah Rumah Tangga": pa.array(rt),
-        "Jumlah KK": pa.array(kk), "Tahun": pa.array([tahun] * 15),
-        "Sumber": pa.array([f"Sintetis (meniru data Disdukcapil/BPS {tahun})"] * 15),
-        "KETERANGAN": pa.array([sample.SYNTHETIC_MARK] * 15)})
-    sample._write_csv_chunks(tmp / spec.files[3], lambda a, b: table.slice(a, b - a), 15, delimiter="\t", eol="\n")
+            pop[m] = largest_remainder(total, w[m])
+    write_table(rng, tmp / spec.files[3], real.kode.tolist(), [wilayah.get(k[:8]).nama for k in real.kode],
+                real.nmkel.tolist(), pop, tahun, f"Sintetis (meniru data Disdukcapil/BPS {tahun})")
     return 15
-
-
-
-# --------------------------------------------------------------------------------------------------
-# README
-# --------------------------------------------------------------------------------------------------
-
-def _md(df: pd.DataFrame, cols: list[str]) -> list[str]:
-    head = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" if c in ("kode_wilayah", "nama") else "---:"
-                                                           for c in cols) + "|"]
-    fmt = lambda v: f"{v:,}" if isinstance(v, (int, np.integer)) else (f"{v:.1%}" if isinstance(v, float) else str(v))  # noqa: E731
-    return head + ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df[cols].itertuples(index=False)]
-
-
-def readme(spec: RoundSpec, params_line: str, notes: list[str], seed: int, files: dict, dirt_kks: dict,
-           truth: dict) -> str:
-    rg, al = truth["ringkasan"], truth["alur"]
-    k = rg.iloc[0]
-    shape = {"dtks": "DTKS (ekspor SIKS-NG: satu baris per orang + satu baris per rumah tangga)",
-             "dtsen": "DTSEN (keluarga + anggota, digabung lewat No. KK; keluarga adalah satuannya; desil 1–10)"}
-    L = [f"# Data contoh SINTETIS periode {spec.periode} — {sample.SYNTHETIC_MARK}", "",
-         params_line, "",
-         f"Dibuat oleh `python -m kemiskinan sample-data --round {spec.periode} --shape {spec.shape}` (modul",
-         "`kemiskinan.synthetic.rounds`). Semua nama, NIK, No. KK, ID DTKS dan alamat adalah rekaan; tidak ada data",
-         "pribadi nyata. Ronde ini adalah kelanjutan ronde sebelumnya untuk kota yang sama "
-         f"({spec.previous}, seed `{seed}`): sebagian besar keluarga tetap dengan No. KK yang sama, sebagian hilang,",
-         "sebagian baru, sebagian pindah desil atau kelurahan.", "",
-         f"- Bentuk: {shape[spec.shape]}; profil `{spec.profile}` (`sumber.yml`)",
-         f"- Tanggal acuan: `{spec.acuan}`; sasaran: desil 1–4" + (" dari 10 (`desil_nasional`)" if spec.shape == "dtsen"
-                                                                  else ""), "", "## File", "",
-         "| file | baris data |", "|---|---:|"]
-    L += [f"| `{n}` | {r:,} |" for n, r in files.items()]
-    L += ["", "## Kotoran yang disuntikkan dan akibatnya", ""] + [f"- {x}" for x in notes]
-    L += [f"- Daftar KKS (`{spec.files[2]}`), seperti daftar 2017: " + "; ".join(f"{a} {b:,}" for a, b in dirt_kks.items()),
-          "", "## Kebenaran dasar (dihitung dari simulasi, bukan dari keluaran pipeline)", "",
-          f"- Keluarga sasaran (desil 1–4): **{k.keluarga_miskin:,}**; memegang KKS (TERSALUR): **{k.keluarga_kks:,}**"
-          f" ({k.cakupan_kks:.1%}); tanpa KKS: **{k.keluarga_tanpa_kks:,}**",
-          f"- Rumah tangga {k.rumah_tangga:,}; keluarga {k.keluarga:,}; jiwa {k.jiwa:,}; anak lahir setelah 2018: "
-          f"{k.anak_lahir_setelah_2018:,}", "",
-          "### Angka utama per wilayah", ""]
-    L += _md(rg, ["kode_wilayah", "nama", "keluarga_miskin", "keluarga_kks", "keluarga_tanpa_kks", "cakupan_kks",
-                  "rumah_tangga", "keluarga", "jiwa", "anak_lahir_setelah_2018"])
-    L += ["", f"### Alur keluarga sasaran sejak {spec.previous} (dicocokkan lewat No. KK)", "",
-          "Definisi kolom seperti tabel `banding_alur`: `tetap` sasaran dua kali di kelurahan yang sama; `pindah_masuk`/",
-          "`pindah_keluar` sasaran dua kali, kelurahan berubah (0 di tingkat kota); `masuk_dari_data` ada di data",
-          "sebelumnya tetapi bukan sasaran; `masuk_baru` tidak ada di data sebelumnya; `keluar_dari_target` masih di",
-          "data tetapi bukan sasaran; `keluar_dari_data` tidak ada lagi di data; `tanpa_kunci*` No. KK kosong atau",
-          "dipakai lebih dari satu keluarga dalam rondenya. Sisi sebelumnya memakai populasi yang dipertahankan",
-          "pembersihan (tanpa baris yang sengaja ditolak).", ""]
-    L += _md(al, ["kode_wilayah", "nama"] + ALUR_COLUMNS[5:])
-    return "\n".join(L) + "\n"
-
