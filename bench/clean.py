@@ -11,7 +11,7 @@ both times. Medians go to stdout and bench/results/clean.json; copy them into be
 
 Province data (`--kabkota kaltim`): the generator's non-Bontang kelurahan are synthetic, so no reference
 table exists for them in data/reference/. `kaltim_wilayah()` derives one from the generator's own region
-table (`kemiskinan.synthetic.sample._regions("kaltim")`) plus data/reference/wilayah_bontang.csv, writes it to
+table (`kemiskinan.synthetic.city.regions("kaltim")`) plus data/reference/wilayah_bontang.csv, writes it to
 bench/results/wilayah-kaltim.csv, and the child passes it to `clean(wilayah=)` and
 `indicators.compute_by_kabkota` (see bench/README.md, "province scale").
 Target: 1 M households (≈ 4 M members) in ≤ 60 s with ≤ 6 GB peak memory.
@@ -103,10 +103,10 @@ def kaltim_wilayah():
     """Reference table (format of data/reference/wilayah_bontang.csv) for the generator's province data."""
     import pandas as pd
 
-    from kemiskinan.synthetic import sample
-
     from kemiskinan.domain import wilayah
-    reg = sample._regions("kaltim")
+    from kemiskinan.synthetic.city import regions
+
+    reg = regions("kaltim")
     reg = reg[(reg["kind"] == 0) & ~reg["kode"].str.startswith("64.74.")]
     rows = [dict(kode_kemendagri="64", kode_bps="64", nama="Kalimantan Timur", tingkat="provinsi", induk="",
                  varian_nama="")]

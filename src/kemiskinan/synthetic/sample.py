@@ -37,7 +37,6 @@ from kemiskinan.synthetic.state import FOLDERS, ROUNDS, SEED, SHAPES
 from kemiskinan.synthetic.truth import per_kelurahan
 from kemiskinan.synthetic.writers import move_in, staged_folder
 
-_regions = regions   # bench/clean.py builds its province reference from sample._regions("kaltim")
 
 
 class _Laps:
