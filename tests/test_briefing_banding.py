@@ -27,7 +27,7 @@ import re
 import pandas as pd
 import pytest
 
-from kemiskinan.briefing import sections as briefing
+from kemiskinan.briefing import chart_cache, sections as briefing
 
 from kemiskinan.briefing import data as briefing_data
 
@@ -46,10 +46,8 @@ KODES = [w.kode for w in wilayah.briefing_wilayah()]
 @pytest.fixture(scope="module", autouse=True)
 def _chart_cache(tmp_path_factory):
     """Sections draw through the chart cache: keep it in a temp folder, not the project's data/."""
-    from kemiskinan.briefing import charts
-
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(charts.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))
+        mp.setenv(chart_cache.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))
         yield
 
 

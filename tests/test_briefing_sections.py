@@ -7,12 +7,11 @@ import re
 
 import pytest
 
-from kemiskinan.briefing import charts
+from kemiskinan.briefing import blocks, chart_cache, charts, rekomendasi
 from kemiskinan.briefing import sections as briefing
 from kemiskinan.briefing.fmt import NA, SUPPRESSED_MARK
-from kemiskinan.briefing.i18n import INDIKATOR
 from kemiskinan.errors import CheckError
-from kemiskinan.indicators.tables import PROFIL_ORDER
+from kemiskinan.indicators.profil import PROFIL_ORDER
 from tabel_kecil import BONTANG_SELATAN, BONTANG_UTARA, KOTA, LOK_TUAN, SATIMPO, indicator_tables
 
 
@@ -20,7 +19,7 @@ from tabel_kecil import BONTANG_SELATAN, BONTANG_UTARA, KOTA, LOK_TUAN, SATIMPO,
 def _chart_cache(tmp_path_factory):
     """Sections draw through the chart cache: keep it in a temp folder, not the project's data/."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(charts.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))
+        mp.setenv(chart_cache.CACHE_ENV, str(tmp_path_factory.mktemp("grafik")))
         yield
 
 
@@ -92,10 +91,10 @@ def test_tables_are_narrow_and_numbers_right_aligned(rendered):
     for tab in re.findall(r"<table.*?</table>", html, flags=re.S):
         head = re.search(r"<tr>(.*?)</tr>", tab, flags=re.S)
         if head:
-            assert len(re.findall(r"<th", head.group(1))) <= briefing.MAX_COLUMNS
+            assert len(re.findall(r"<th", head.group(1))) <= blocks.MAX_COLUMNS
     assert '<td class="num">' in html
     with pytest.raises(ValueError):
-        briefing.table_html(list("abcdefg"), [])
+        blocks.table_html(list("abcdefg"), [])
 
 
 def test_kelurahan_name_is_escaped():
@@ -142,7 +141,7 @@ def test_english_strings(rendered):
 
 
 def test_recommendations_are_generated_from_numbers(tables):
-    recs = briefing.recommendation_items(tables, KOTA, "id")
+    recs = rekomendasi.recommendation_items(tables, KOTA, "id")
     text = " ".join(r["teks"] for r in recs)
     # without KKS: Lok Tuan L2 L4 L6 L7 (4), Guntung G3 (1), Satimpo none
     assert "5 keluarga miskin di Kota Bontang" in text and "terbanyak di Lok Tuan (4), Guntung (1)" in text
@@ -151,14 +150,14 @@ def test_recommendations_are_generated_from_numbers(tables):
     assert "Rp\u00a06,6 juta per tahun" in text and "Rp\u00a013,2 juta per tahun" in text
     assert "Satimpo" in text  # the kelurahan that has not reported MPM
     assert {r["opd"] for r in recs} >= {"Dinsos-PM", "Kelurahan"}
-    kel = briefing.recommendation_items(tables, LOK_TUAN, "id")
+    kel = rekomendasi.recommendation_items(tables, LOK_TUAN, "id")
     assert any("4 keluarga miskin di Lok Tuan" in r["teks"] for r in kel)
 
 
 def test_recommendations_count_the_main_target_group_only(tables):
     """`tumpang_tindih` holds each household in up to three groups (semua, D1-D2, the target D1-D4) and
     `cakupan` three targets (D1-D4, D1, D1-D2): the briefing reads the target of `ringkasan` only."""
-    recs = briefing.recommendation_items(tables, KOTA, "id")
+    recs = rekomendasi.recommendation_items(tables, KOTA, "id")
     # desil 1–4 households with no programme: L4, L6, G3 (in semua also S3, in D1-D2 only L4 and G3)
     assert [r["jumlah"] for r in recs if r["aksi"].startswith("Jangkau rumah tangga")] == ["3"]
     # recipients outside desil 1–4, target D1-D4: KKS L8 of the 8 holders in the BDT, KIS/PBI L8 of 9
@@ -203,7 +202,7 @@ def test_missing_tables_do_not_crash():
 
 
 def test_charts_are_svg_and_the_bps_chart_is_drawn_once_for_all_briefings(tables, tmp_path, monkeypatch):
-    monkeypatch.setenv(charts.CACHE_ENV, str(tmp_path / "grafik"))
+    monkeypatch.setenv(chart_cache.CACHE_ENV, str(tmp_path / "grafik"))
     calls = []
     real = charts.bps_line
 
@@ -219,8 +218,11 @@ def test_charts_are_svg_and_the_bps_chart_is_drawn_once_for_all_briefings(tables
 
 
 def test_indicator_names_are_those_of_real_indicators(tables):
-    """The i18n names of profil indicators are keyed by the ids step 02 writes; a key no indicator has
-    would only ever label a made-up table."""
-    assert set(INDIKATOR) <= set(PROFIL_ORDER)
+    """Profil indicators are named from indicators_meta.yml by the ids step 02 writes: every id has a
+    title in both languages, and an id no indicator has is an error, not a tidied key."""
     assert set(PROFIL_ORDER) == set(tables["profil"]["indikator"])
+    for key in PROFIL_ORDER:
+        assert briefing.indikator_label(key, "id") and briefing.indikator_label(key, "en")
     assert briefing.indikator_label("lantai_tidak_permanen", "en") == "Non-permanent floor"
+    with pytest.raises(KeyError, match="indikator tidak dikenal"):
+        briefing.indikator_label("lantai_buatan", "id")

@@ -8,7 +8,7 @@ from html import escape
 import pandas as pd
 import pytest
 
-from kemiskinan.briefing import chart_cache, charts
+from kemiskinan.briefing import _mplfast, chart_cache, charts, figures
 from tabel_kecil import GUNTUNG, KOTA, LOK_TUAN, SATIMPO, indicator_tables
 
 
@@ -70,15 +70,15 @@ def test_every_chart_has_title_unit_period_source_and_fixed_size(figs):
         assert meta["title"] and meta["unit"] and meta["period"] and meta["source"], name
         txt = _texts(fig)
         assert meta["title"].split()[0] in txt and "Sumber:" in txt and meta["period"] in txt, name
-        assert tuple(fig.get_size_inches()) == charts.SIZES[meta["kind"]], name
-        assert fig.dpi == charts.DPI
-        png = charts.to_png(fig)
+        assert tuple(fig.get_size_inches()) == figures.SIZES[meta["kind"]], name
+        assert fig.dpi == figures.DPI
+        png = figures.to_png(fig)
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
-        w, h = charts.SIZES[meta["kind"]]
+        w, h = figures.SIZES[meta["kind"]]
         # width and height in pixels are fixed by kind × DPI (no tight bbox cropping)
-        assert int.from_bytes(png[16:20], "big") == round(w * charts.DPI)
-        assert int.from_bytes(png[20:24], "big") == round(h * charts.DPI)
-        svg = charts.to_svg(fig).decode("utf-8")
+        assert int.from_bytes(png[16:20], "big") == round(w * figures.DPI)
+        assert int.from_bytes(png[20:24], "big") == round(h * figures.DPI)
+        svg = figures.to_svg(fig).decode("utf-8")
         assert f'width="{w * 72:g}pt" height="{h * 72:g}pt"' in svg, name  # fixed physical size, no cropping
         assert "<text" in svg and escape(meta["title"].split()[0]) in svg, name  # text stays text (selectable)
         assert "font-family: 'DejaVu Sans'," in svg and "sans-serif" in svg  # never a serif fallback
@@ -113,7 +113,7 @@ def test_svg_is_byte_reproducible_and_follows_the_data(tables):
     names = dict(zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"]))
 
     def build(df):
-        return charts.to_svg(charts.desil_bars(df, names, period="PBDT 2015", source="PBDT"))
+        return figures.to_svg(charts.desil_bars(df, names, period="PBDT 2015", source="PBDT"))
 
     kel = s[s.tingkat == "kelurahan"]
     a, b = build(kel), build(kel)
@@ -121,7 +121,7 @@ def test_svg_is_byte_reproducible_and_follows_the_data(tables):
     assert b"<dc:date>" not in a  # no timestamp
     other = kel.assign(jumlah=pd.to_numeric(kel["jumlah"], errors="coerce") + 1)
     assert build(other) != a  # equal bytes because equal data, not because the output is constant
-    html = charts.to_html(charts.desil_bars(kel, names, period="PBDT 2015", source="PBDT"))
+    html = figures.to_html(charts.desil_bars(kel, names, period="PBDT 2015", source="PBDT"))
     assert base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0]) == a
 
 
@@ -130,7 +130,7 @@ def test_png_is_byte_reproducible(tables):
     names = dict(zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"]))
 
     def build():
-        return charts.to_png(charts.desil_bars(s[s.tingkat == "kelurahan"], names, period="PBDT 2015", source="PBDT"))
+        return figures.to_png(charts.desil_bars(s[s.tingkat == "kelurahan"], names, period="PBDT 2015", source="PBDT"))
 
     a, b = build(), build()
     assert a == b
@@ -168,7 +168,7 @@ def test_palette_is_okabe_ito():
 
 
 def test_to_html_embeds_base64_svg_with_alt(figs):
-    html = charts.to_html(figs["bps"])
+    html = figures.to_html(figs["bps"])
     assert html.startswith('<figure class="chart"><img src="data:image/svg+xml;base64,')
     assert 'width="461"' in html
     # the alt text is the chart's main finding, and the same sentence is printed under the chart
@@ -206,7 +206,7 @@ def test_every_chart_states_its_main_finding_from_the_data(figs):
 
 def test_finding_is_the_alt_text_and_the_caption_of_every_chart(figs):
     for name, fig in figs.items():
-        html = charts.to_html(fig)
+        html = figures.to_html(fig)
         finding = escape(fig.kemiskinan["temuan"], quote=True)
         assert f'alt="{finding}"' in html, name
         assert f'<figcaption class="temuan">{escape(fig.kemiskinan["temuan"])}</figcaption>' in html, name
@@ -217,7 +217,7 @@ def test_finding_is_the_alt_text_and_the_caption_of_every_chart(figs):
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     d = tmp_path / "grafik"
-    monkeypatch.setenv(charts.CACHE_ENV, str(d))
+    monkeypatch.setenv(chart_cache.CACHE_ENV, str(d))
     return d
 
 
@@ -234,33 +234,33 @@ def _counting(fn):
 def test_cache_reuses_a_chart_drawn_with_the_same_inputs(tables, cache):
     series = {"Kota Bontang": _p0(tables["bps_makro"], "Kota Bontang")}
     fn, calls = _counting(charts.bps_line)
-    a = charts.cached_html(fn, series, "id", period="2015–2018", source="BPS")
-    b = charts.cached_html(fn, {k: v.copy() for k, v in series.items()}, "id", period="2015–2018", source="BPS")
+    a = chart_cache.cached_html(fn, series, "id", period="2015–2018", source="BPS")
+    b = chart_cache.cached_html(fn, {k: v.copy() for k, v in series.items()}, "id", period="2015–2018", source="BPS")
     assert a == b and len(calls) == 1 and len(list(cache.glob("*.html"))) == 1
-    assert a == charts.to_html(charts.bps_line(series, "id", period="2015–2018", source="BPS"))  # same as uncached
+    assert a == figures.to_html(charts.bps_line(series, "id", period="2015–2018", source="BPS"))  # same as uncached
     # any difference in the data, the arguments or their order draws again
-    charts.cached_html(fn, {"Kota Bontang": series["Kota Bontang"] + 0.01}, "id", period="2015–2018", source="BPS")
-    charts.cached_html(fn, series, "en", period="2015–2018", source="BPS")
-    charts.cached_html(fn, series, "id", period="2015–2017", source="BPS")
+    chart_cache.cached_html(fn, {"Kota Bontang": series["Kota Bontang"] + 0.01}, "id", period="2015–2018", source="BPS")
+    chart_cache.cached_html(fn, series, "en", period="2015–2018", source="BPS")
+    chart_cache.cached_html(fn, series, "id", period="2015–2017", source="BPS")
     assert len(calls) == 4 and len(list(cache.glob("*.html"))) == 4
     two = {"Kota Bontang": series["Kota Bontang"], "Kalimantan Timur": series["Kota Bontang"] * 2}
-    assert charts.cache_key(fn, two) != charts.cache_key(fn, dict(reversed(list(two.items()))))
+    assert chart_cache.cache_key(fn, two) != chart_cache.cache_key(fn, dict(reversed(list(two.items()))))
     df = tables["sebaran"]
-    assert charts.cache_key(fn, df) != charts.cache_key(fn, df.astype({"ditekan": "object"}))  # dtype counts
+    assert chart_cache.cache_key(fn, df) != chart_cache.cache_key(fn, df.astype({"ditekan": "object"}))  # dtype counts
 
 
 def test_cache_key_covers_file_content_and_code(tmp_path, monkeypatch):
     f = tmp_path / "peta.geojson"
     f.write_text('{"features": []}')
-    k1 = charts.cache_key(charts.bps_line, f)
+    k1 = chart_cache.cache_key(charts.bps_line, f)
     f.write_text('{"features": [], "x": 1}')
-    assert charts.cache_key(charts.bps_line, f) != k1  # a file is fingerprinted by content, not by name
-    assert charts.cache_key(charts.bps_line, lambda v: v) is None  # uncacheable: drawn every time
-    k2 = charts.cache_key(charts.bps_line, 1)
+    assert chart_cache.cache_key(charts.bps_line, f) != k1  # a file is fingerprinted by content, not by name
+    assert chart_cache.cache_key(charts.bps_line, lambda v: v) is None  # uncacheable: drawn every time
+    k2 = chart_cache.cache_key(charts.bps_line, 1)
     chart_cache._code_version.cache_clear()
     monkeypatch.setattr(chart_cache, "_CACHE_FORMAT", b"other")
     try:
-        assert charts.cache_key(charts.bps_line, 1) != k2  # new drawing code → new keys
+        assert chart_cache.cache_key(charts.bps_line, 1) != k2  # new drawing code → new keys
     finally:
         monkeypatch.undo()
         chart_cache._code_version.cache_clear()
@@ -273,14 +273,14 @@ def test_cache_off_damaged_and_concurrent(tables, cache, monkeypatch):
     kel = s[s.tingkat == "kelurahan"]
     names = dict(zip(tables["ringkasan"]["kode_wilayah"], tables["ringkasan"]["nama"]))
     args = (charts.desil_bars, kel, names)
-    first = charts.cached_html(*args, period="p", source="s")
-    key = charts.cache_key(*args, period="p", source="s")
+    first = chart_cache.cached_html(*args, period="p", source="s")
+    key = chart_cache.cache_key(*args, period="p", source="s")
     path = cache / f"{key}.html"
 
     def race(i):  # writers (two kernels) and readers on one key: temp file + os.replace, never half a file
         for _ in range(20):
-            charts._cache_write(cache, path, first)
-            got = charts._cache_read(path)
+            chart_cache._cache_write(cache, path, first)
+            got = chart_cache._cache_read(path)
             assert got is None or got == first
         return True
     with cf.ThreadPoolExecutor(4) as ex:
@@ -289,19 +289,19 @@ def test_cache_off_damaged_and_concurrent(tables, cache, monkeypatch):
     assert [p.name for p in cache.iterdir()] == [f"{key}.html"]  # no temp files left behind
     entry = next(cache.glob("*.html"))
     entry.write_text('<figure class="chart"><img src="')  # damaged: ignored and rewritten
-    assert charts.cached_html(*args, period="p", source="s") == out[0] and entry.read_text() == out[0]
-    monkeypatch.setenv(charts.CACHE_ENV, "off")
-    assert charts.cache_dir() is None
+    assert chart_cache.cached_html(*args, period="p", source="s") == out[0] and entry.read_text() == out[0]
+    monkeypatch.setenv(chart_cache.CACHE_ENV, "off")
+    assert chart_cache.cache_dir() is None
     fn, calls = _counting(charts.desil_bars)
-    charts.cached_html(fn, kel, names, period="p", source="s")
-    charts.cached_html(fn, kel, names, period="p", source="s")
+    chart_cache.cached_html(fn, kel, names, period="p", source="s")
+    chart_cache.cached_html(fn, kel, names, period="p", source="s")
     assert len(calls) == 2
 
 
 def test_cache_is_pruned(cache, monkeypatch):
     monkeypatch.setattr(chart_cache, "CACHE_MAX_FILES", 4)
     for i in range(6):
-        charts.cached_html(charts.mpm_funnel, {"pendaftar": i + 1}, period="p", source="s")
+        chart_cache.cached_html(charts.mpm_funnel, {"pendaftar": i + 1}, period="p", source="s")
     assert 2 <= len(list(cache.glob("*.html"))) <= 4
 
 
@@ -321,12 +321,12 @@ def test_svg_equals_matplotlibs_own_svg_writer(figs):
     import io
 
     for name, fig in figs.items():
-        ours = charts.to_svg(fig)
-        with charts.style():
+        ours = figures.to_svg(fig)
+        with figures.style():
             buf = io.BytesIO()
             fig.savefig(buf, format="svg", metadata={"Date": None})
         plain = buf.getvalue().replace(b"font-family: 'DejaVu Sans'",
-                                       b"font-family: " + charts.SVG_FONT_STACK.encode())
+                                       b"font-family: " + figures.SVG_FONT_STACK.encode())
         assert ours == plain, name
 
 
@@ -334,12 +334,12 @@ def test_process_wide_caches_do_not_change_the_chart(tables):
     """Text metrics, font heights and label boxes are cached across charts: a chart drawn with cold
     caches and one drawn with warm caches are the same bytes."""
     def draw():
-        return charts.to_svg(charts.quadrant_scatter(tables["prioritas"], highlight=[LOK_TUAN],
+        return figures.to_svg(charts.quadrant_scatter(tables["prioritas"], highlight=[LOK_TUAN],
                                                      period="p", source="s"))
-    for cache in (charts._text_metrics, charts._font_heights, charts._label_boxes):
+    for cache in (_mplfast._text_metrics, _mplfast._font_heights, _mplfast._label_boxes):
         cache.clear()
     cold = draw()
-    assert charts._text_metrics and charts._font_heights and charts._label_boxes
+    assert _mplfast._text_metrics and _mplfast._font_heights and _mplfast._label_boxes
     assert draw() == cold
 
 
@@ -352,7 +352,7 @@ def test_bars_draw_what_barh_draws():
     series = [(np.array([3.0, 1.0, 0.0, 2.0]), "#D55E00"), (np.array([1.0, 2.0, 2.5, 0.5]), "#0072B2")]
 
     def draw(ours: bool):
-        fig, (ax, ax2) = charts.figure("upset", 2, 1)
+        fig, (ax, ax2) = figures.figure("upset", 2, 1)
         left = np.zeros(len(y))
         starts, lengths, handles = [], [], []
         for vals, colour in series:
@@ -364,20 +364,20 @@ def test_bars_draw_what_barh_draws():
                                        linewidth=0.5))
             left += vals
         if ours:
-            handles = charts._bars(ax, y, lengths, start=starts, thickness=0.6, color=[c for _, c in series],
+            handles = _mplfast.bars(ax, y, lengths, start=starts, thickness=0.6, color=[c for _, c in series],
                                    edgecolor="white", linewidth=0.5, layers=True)
-            charts._bars(ax2, y, [1.0, np.nan, 2.0, 3.0], color=["#009E73", "#CC79A7"], thickness=0.5,
+            _mplfast.bars(ax2, y, [1.0, np.nan, 2.0, 3.0], color=["#009E73", "#CC79A7"], thickness=0.5,
                          horizontal=False)
         else:
             ax2.bar(y, [1.0, np.nan, 2.0, 3.0], color=["#009E73", "#CC79A7"], width=0.5)
-        charts._legend_above(ax, handles, ["a", "b"], ncols=2)
-        charts.finish(fig, ax, "Judul", "unit", "periode", "sumber")
+        figures.legend_above(ax, handles, ["a", "b"], ncols=2)
+        figures.finish(fig, ax, "Judul", "unit", "periode", "sumber")
         return fig
 
     a, b = draw(False), draw(True)
     for ax_a, ax_b in zip(a.axes, b.axes):
         assert ax_a.get_xlim() == ax_b.get_xlim() and ax_a.get_ylim() == ax_b.get_ylim()
-    assert charts.to_png(a) == charts.to_png(b)
+    assert figures.to_png(a) == figures.to_png(b)
 
 
 def test_figures_are_independent_copies_of_a_blank():
@@ -387,20 +387,20 @@ def test_figures_are_independent_copies_of_a_blank():
     import matplotlib
     from matplotlib.transforms import TransformNode
 
-    f1, a1 = charts.figure("bar")
-    f2, a2 = charts.figure("bar")
+    f1, a1 = figures.figure("bar")
+    f2, a2 = figures.figure("bar")
     assert f1 is not f2 and a1 is not a2 and a2.figure is f2 and f2.axes == [a2]
     a1.set_xlim(0, 7)
     a1.text(0, 0, "x")
     assert a2.get_xlim() == (0.0, 1.0) and not a2.texts
-    assert isinstance(f2.canvas, charts._Canvas)
+    assert isinstance(f2.canvas, _mplfast._Canvas)
     with matplotlib.rc_context({"axes.linewidth": 3.0}):  # not a house-style key: the blank is remade
-        _, a3 = charts.figure("bar")
+        _, a3 = figures.figure("bar")
     assert a3.spines["left"].get_linewidth() == 3.0
-    assert charts.figure("bar")[1].spines["left"].get_linewidth() == matplotlib.rcParams["axes.linewidth"]
+    assert figures.figure("bar")[1].spines["left"].get_linewidth() == matplotlib.rcParams["axes.linewidth"]
     # A copy files its transforms' parents under the ids they had in the blank; those objects are
     # kept alive with it, so no new transform can take one of those ids and unhook a copy's parent.
-    tpl = charts._FIGURE_TEMPLATE[f2]
+    tpl = _mplfast._FIGURE_TEMPLATE[f2]
     pinned = {id(p) for p in tpl.pinned}
     u = pickle.Unpickler(io.BytesIO(tpl.blob))
     u.load()

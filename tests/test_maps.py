@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.patches import PathPatch, Rectangle
 
-from kemiskinan.briefing import charts
+from kemiskinan.briefing import figures
 
 from kemiskinan.briefing import maps
 
@@ -35,7 +35,7 @@ def test_tile_map_has_all_15_kelurahan():
         assert k.nama.split()[1] in texts  # kecamatan captions
     assert "5,0 %" in texts and "–" in texts  # formatted values; missing shown as a dash
     assert [p for p in tiles if p.get_linewidth() > 2]  # the highlighted kelurahan
-    assert charts.to_png(fig)[:4] == b"\x89PNG"
+    assert figures.to_png(fig)[:4] == b"\x89PNG"
 
 
 def test_tile_map_kecamatan_tiles_are_contiguous():
@@ -68,7 +68,7 @@ def test_choropleth_from_the_geojson_fixture_has_15_patches():
     feat = next(f for f in json.loads(GEOJSON.read_text())["features"] if f["properties"]["code"] == "64.74.01.1003")
     x, y = maps._label_point(feat["geometry"])
     assert maps._rings_path(feat["geometry"]).contains_point((x, y))
-    assert charts.to_png(fig)[:4] == b"\x89PNG"
+    assert figures.to_png(fig)[:4] == b"\x89PNG"
 
 
 def test_classify_equal_intervals_and_missing():

@@ -9,9 +9,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kemiskinan.briefing import sections as briefing
+from kemiskinan.briefing import blocks, figures
 
-from kemiskinan.briefing import charts
 
 from kemiskinan.publish import render
 from kemiskinan.config import CHROMIUM
@@ -27,7 +26,7 @@ def _tiny_notebook(nama: str = "Lok Tuan", kode: str = "64.74.01.1003", lang: st
     inj.outputs = [new_output("stream", name="stdout", text=f"{SECRET_PARAM}\n")]
     nb.cells.append(inj)
     nb.cells.append(new_markdown_cell("Catatan pembuka dari analis."))
-    cards = briefing.Html('<section class="bagian"><h2>Ringkasan eksekutif</h2><div class="kartu-grid">'
+    cards = blocks.Html('<section class="bagian"><h2>Ringkasan eksekutif</h2><div class="kartu-grid">'
                           '<div class="kartu"><div class="nilai">5.527</div><div class="label">Keluarga miskin</div></div>'
                           '<div class="kartu"><div class="nilai">80,1 %</div><div class="label">Cakupan KKS</div></div>'
                           '</div></section>')
@@ -37,10 +36,10 @@ def _tiny_notebook(nama: str = "Lok Tuan", kode: str = "64.74.01.1003", lang: st
                   new_output("stream", name="stdout", text="debug print that must not show\n"),
                   new_output("stream", name="stderr", text="UserWarning: noisy\n")]
     nb.cells.append(c1)
-    fig, ax = charts.figure("bar")
+    fig, ax = figures.figure("bar")
     ax.bar([0, 1], [4429, 1098])
-    charts.finish(fig, ax, "Keluarga pemegang KKS", "keluarga", "PBDT 2015", "KKS 2017")
-    png = base64.b64encode(charts.to_png(fig)).decode()
+    figures.finish(fig, ax, "Keluarga pemegang KKS", "keluarga", "PBDT 2015", "KKS 2017")
+    png = base64.b64encode(figures.to_png(fig)).decode()
     c2 = new_code_cell("fig = charts.coverage_bars(...)\nfig", execution_count=4)
     c2.outputs = [new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
     nb.cells.append(c2)

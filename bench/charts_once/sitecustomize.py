@@ -1,7 +1,7 @@
 """Bench-only shim for the `cold_charts_once` scenario of bench/build.py — never used by a real build.
 
 Put on PYTHONPATH, Python imports it at start-up in the build process and in every kernel. It wraps
-`kemiskinan.briefing.charts.cached_html` so that each chart kind (drawing function) is drawn once per process and
+`kemiskinan.briefing.chart_cache.cached_html` so that each chart kind (drawing function) is drawn once per process and
 its first picture is reused for every later chart of that kind. The briefings come out wrong on purpose
 (every kelurahan shows the first one's charts); what the scenario measures is how long a cold build takes
 when drawing charts costs (almost) nothing: the lower bound for any cheaper chart engine. Everything
@@ -25,10 +25,10 @@ def _patch(charts) -> None:
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
-    """Finds nothing itself; lets the real finder load kemiskinan.briefing.charts, then patches it."""
+    """Finds nothing itself; lets the real finder load kemiskinan.briefing.chart_cache, then patches it."""
 
     def find_spec(self, name, path=None, target=None):
-        if name != "kemiskinan.briefing.charts":
+        if name != "kemiskinan.briefing.chart_cache":
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):

@@ -25,15 +25,6 @@ from kemiskinan.briefing.figures import (DESIL_COLOURS, DESIL_ORDER, GREY, HASIL
                                          figure, finish)
 from kemiskinan.briefing.i18n import STRINGS, desil_label, program_name, t
 
-# Names other modules and tests know from this module, defined in the modules the machinery moved to.
-from kemiskinan.briefing.chart_cache import (CACHE_ENV, CACHE_MAX_FILES, _CACHE_FORMAT, _cache_read,  # noqa: F401,E402
-                                             _cache_write, _code_version, cache_dir, cache_key, cached_html)
-from kemiskinan.briefing.figures import (DPI, SIZES, STYLE, SVG_FONT_STACK, WIDTH_IN, style, to_html,  # noqa: F401,E402
-                                         to_png, to_svg)
-from kemiskinan.briefing._mplfast import (_FIGURE_TEMPLATE, _Canvas, _font_heights, _label_boxes,  # noqa: F401,E402
-                                          _text_metrics)
-from kemiskinan.briefing._mplfast import bars as _bars  # noqa: F401,E402
-_styled, _legend_above = styled, legend_above
 
 
 # --- axis helpers ---------------------------------------------------------------------------------

@@ -493,18 +493,6 @@ PROGRAM = {
     "asuransi": "Asuransi",
 }
 
-# Display names of profil indicators (ids as `indicators.tables.household_conditions` writes them), used
-# only when indicators_meta.yml has no title for the id; any other id is shown as its tidied key.
-INDIKATOR = {
-    "lantai_tidak_permanen": {"id": "Lantai tidak permanen", "en": "Non-permanent floor"},
-    "tanpa_jamban_sendiri": {"id": "Tanpa jamban sendiri", "en": "No own toilet"},
-    "krt_tidak_bekerja": {"id": "Kepala RT tidak bekerja", "en": "Head not working"},
-    "krt_perempuan": {"id": "Kepala RT perempuan", "en": "Female head"},
-    "ada_lansia": {"id": "Ada lansia (≥ 60 tahun)", "en": "Member aged 60+"},
-    "anak_tidak_sekolah": {"id": "Ada anak 7–18 tidak sekolah", "en": "Child 7–18 out of school"},
-}
-
-
 def t(key: str, lang: str = "id", **values: object) -> str:
     """The fixed string `key` in `lang`, with `{placeholders}` filled from `values`.
 

@@ -22,12 +22,11 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 from markupsafe import Markup
 
-from kemiskinan.briefing import charts, fmt, labels, maps, views
-# MAX_COLUMNS, Html, table_html and top_actions are also used from this module by callers and tests.
-from kemiskinan.briefing.blocks import MAX_COLUMNS, Html, empty as _empty, markup as _markup, render as _render, \
+from kemiskinan.briefing import chart_cache, charts, fmt, labels, maps, views
+from kemiskinan.briefing.blocks import Html, empty as _empty, markup as _markup, render as _render, \
     section as _section, table_html, template as _template
-from kemiskinan.briefing.chart_cache import cached_html
-from kemiskinan.briefing.i18n import INDIKATOR, desil_label, program_name, t
+
+from kemiskinan.briefing.i18n import desil_label, program_name, t
 from kemiskinan.briefing.rekomendasi import recommendation_items, top_actions
 from kemiskinan.briefing.views import KOTA, num, row, tingkat
 from kemiskinan.domain import wilayah
@@ -37,7 +36,7 @@ from kemiskinan.indicators import meta as indicator_meta
 
 def _chart(fn, *args, **kwargs) -> Markup:
     """A chart's `<figure>`: `fn(*args, **kwargs)` drawn, or reused from the chart cache."""
-    return Markup(cached_html(fn, *args, **kwargs))
+    return Markup(chart_cache.cached_html(fn, *args, **kwargs))
 
 
 def _for_label(kode: str, nama: str, lang: str) -> str:
@@ -229,7 +228,7 @@ def section_makro(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id
                   years: tuple[int, int] = (2015, 2018)) -> Html:
     """Kemiskinan makro (BPS): P0 line Bontang vs Kaltim (vs nasional), P0/P1/P2/GK table, trend notes."""
     v = views.makro(tables, years)
-    grafik = (cached_html(charts.bps_line, v.seri, lang, period=v.periode, source=t("sumber_bps", lang), main="Kota Bontang")
+    grafik = (chart_cache.cached_html(charts.bps_line, v.seri, lang, period=v.periode, source=t("sumber_bps", lang), main="Kota Bontang")
               if not v.bps.empty else None)
     return makro_html(v, kode, lang, grafik=grafik)
 
@@ -327,30 +326,22 @@ def section_sebaran(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     period, src = labels.vintage(meta, "bdt", lang), labels.sumber(meta, "bdt", lang)
     grafik = None
     if not v.grafik.empty and v.grafik["kode_wilayah"].nunique() > 1:
-        grafik = cached_html(charts.desil_bars, v.grafik, v.grafik_nama, lang, satuan=satuan,
+        grafik = chart_cache.cached_html(charts.desil_bars, v.grafik, v.grafik_nama, lang, satuan=satuan,
                              tingkat_label=t(v.grafik_tingkat, lang) if v.grafik_tingkat == "rt" else t("kelurahan", lang).lower(),
                              period=period, source=src, highlight=v.grafik_sorot)
     peta = None
     if v.persen_penduduk_bdt is not None and not labels.absent(meta, "penduduk"):
         geo = Path(geojson) if isinstance(geojson, str) else geojson  # a file is fingerprinted by content
-        peta = cached_html(maps.kelurahan_map, v.persen_penduduk_bdt, geo, highlight=kode if kode != KOTA else None,
+        peta = chart_cache.cached_html(maps.kelurahan_map, v.persen_penduduk_bdt, geo, highlight=kode if kode != KOTA else None,
                            lang=lang, unit=t("satuan_persen_penduduk", lang), period=period,
                            source=f"{src}; {labels.sumber(meta, 'penduduk', lang)}", names=names)
     return sebaran_html(v, kode, lang, names=names, meta=meta, satuan=satuan, grafik_desil=grafik, peta=peta)
 
 
 def indikator_label(key: str, lang: str = "id") -> str:
-    """Display name of a profil indicator: `kemiskinan.indicators.meta` (indicators_meta.yml, the one
-    source of titles), then the i18n table, then the tidied key."""
-    try:
-        judul = indicator_meta(key, lang).get("judul")
-        if judul:
-            return str(judul)
-    except Exception:  # unknown id: fall back, never fail a briefing
-        pass
-    if key in INDIKATOR:
-        return INDIKATOR[key][lang]
-    return str(key).replace("_", " ").capitalize()
+    """Display name of a profil indicator from `kemiskinan.indicators.meta` (indicators_meta.yml, the one
+    source of titles); an id it does not know is an error (a KeyError naming the known ids)."""
+    return str(indicator_meta(key, lang)["judul"])
 
 
 def profil_labels(v: views.View, lang: str = "id") -> dict[str, str]:
@@ -390,7 +381,7 @@ def section_profil(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "i
     grafik = None
     if not v.profil.empty:
         # The chart is in % of households; person-level indicators (satuan jiwa) stay in the table, labelled.
-        grafik = cached_html(charts.deprivation_bars, v.grafik, profil_labels(v, lang), lang, top=top,
+        grafik = chart_cache.cached_html(charts.deprivation_bars, v.grafik, profil_labels(v, lang), lang, top=top,
                              period=labels.vintage(meta, "bdt", lang), source=labels.sumber(meta, "bdt", lang))
     return profil_html(v, lang, grafik=grafik)
 
@@ -449,11 +440,11 @@ def section_cakupan(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     src = labels.sumber(meta, "kks", lang)
     return cakupan_html(
         v, kode, lang, names=names, meta=meta,
-        grafik_cakupan=cached_html(charts.coverage_bars, v.program, None if kode == KOTA else v.program_kota,
+        grafik_cakupan=chart_cache.cached_html(charts.coverage_bars, v.program, None if kode == KOTA else v.program_kota,
                                    names.get(kode, kode), lang, period=period, source=src) if not v.program.empty else None,
-        grafik_kebocoran=cached_html(charts.leakage_bars, v.kebocoran, lang, period=period, source=src)
+        grafik_kebocoran=chart_cache.cached_html(charts.leakage_bars, v.kebocoran, lang, period=period, source=src)
         if not v.kebocoran.empty else None,
-        grafik_tumpang_tindih=cached_html(charts.overlap_chart, v.tumpang_tindih, lang, period=labels.vintage(meta, "bdt", lang),
+        grafik_tumpang_tindih=chart_cache.cached_html(charts.overlap_chart, v.tumpang_tindih, lang, period=labels.vintage(meta, "bdt", lang),
                                           source=labels.sumber(meta, "bdt", lang)) if not v.tumpang_tindih.empty else None)
 
 
@@ -488,7 +479,7 @@ def section_prioritas(tables: Mapping[str, pd.DataFrame], kode: str, lang: str =
     v = views.prioritas(tables, kode)
     grafik = None
     if not v.semua.empty and not labels.absent(meta, "kks") and not labels.absent(meta, "penduduk"):
-        grafik = cached_html(charts.quadrant_scatter, v.semua, lang, highlight=v.sorot,
+        grafik = chart_cache.cached_html(charts.quadrant_scatter, v.semua, lang, highlight=v.sorot,
                              period=f"{labels.vintage(meta, 'bdt', lang)}; {labels.vintage(meta, 'kks', lang)}",
                              source=f"{labels.sumber(meta, 'bdt', lang)}; {labels.sumber(meta, 'kks', lang)}")
     return prioritas_html(v, kode, lang, names=views.names(tables), meta=meta, grafik=grafik)
@@ -553,9 +544,9 @@ def section_mpm(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "id",
     period, src = labels.vintage(meta, "mpm", lang), t("sumber_mpm", lang)
     grafik = None
     if v.ada and tingkat(kode) == "kelurahan" and v.mpm:
-        grafik = cached_html(charts.mpm_funnel, v.mpm, lang, period=period, source=src)
+        grafik = chart_cache.cached_html(charts.mpm_funnel, v.mpm, lang, period=period, source=src)
     elif v.ada and tingkat(kode) != "kelurahan" and not v.kelurahan.empty:
-        grafik = cached_html(charts.mpm_progress, v.kelurahan, names, lang, period=period, source=src)
+        grafik = chart_cache.cached_html(charts.mpm_progress, v.kelurahan, names, lang, period=period, source=src)
     return mpm_html(v, kode, lang, names=names, meta=meta, grafik=grafik)
 
 
@@ -701,7 +692,7 @@ def section_banding(tables: Mapping[str, pd.DataFrame], kode: str, lang: str = "
     grafik = None
     if v.ringkasan and not fmt.is_na(v.ringkasan.get("periode_sebelumnya")) \
             and "periode" in tren and tren["periode"].astype(str).nunique() >= 3:
-        grafik = cached_html(charts.tren_chart, tren[["periode", "keluarga_miskin", "cakupan_kks"]].reset_index(drop=True),
+        grafik = chart_cache.cached_html(charts.tren_chart, tren[["periode", "keluarga_miskin", "cakupan_kks"]].reset_index(drop=True),
                              names.get(kode, kode), lang,
                              period=f"{tren['periode'].astype(str).iloc[0]} – {tren['periode'].astype(str).iloc[-1]}",
                              source=t("sumber_tren", lang))

@@ -122,15 +122,14 @@ def is_true(v: Any) -> bool:
 
 def target_desil(tables: Mapping[str, pd.DataFrame]) -> list[int]:
     """The round's target desil from `ringkasan.target` (`D1-D5` → [1..5], `D1+D3` → [1, 3]); desil 1–4 when
-    the table has no single readable label (a label step 02 never writes keeps the fixed texts)."""
+    the table has no rows. Step 02 writes one target label per round, so more than one is an error."""
     ring = tbl(tables, "ringkasan")
     labels = ring["target"].dropna().astype(str).unique().tolist() if "target" in ring else []
-    if len(labels) == 1:
-        try:
-            return target_definition(labels[0])
-        except CheckError:
-            pass
-    return [1, 2, 3, 4]
+    if not labels:
+        return [1, 2, 3, 4]
+    if len(labels) > 1:
+        raise CheckError(f"ringkasan: lebih dari satu target ({', '.join(labels)}); briefing tidak bisa memilih")
+    return target_definition(labels[0])
 
 
 def batas_lapor(tables: Mapping[str, pd.DataFrame], kode: str) -> Any:
