@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from kemiskinan.clean import step as C
+from kemiskinan.clean import ids
+from kemiskinan.clean import keys
 
 FIX = Path(__file__).parent / "fixtures" / "clean"
 
@@ -93,10 +95,10 @@ def test_mixed_lengths_in_one_file_are_flagged_not_rejected(tmp_path):
 def test_starts_with_and_household_prefix_helpers():
     longer = pd.Series(["12345601", "12345601", "99", None, "123456"], dtype="str")
     prefix = pd.Series(["123456", "1234567", "99", "1", "123456"], dtype="str")
-    assert C._starts_with(longer, prefix).tolist() == [True, False, False, False, False]
+    assert keys._starts_with(longer, prefix).tolist() == [True, False, False, False, False]
     hh = pd.Series(["100000000003", "6474010005000001", "12345"], dtype="str")
     art = pd.Series(["10000000000301", "647401000500000102", "55555501", "1234567"], dtype="str")
-    got = C._household_prefix(art, hh)
+    got = ids._household_prefix(art, hh)
     assert got.tolist()[:2] == ["100000000003", "6474010005000001"]
     assert pd.isna(got.iloc[2]) and got.iloc[3] == "12345"
 

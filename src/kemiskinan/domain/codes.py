@@ -11,7 +11,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from kemiskinan.domain.nik import TRIM_CHARS
+#: Characters trimmed from both ends before validation: whitespace, NBSP, zero-width characters,
+#: the BOM, and the quote/apostrophe Excel users type to force text.
+TRIM_CHARS = " \t\r\n\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff'\"`"
 
 # --------------------------------------------------------------------------------------------------
 # Code lists (PBDT 2015 vintage). Values are the valid integer codes; labels for the data dictionary.

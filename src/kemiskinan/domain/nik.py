@@ -29,9 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: Characters trimmed from both ends before validation: whitespace, NBSP, zero-width characters,
-#: the BOM, and the quote/apostrophe Excel users type to force text.
-TRIM_CHARS = " \t\r\n\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff'\"`"
+from kemiskinan.domain.codes import TRIM_CHARS, parse_dates
 
 #: Province codes (Kemendagri), including the Papua provinces created in 2022.
 PROVINCES = frozenset({
@@ -52,7 +50,7 @@ EMPTY_TOKENS = ("", "-", "--", "0", "NA", "N/A", "NAN", "NONE", "NULL", "#N/A", 
 STATUSES = ("valid", "kosong", "rusak_excel", "tidak_valid")
 _VALID, _KOSONG, _RUSAK_EXCEL, _TIDAK_VALID = range(4)   # positions in STATUSES
 
-# Rule ids (the messages live in kemiskinan.clean.step.RULES; these are the ids this module can return).
+# Rule ids (the messages live in kemiskinan.clean.rules.RULES; these are the ids this module can return).
 NIK_RULES = (
     "NIK_KOSONG", "NIK_EXCEL_SCI", "NIK_EXCEL_DESIMAL", "NIK_EXCEL_PRESISI", "NIK_BUKAN_ANGKA",
     "NIK_PANJANG_SALAH", "NIK_PROV_TIDAK_DIKENAL", "NIK_KABKOTA_00", "NIK_KEC_00",
@@ -409,7 +407,6 @@ def parse(value: object, *, sex: object = None, birth_date: object = None,
     bd = None
     if birth_date is not None:
         if isinstance(birth_date, str):
-            from kemiskinan.domain.codes import parse_dates
             bd = parse_dates(pd.Series([birth_date]))[0]
         else:
             bd = pd.Series([pd.Timestamp(birth_date)])

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,8 @@ import pyarrow.csv as pacsv
 
 from kemiskinan.ingest import profiles as _profiles
 from kemiskinan.errors import InputError
-from kemiskinan.ingest.guards import UTF16_BOMS, is_utf8, utf16_to_utf8
+from kemiskinan.ingest.columns import CANONICAL
+from kemiskinan.ingest.guards import UTF16_BOMS, check_file, is_utf8, utf16_to_utf8
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
@@ -46,39 +46,6 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 MARKER = "DATA SINTETIS"
 #: Sheets that carry notes, not records.
 NOTE_SHEETS = {"keterangan", "catatan", "readme", "petunjuk"}
-
-# Canonical column names. Every known header of contracts §1 in normalised form maps to itself; the
-# aliases (`ALIASES`, from the built-in source profile) add the variants seen in practice (§1.6).
-CANONICAL = {
-    # identifiers
-    "idbdt", "idartbdt", "nik", "no_kk", "nik_pengurus", "nopesertapkh",
-    # wilayah
-    "kdprop", "kdkab", "kdkec", "kddesa", "nmprop", "nmkab", "nmkec", "nmkel", "kecamatan", "kelurahan",
-    "kode_wilayah", "alamat", "nama_sls", "rt",
-    # household
-    "nomor_urut_rumah_tangga", "nama_krt", "jumlah_art", "jumlah_keluarga", "sta_bangunan", "sta_lahan",
-    "luas_lantai", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap", "jumlah_kamar",
-    "sumber_airminum", "nomor_meter_air", "cara_peroleh_airminum", "sumber_penerangan", "daya", "nomor_pln",
-    "bb_masak", "nomor_gas", "fasbab", "kloset", "buang_tinja", "ada_tabung_gas", "ada_lemari_es", "ada_ac",
-    "ada_pemanas", "ada_telepon", "ada_tv", "ada_emas", "ada_laptop", "ada_sepeda", "ada_motor", "ada_mobil",
-    "ada_perahu", "ada_motor_tempel", "ada_perahu_motor", "ada_kapal", "aset_tak_bergerak", "luas_atb",
-    "rumah_lain", "jumlah_sapi", "jumlah_kerbau", "jumlah_kuda", "jumlah_babi", "jumlah_kambing",
-    "sta_art_usaha", "sta_kks", "sta_kip", "sta_kis", "sta_bpjs_mandiri", "sta_jamsostek", "sta_asuransi",
-    "sta_pkh", "sta_raskin", "sta_kur", "status_kesejahteraan", "percentile",
-    # member
-    "nama", "jnskel", "tmplahir", "tgllahir", "hub_krt", "nuk", "hubkel", "umur", "sta_kawin",
-    "ada_akta_nikah", "ada_dikk", "ada_kartu_identitas", "sta_hamil", "jenis_cacat", "penyakit_kronis",
-    "partisipasi_sekolah", "pendidikan_tertinggi", "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja",
-    "jumlah_jamkerja", "lapangan_usaha", "status_pekerjaan", "namagadis_ibukandung",
-    # KKS
-    "no", "no_kks", "nama_pengurus", "status_kartu", "tanggal_distribusi",
-    # MPM
-    "tanggal_pendaftaran", "nama_kepala_rumah_tangga", "status_identifikasi", "hasil_verifikasi",
-    "tanggal_verifikasi", "art_meninggal", "art_pindah", "art_baru",
-    # penduduk
-    "jumlah_penduduk", "jumlah_rumah_tangga", "jumlah_kk", "tahun", "sumber",
-    "keterangan",
-}
 
 #: Header aliases (normalised header → canonical name): the built-in source profile's `kolom`
 #: (src/kemiskinan/ingest/profiles/bawaan.yml), where the variants seen in practice (§1.6) are listed.
@@ -630,7 +597,6 @@ def read_table(path: str | Path, profile: "_profiles.Profile | None" = None) -> 
     path = Path(path)
     if not path.exists():
         raise InputError("file tidak ada", file=path.name)
-    from kemiskinan.ingest.guards import check_file
     check_file(path)  # size, zip-bomb, sheet-extent and width limits before any parser runs (guards.py)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
