@@ -29,14 +29,10 @@ def umur_pada(lahir: pd.Series, acuan: pd.Timestamp) -> pd.Series:
     return years.where(t.notna() & (t <= acuan)).astype("Int16")
 
 
-def clean_art(b: Batch, F: Findings, ruta: pd.DataFrame, ruta_batch: Batch, *, acuan: "pd.Timestamp | None" = None,
-              satuan: str = "rumah_tangga") -> pd.DataFrame:
-    """Members. `acuan`: the round's reference date (`clean(periode=)`) — the century of a NIK's and a
-    2-digit-year birth date, and `umur` (full years at that date) where the file has no age column; None:
-    century by 2018 and no derived age (the behaviour before rounds). `satuan`: the round's unit (only the
-    wording of two rejections differs under `keluarga`)."""
-    ref_year = acuan.year if acuan is not None else nikmod.REFERENCE_YEAR
-    kel_unit = satuan == "keluarga"
+def _member_keys(b: Batch, F: Findings, ruta: pd.DataFrame, ruta_batch: Batch, kel_unit: bool
+                 ) -> tuple[pd.Series, pd.Series]:
+    """(IDARTBDT, IDBDT) of every row: checked, the IDBDT derived from the IDARTBDT where it is missing, and
+    the rows of no kept household rejected."""
     idart, valid_art, rule_art = _ids(b, "idartbdt")
     idbdt, valid_bdt, rule_bdt = _ids(b, "idbdt")
     F.reject(b, ~valid_art, "IDARTBDT_TIDAK_VALID", "no_kk" if kel_unit else "idartbdt",
@@ -62,7 +58,13 @@ def clean_art(b: Batch, F: Findings, ruta: pd.DataFrame, ruta_batch: Batch, *, a
     F.add(b, b.kept() & ~derive & pd.notna(rule_bdt), rule_bdt, "idbdt", b.col("idbdt"), "id")
     _flag_mixed_lengths(b, F, idart, b.kept(), "idartbdt", "IDARTBDT")
     _flag_mixed_lengths(b, F, idbdt, b.kept() & ~derive & idbdt.notna().to_numpy(dtype=bool), "idbdt", "IDBDT")
-    # membership
+    _membership(b, F, idbdt, ruta, ruta_batch, rb_ids, kel_unit)
+    return idart, idbdt
+
+
+def _membership(b: Batch, F: Findings, idbdt: pd.Series, ruta: pd.DataFrame, ruta_batch: Batch, rb_ids: pd.Series,
+                kel_unit: bool) -> None:
+    """Reject the members of a rejected household (with its reason) and those of no household."""
     in_ruta = codes.isin_text(idbdt, ruta["idbdt"])
     rejected_hh = pd.Series(ruta_batch.reason, index=rb_ids.index)[ruta_batch.state == 1]
     rejected_hh.index = rb_ids[ruta_batch.state == 1].to_numpy()
@@ -78,6 +80,34 @@ def clean_art(b: Batch, F: Findings, ruta: pd.DataFrame, ruta_batch: Batch, *, a
         F.reject(b, in_rejected, "ART_RUTA_DITOLAK", "idbdt", idbdt, "id", pesan=msg)
     F.reject(b, ~in_ruta, "ART_TANPA_RUTA", "no_kk" if kel_unit else "idbdt", idbdt, "id",
              pesan=PESAN_KELUARGA["ART_TANPA_RUTA"] if kel_unit else None)
+
+
+def _nik_kk_columns(sub: _SubBatch, F: Findings, d: pd.DataFrame, out: pd.DataFrame, rows: np.ndarray,
+                    tgl: pd.Series, ref_year: int) -> None:
+    """`nik`, `nik_status` and `no_kk` of the kept members into `out`, their findings logged."""
+    nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl, reference_year=ref_year) \
+        if "nik" in d else None
+    if nk is not None:
+        out["nik"] = nk["nik"].astype("str")
+        out["nik_status"] = nk["status"].array
+    else:
+        out["nik"] = pd.Series(pd.NA, index=d.index, dtype="str")
+        out["nik_status"] = pd.Categorical(["kosong"] * len(d), categories=nikmod.STATUSES)
+    if "no_kk" in d:
+        kk = _id16(sub, "no_kk", "kk", F, rows)
+        out["no_kk"] = kk["no_kk"].astype("str")
+    else:
+        out["no_kk"] = pd.Series(pd.NA, index=d.index, dtype="str")
+
+
+def clean_art(b: Batch, F: Findings, ruta: pd.DataFrame, ruta_batch: Batch, *, acuan: "pd.Timestamp | None" = None,
+              satuan: str = "rumah_tangga") -> pd.DataFrame:
+    """Members. `acuan`: the round's reference date (`clean(periode=)`) — the century of a NIK's and a
+    2-digit-year birth date, and `umur` (full years at that date) where the file has no age column; None:
+    century by 2018 and no derived age. `satuan`: the round's unit (only the wording of two rejections
+    differs under `keluarga`)."""
+    ref_year = acuan.year if acuan is not None else nikmod.REFERENCE_YEAR
+    idart, idbdt = _member_keys(b, F, ruta, ruta_batch, satuan == "keluarga")
     _dedupe(b, F, idart.rename("idartbdt"))
     keep = b.kept()
     sub = _SubBatch(b, keep, slim=set())   # the kept rows live on in `d`: the full raw copy is freed
@@ -125,20 +155,7 @@ def clean_art(b: Batch, F: Findings, ruta: pd.DataFrame, ruta_batch: Batch, *, a
     for c in list(d.columns):
         if c not in ("nik", "no_kk", "jnskel", "_baris"):   # what the rest of this function reads from `d`
             del d[c]
-    # NIK and No. KK
-    nk = _id16(sub, "nik", "nik", F, rows, sex=d.get("jnskel"), birth=tgl, reference_year=ref_year) \
-        if "nik" in d else None
-    if nk is not None:
-        out["nik"] = nk["nik"].astype("str")
-        out["nik_status"] = nk["status"].array
-    else:
-        out["nik"] = pd.Series(pd.NA, index=d.index, dtype="str")
-        out["nik_status"] = pd.Categorical(["kosong"] * len(d), categories=nikmod.STATUSES)
-    if "no_kk" in d:
-        kk = _id16(sub, "no_kk", "kk", F, rows)
-        out["no_kk"] = kk["no_kk"].astype("str")
-    else:
-        out["no_kk"] = pd.Series(pd.NA, index=d.index, dtype="str")
+    _nik_kk_columns(sub, F, d, out, rows, tgl, ref_year)
     for c, v in decoded.items():
         out[c] = v
     del decoded

@@ -121,7 +121,14 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
         "sumber_file": _kept(b.file, keep), "sumber_sheet": _kept(b.sheet, keep),
         "baris_sumber": b.df["_baris"].to_numpy()[keep].astype("int64"),
     })
-    # holding per keluarga: best status wins; families with several rows are flagged
+    kel = _kks_status(b, F, out, kel, kc, kv)
+    return out.reset_index(drop=True), kel
+
+
+def _kks_status(b: Batch, F: Findings, out: pd.DataFrame, kel: pd.DataFrame, kc: np.ndarray, kv: pd.Index
+               ) -> pd.DataFrame:
+    """`kel` with each keluarga's best card status (`kks_status`, `kks`) from the matched rows of `out`;
+    keluarga with several rows are flagged (KKS_KELUARGA_GANDA). `kc`, `kv`: `_text_codes(kel["idbdt"])`."""
     m = out.dropna(subset=["idbdt", "nuk"]).copy()
     m["_rank"] = m["status_kartu"].astype("str").map(STATUS_RANK).fillna(0)
     m["_pos"] = m.index.to_numpy()
@@ -156,7 +163,7 @@ def clean_kks(b: Batch, F: Findings, kel: pd.DataFrame, art: pd.DataFrame,
     kel = kel.copy(deep=False)
     kel["kks_status"] = pd.Categorical(st, categories=codes.KKS_STATUSES)
     kel["kks"] = pd.array(st == "tersalur", dtype="boolean")
-    return out.reset_index(drop=True), kel
+    return kel
 
 
 def _empty_kks() -> tuple[pd.DataFrame, None]:

@@ -191,10 +191,10 @@ def _digit_matrix(value: pd.Series, digits16: np.ndarray) -> np.ndarray:
     return np.frombuffer("".join(sel.tolist()).encode("ascii"), dtype=np.uint8).reshape(m, 16)  # ASCII rows only
 
 
-def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
-    """Shared core for NIK and No. KK. Returns (digits, status, rule, valid, extra) — all positional arrays;
-    `status` as int8 positions in STATUSES (an object array of 4 M literals cost more to fill, compare and
-    turn into a Categorical than the checks themselves)."""
+def _shape_checks(s: pd.Series, pre: str) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """(value, is 16 digits, rule, status) of each cell before the structural checks: empty placeholders,
+    Excel damage (scientific, decimal), a trailing `.0` cut off, other lengths and non-digits. `pre`:
+    the rule prefix (NIK or KK)."""
     n = len(s)
     raw = _norm(s)
     digits16 = digits_of_length(raw, 16)
@@ -205,7 +205,6 @@ def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
     status = np.full(n, _VALID, dtype=np.int8)
     value = raw.copy()
 
-    pre = "NIK" if kind == "nik" else "KK"
     # --- shapes that are not 16 plain digits (rare: only look at them) ---
     other = ~digits16 & ~upper_empty
     rule[upper_empty] = f"{pre}_KOSONG"
@@ -228,6 +227,16 @@ def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
             fixed = o[dot0].str.slice(0, 16)
             value.iloc[idx[dot0]] = fixed.to_numpy()
             digits16[idx[dot0]] = True
+    return value, digits16, rule, status
+
+
+def _structure(s: pd.Series, kind: str, reference_year: int = REFERENCE_YEAR):
+    """Shared core for NIK and No. KK. Returns (digits, status, rule, valid, extra) — all positional arrays;
+    `status` as int8 positions in STATUSES (an object array of 4 M literals cost more to fill, compare and
+    turn into a Categorical than the checks themselves)."""
+    n = len(s)
+    pre = "NIK" if kind == "nik" else "KK"
+    value, digits16, rule, status = _shape_checks(s, pre)
 
     # --- structural checks on the 16-digit values, on a fixed-width (m, 16) byte matrix ---
     # (values of 16 non-ASCII digits — possible, `\\d` is Unicode — keep the text path of before)

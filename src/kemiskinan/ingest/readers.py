@@ -234,10 +234,9 @@ def _sniff(sample_text: str, file: str, spec=None) -> tuple[str, int, list[str]]
     return delim, i, header
 
 
-def _read_csv(path: Path, profile=None) -> list[Table]:
-    file = path.name
-    spec = (profile or _profiles.builtin()).spec(file, None)
-    data = path.read_bytes()
+def _utf8_bytes(data: bytes, file: str) -> tuple[bytes, str, str, bool, bool]:
+    """A CSV file's bytes as UTF-8, cleaned: (data, encoding as read, decoded sample for sniffing, read as
+    UTF-16, holds invisible characters — then `data` still has them, for `_clean_columns`)."""
     utf16 = data[:2] in UTF16_BOMS
     if utf16:   # Excel "Unicode Text": read as the UTF-8 it becomes
         data = utf16_to_utf8(data, file)
@@ -270,6 +269,30 @@ def _read_csv(path: Path, profile=None) -> list[Table]:
     else:
         data = cleaned
     sample = _clean_bytes(sample.encode("utf-8")).decode("utf-8", errors="ignore")
+    return data, encoding, sample, utf16, invisible_in_file
+
+
+def _nonempty_rows(df: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Rows with a non-blank cell: fully empty rows (blank lines, `;;;;`) are not records."""
+    # (each column is only looked at for the rows still without a non-blank cell: nearly every record is
+    # settled by its first column, so this costs one column instead of all of them)
+    nonempty = np.zeros(len(df), dtype=bool)
+    todo = np.arange(len(df))
+    for c in names:
+        if not len(todo):
+            break
+        col = df[c] if len(todo) == len(df) else df[c].iloc[todo]
+        hit = (col.str.strip() != "").to_numpy(dtype=bool)
+        nonempty[todo[hit]] = True
+        todo = todo[~hit]
+    return nonempty
+
+
+def _read_csv(path: Path, profile=None) -> list[Table]:
+    file = path.name
+    spec = (profile or _profiles.builtin()).spec(file, None)
+    data = path.read_bytes()
+    data, encoding, sample, utf16, invisible_in_file = _utf8_bytes(data, file)
     delim, hidx, header = _sniff(sample, file, spec)
     names, raw = _header_names(header, file, None, hidx + 1, spec)
     # byte offset of the first data line (header may be preceded by title lines)
@@ -310,18 +333,7 @@ def _read_csv(path: Path, profile=None) -> list[Table]:
     del table
     df = df.astype({c: "str" for c in df.columns})
     df["_baris"] = line_numbers
-    # fully empty rows (blank lines, `;;;;`) are not records
-    # (each column is only looked at for the rows still without a non-blank cell: nearly every record is
-    # settled by its first column, so this costs one column instead of all of them)
-    nonempty = np.zeros(len(df), dtype=bool)
-    todo = np.arange(len(df))
-    for c in names:
-        if not len(todo):
-            break
-        col = df[c] if len(todo) == len(df) else df[c].iloc[todo]
-        hit = (col.str.strip() != "").to_numpy(dtype=bool)
-        nonempty[todo[hit]] = True
-        todo = todo[~hit]
+    nonempty = _nonempty_rows(df, names)
     empty = int((~nonempty).sum())
     if empty:
         df = df[nonempty].reset_index(drop=True)
@@ -506,6 +518,63 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+def _sheet_table(path: Path, name: str, rows: list[list], spec, file_marker: bool) -> Table:
+    """One data sheet's rows (as calamine gives them) → a Table: header found, empty rows dropped, cells as
+    text (numeric cells remembered), invisible characters removed (and recorded in ID columns)."""
+    file = path.name
+    text_rows = [[_cell_text(c) for c in r] for r in rows[:max(HEADER_SEARCH_ROWS, spec.baris_header or 0)]]
+    hidx, n = _detect_header(text_rows, spec)
+    if hidx < 0 and spec.baris_header is not None:
+        raise InputError(f"baris header {spec.baris_header} (dari profil {spec.source}) tidak ada di sheet",
+                         file=file, sheet=name, row=spec.baris_header, hint="periksa `baris_header` di sumber.yml")
+    if n < MIN_HEADER_MATCHES:
+        raise InputError(f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama sheet",
+                         file=file, sheet=name,
+                         hint="pastikan baris judul kolom ada (mis. NIK, No. KK, …)")
+    names, raw = _header_names(rows[hidx], file, name, hidx + 1, spec)
+    body = rows[hidx + 1:]
+    ncol = len(names)
+    cols: dict[str, list] = {}
+    numeric: dict[str, list] = {}
+    baris: list[int] = []
+    keep_rows: list = []
+    empty = 0
+    for i, r in enumerate(body):
+        if not any((c is not None and (not isinstance(c, str) or c.strip())) for c in r):
+            empty += 1
+            continue
+        if len(r) > ncol and any(str(c).strip() for c in r[ncol:] if c is not None):
+            raise InputError("sel berisi data di luar kolom header", file=file, sheet=name, row=hidx + 2 + i)
+        baris.append(hidx + 2 + i)
+        keep_rows.append(r if len(r) >= ncol else list(r) + [None] * (ncol - len(r)))
+    # column by column: text columns (most) are taken as they are, others cell by cell
+    columns = list(zip(*keep_rows)) if keep_rows else [()] * ncol
+    for j, n in enumerate(names):
+        col = columns[j]
+        if all(type(c) is str for c in col):
+            cols[n] = list(col)
+            numeric[n] = []
+        else:
+            cols[n] = [_cell_text(c) for c in col]
+            numeric[n] = [isinstance(c, (int, float)) and not isinstance(c, bool) for c in col]
+    df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
+    invisible: dict[str, np.ndarray] = {}
+    for n in names:
+        s = df[n]
+        joined = "\n".join(cols[n])   # one substring test per column instead of a regex per cell
+        if any(ch in joined for ch in "\u00a0\u200b\u200c\u200d\u2060\ufeff"):
+            if n in ID_COLUMNS:   # removed and flagged (ID_KARAKTER_TAK_TERLIHAT), not silently repaired
+                invisible[n] = s.str.contains(_INVISIBLE_RE, regex=True).to_numpy(dtype=bool)
+                df[n] = s.str.replace(_INVISIBLE_RE, "", regex=True)
+            else:
+                df[n] = s.str.replace("\u00a0", " ").str.replace(_ZERO_WIDTH_RE, "", regex=True)
+    df["_baris"] = np.array(baris, dtype=np.int64)
+    num = {n: np.array(v, dtype=bool) for n, v in numeric.items() if any(v)}
+    t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker, invisible=invisible)
+    t.marker = t.marker or _has_marker(df)
+    return t
+
+
 def _read_excel(path: Path, profile=None) -> list[Table]:
     from python_calamine import CalamineWorkbook
     file = path.name
@@ -533,56 +602,7 @@ def _read_excel(path: Path, profile=None) -> list[Table]:
         if not any(str(c).strip() for r in rows for c in r if c is not None):
             continue  # an empty sheet carries no records
         spec = (profile or _profiles.builtin()).spec(file, name)
-        text_rows = [[_cell_text(c) for c in r] for r in rows[:max(HEADER_SEARCH_ROWS, spec.baris_header or 0)]]
-        hidx, n = _detect_header(text_rows, spec)
-        if hidx < 0 and spec.baris_header is not None:
-            raise InputError(f"baris header {spec.baris_header} (dari profil {spec.source}) tidak ada di sheet",
-                             file=file, sheet=name, row=spec.baris_header, hint="periksa `baris_header` di sumber.yml")
-        if n < MIN_HEADER_MATCHES:
-            raise InputError(f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama sheet",
-                             file=file, sheet=name,
-                             hint="pastikan baris judul kolom ada (mis. NIK, No. KK, …)")
-        names, raw = _header_names(rows[hidx], file, name, hidx + 1, spec)
-        body = rows[hidx + 1:]
-        ncol = len(names)
-        cols: dict[str, list] = {}
-        numeric: dict[str, list] = {}
-        baris: list[int] = []
-        keep_rows: list = []
-        empty = 0
-        for i, r in enumerate(body):
-            if not any((c is not None and (not isinstance(c, str) or c.strip())) for c in r):
-                empty += 1
-                continue
-            if len(r) > ncol and any(str(c).strip() for c in r[ncol:] if c is not None):
-                raise InputError("sel berisi data di luar kolom header", file=file, sheet=name, row=hidx + 2 + i)
-            baris.append(hidx + 2 + i)
-            keep_rows.append(r if len(r) >= ncol else list(r) + [None] * (ncol - len(r)))
-        # column by column: text columns (most) are taken as they are, others cell by cell
-        columns = list(zip(*keep_rows)) if keep_rows else [()] * ncol
-        for j, n in enumerate(names):
-            col = columns[j]
-            if all(type(c) is str for c in col):
-                cols[n] = list(col)
-                numeric[n] = []
-            else:
-                cols[n] = [_cell_text(c) for c in col]
-                numeric[n] = [isinstance(c, (int, float)) and not isinstance(c, bool) for c in col]
-        df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
-        invisible: dict[str, np.ndarray] = {}
-        for n in names:
-            s = df[n]
-            joined = "\n".join(cols[n])   # one substring test per column instead of a regex per cell
-            if any(ch in joined for ch in "\u00a0\u200b\u200c\u200d\u2060\ufeff"):
-                if n in ID_COLUMNS:   # removed and flagged (ID_KARAKTER_TAK_TERLIHAT), not silently repaired
-                    invisible[n] = s.str.contains(_INVISIBLE_RE, regex=True).to_numpy(dtype=bool)
-                    df[n] = s.str.replace(_INVISIBLE_RE, "", regex=True)
-                else:
-                    df[n] = s.str.replace("\u00a0", " ").str.replace(_ZERO_WIDTH_RE, "", regex=True)
-        df["_baris"] = np.array(baris, dtype=np.int64)
-        num = {n: np.array(v, dtype=bool) for n, v in numeric.items() if any(v)}
-        t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker, invisible=invisible)
-        t.marker = t.marker or _has_marker(df)
+        t = _sheet_table(path, name, rows, spec, file_marker)
         out.append(_apply_spec(t, spec))
     for t in out:
         t.marker = t.marker or file_marker
