@@ -77,7 +77,7 @@ def _string_rank(values: pd.Index) -> np.ndarray:
 def _sorted_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """(code per row, -1 for NA; the distinct values as a text Index in text order): each row's rank among
     the distinct values of `s` as `sort_values` orders text. IDs that are digits of one length sort as their
-    integers: ranked by numpy's stable argsort of the int64 values (≈ 2× faster than dictionary-encoding the
+    integers: ranked by numpy's stable argsort of the int64 values (cheaper than dictionary-encoding the
     text and sorting the dictionary); anything else that way."""
     present = np.flatnonzero(s.notna().to_numpy(dtype=bool))
     ints = codes.digit_ints(s.iloc[present])
@@ -126,7 +126,7 @@ def _row_codes(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    """`np.unique(a)` for integers by sorting: numpy 2.4's `unique` hashes, ~70× slower on 4 M int64."""
+    """`np.unique(a)` for integers by sorting (numpy's `unique` hashes, far slower on millions of int64)."""
     a = np.sort(a)
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 

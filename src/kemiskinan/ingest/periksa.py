@@ -70,7 +70,7 @@ class Laporan:
     masalah: list[str] = field(default_factory=list)      # folder-level problems
     catatan: list[str] = field(default_factory=list)      # folder-level remarks (not problems)
     profil: list[str] = field(default_factory=list)       # profile files that apply
-    putaran: str = ""                                       # the round's scheme and unit (issue 20)
+    putaran: str = ""                                       # the round's desil scheme and unit
 
     @property
     def ok(self) -> bool:
