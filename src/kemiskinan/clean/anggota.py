@@ -16,8 +16,6 @@ from kemiskinan.domain import nik as nikmod
 ART_CODE_COLS = ["hub_krt", "hubkel", "sta_kawin", "ada_akta_nikah", "ada_dikk", "ada_kartu_identitas",
                  "sta_hamil", "jenis_cacat", "penyakit_kronis", "partisipasi_sekolah", "pendidikan_tertinggi",
                  "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja", "lapangan_usaha", "status_pekerjaan"]
-
-
 ART_INT_COLS = {"umur": "Int16", "jumlah_jamkerja": "Int16"}
 
 

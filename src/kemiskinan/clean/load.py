@@ -20,16 +20,11 @@ from kemiskinan.ingest.profiles import jenis
 from kemiskinan.ingest.readers import EXCEL_SUFFIXES, ID_COLUMNS, Table, read_table
 from kemiskinan.parallel import two_at_a_time
 
-KINDS = jenis.KINDS      # ruta, art, kks, mpm, penduduk
-
-
+#: The kinds of raw table (ruta, art, kks, mpm, penduduk) and the clean table each becomes.
+KINDS = jenis.KINDS
 KIND_TABLE = {"ruta": "rumah_tangga", "art": "anggota", "kks": "kks", "mpm": "mpm", "penduduk": "penduduk"}
-
-
-KIND_LABEL = jenis.LABEL        # kinds, their labels and required columns: kemiskinan.ingest.profiles.jenis
-
-
-REQUIRED = jenis.REQUIRED
+#: The label of each kind in messages (kinds, labels and required columns: kemiskinan.ingest.profiles.jenis).
+KIND_LABEL = jenis.LABEL
 
 
 def detect_kind(cols: set[str]) -> str | None:

@@ -15,8 +15,6 @@ TOLAK, TANDAI, GABUNG = "tolak", "tandai", "gabung"
 #: Fuzzy kelurahan matching: rapidfuzz `fuzz.ratio` on `wilayah.normalise_name` forms; accepted when the
 #: best score is ≥ FUZZY_THRESHOLD and beats the best candidate of another kelurahan by ≥ FUZZY_MARGIN.
 FUZZY_THRESHOLD = 90.0
-
-
 FUZZY_MARGIN = 5.0
 
 
@@ -115,14 +113,9 @@ _R = [
     Rule("MPM_IDBDT_TIDAK_DIKENAL", TANDAI, "IDBDT pendaftar MPM tidak ada di file rumah tangga BDT"),
     Rule("MPM_STATUS_IDBDT_BEDA", TANDAI, "Status Identifikasi tidak sesuai dengan isi kolom IDBDT"),
 ]
-
-
 RULES: dict[str, Rule] = {r.id: r for r in _R}
-
-
 for _r in nikmod.NIK_RULES:
     assert _r in RULES, _r
-
 
 #: Messages of the family and member rejections under `satuan: keluarga`, where the IDs come from the No. KK.
 PESAN_KELUARGA = {

@@ -12,15 +12,11 @@ from kemiskinan.clean.wilayah_match import _resolve_wilayah, _rt_number
 from kemiskinan.domain import codes
 
 RUTA_CODE_COLS = ["sta_bangunan", "sta_lahan", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap",
-                "sumber_airminum", "cara_peroleh_airminum", "sumber_penerangan", "daya", "bb_masak", "fasbab",
-                "kloset", "buang_tinja"]
-
-
+                  "sumber_airminum", "cara_peroleh_airminum", "sumber_penerangan", "daya", "bb_masak", "fasbab",
+                  "kloset", "buang_tinja"]
 RUTA_INT_COLS = {"nomor_urut_rumah_tangga": "Int32", "jumlah_art": "Int16", "jumlah_keluarga": "Int16",
-               "jumlah_kamar": "Int16", "jumlah_sapi": "Int16", "jumlah_kerbau": "Int16", "jumlah_kuda": "Int16",
-               "jumlah_babi": "Int16", "jumlah_kambing": "Int16"}
-
-
+                 "jumlah_kamar": "Int16", "jumlah_sapi": "Int16", "jumlah_kerbau": "Int16", "jumlah_kuda": "Int16",
+                 "jumlah_babi": "Int16", "jumlah_kambing": "Int16"}
 RUTA_FLOAT_COLS = ["luas_lantai", "luas_atb"]
 
 
