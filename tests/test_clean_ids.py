@@ -172,3 +172,28 @@ def test_kks_list_with_idbdt_matches_on_it_first(tmp_path):
     st = kel.set_index(["idbdt", "nuk"])["kks_status"].astype(str)
     assert st.to_dict() == {("100000000001", 1): "tersalur", ("100000000002", 1): "tidak_ada",
                             ("100000000002", 2): "tersalur", ("100000000003", 1): "tersalur"}
+
+
+def test_the_kks_list_is_resolved_against_the_runs_reference(tmp_path):
+    """`clean(wilayah=)` holds for every stage, also for the KKS list's own checks, which run in a second
+    thread: with a reference that knows `Berantah` as a name of Guntung, the KKS row written there (rejected
+    as KKS_TIDAK_DAPAT_DITEMPATKAN against Bontang's own reference) is placed, in Guntung."""
+    from test_clean import base_data, write_raw
+
+    from kemiskinan.domain import wilayah as wil
+    ref = pd.read_csv(wil.WILAYAH_FILE, dtype=str, keep_default_na=False)
+    guntung = ref["kode_kemendagri"] == "64.74.01.1004"
+    ref.loc[guntung, "varian_nama"] = ref.loc[guntung, "varian_nama"] + "|Berantah"
+    raw = write_raw(base_data(), tmp_path / "raw")
+    plain = C.clean(raw, tmp_path / "a", verbose=False, check_provenance=False)
+    res = C.clean(raw, tmp_path / "b", verbose=False, check_provenance=False, wilayah=ref)
+
+    def unplaced(r):
+        return (r.temuan["aturan"].astype(str) == "KKS_TIDAK_DAPAT_DITEMPATKAN").sum()
+
+    def in_guntung(r):
+        return (r.tables["kks"]["kode_kelurahan"] == "64.74.01.1004").sum()
+
+    assert unplaced(plain) == 1 and unplaced(res) == 0
+    assert len(res.tables["kks"]) == len(plain.tables["kks"]) + 1
+    assert in_guntung(res) == in_guntung(plain) + 1

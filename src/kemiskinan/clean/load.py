@@ -70,7 +70,7 @@ def _unit_keluarga_columns(t: Table, kind: str, where: str) -> None:
     """`satuan: keluarga` (DTSEN: the family is the unit). A family row becomes a household whose IDBDT is
     its No. KK; a member's IDBDT is its No. KK, NUK 1, and hub_krt its relationship to the family head
     (hubkel, 1 = Kepala Keluarga) when the file has no household relationship of its own. IDARTBDT is set
-    by `_number_members` over all member tables. Values stay as written: the ID checks of clean_rt /
+    by `_number_members` over all member tables. Values stay as written: the ID checks of clean_ruta /
     clean_art then judge them (an empty or broken No. KK is rejected with its reason, never repaired)."""
     clash = [c for c in _UNIT_DERIVED[kind] if c in t.df.columns]
     if clash:
