@@ -15,6 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kemiskinan.clean import step as C
+from kemiskinan.clean import anggota
+from kemiskinan.clean import batch
+from kemiskinan.ingest import files
+from kemiskinan.clean import keluarga
+from kemiskinan.clean import keys
+from kemiskinan.clean import kks as kks_mod
+from kemiskinan.clean import load
+from kemiskinan.ingest import readers
+from kemiskinan.clean import reconcile
+from kemiskinan.clean import rules
+from kemiskinan.clean import ruta
 from kemiskinan.ingest import provenance
 from kemiskinan.errors import InputError, ReconciliationError
 
@@ -169,7 +180,7 @@ def test_rules_fired(cleaned):
                  "KKS_TIDAK_DAPAT_DITEMPATKAN", "KKS_TIDAK_DITEMUKAN"]:
         assert got.get(rule, 0) >= 1, rule
     assert set(t["tindakan"].astype(str)) <= {"tolak", "tandai", "gabung"}
-    assert (t["tindakan"].astype(str) == t["aturan"].astype(str).map(lambda a: C.RULES[a].tindakan)).all()
+    assert (t["tindakan"].astype(str) == t["aturan"].astype(str).map(lambda a: rules.RULES[a].tindakan)).all()
     why = t[t["aturan"] == "ART_RUTA_DITOLAK"]["pesan"].iloc[0]
     assert "RT_LUAR_BONTANG" in why
     fuzzy = t[t["aturan"] == "WILAYAH_FUZZY"]
@@ -288,8 +299,8 @@ def test_schemas_and_dictionary(cleaned, tmp_path):
     text = p.read_text()
     for name in C.OUTPUT_TABLES:
         assert f"`{name}.parquet`" in text
-    rules = schemas.write_cleaning_rules(tmp_path / "r.md").read_text()
-    assert all(f"`{r}`" in rules for r in C.RULES)
+    rules_doc = schemas.write_cleaning_rules(tmp_path / "r.md").read_text()
+    assert all(f"`{r}`" in rules_doc for r in rules.RULES)
 
 
 def test_schema_checks_name_each_broken_rule(cleaned):
@@ -392,7 +403,7 @@ def test_unbalanced_reconciliation_is_detected():
     rek = pd.DataFrame({"file": ["a.csv"], "sheet": [""], "jenis": ["rt"], "dibaca": [3], "disimpan": [1],
                         "ditolak": [1], "digabung": [0], "seimbang": [False]})
     with pytest.raises(ReconciliationError, match="a.csv"):
-        C.check_reconciliation(rek)
+        reconcile.check_reconciliation(rek)
 
 
 def test_out_dir_with_foreign_files_refused(tmp_path):
@@ -430,16 +441,16 @@ def test_files_read_two_at_a_time_report_the_first_broken_file_in_order(tmp_path
     """read_inputs reads two files at a time; what it returns and which error it raises must be what a
     file-by-file loop gives: tables in file order, and the first broken file (sorted by name) named."""
     raw = write_raw(base_data(), tmp_path / "raw")
-    by_kind, tables, _ = C.read_inputs(raw)
+    by_kind, tables, _ = load.read_inputs(raw)
     assert [t.file for t in tables] == sorted(t.file for t in tables)
-    one_by_one = [t for p in C.data_files(raw) for t in C.read_table(p)]
+    one_by_one = [t for p in files.data_files(raw) for t in readers.read_table(p)]
     assert [(t.file, t.sheet, t.rows) for t in tables] == [(t.file, t.sheet, t.rows) for t in one_by_one]
     for a, b in zip(tables, one_by_one):
         pd.testing.assert_frame_equal(a.df, b.df)
     (raw / "SINTETIS_BDT2015_RT_6474.csv").write_bytes(b"")                       # broken, later by name
     (raw / "SINTETIS_BDT2015_ART_6474.csv").write_bytes(b"\x00\x01garbage" * 50)  # broken, first by name
     with pytest.raises(InputError) as err:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     assert err.value.file == "SINTETIS_BDT2015_ART_6474.csv"
 
 
@@ -542,18 +553,18 @@ def test_errors_come_in_file_order(tmp_path):
     (tmp_path / "a_kosong.csv").write_bytes(b"")
     (tmp_path / "b_sampah.csv").write_bytes(b"\x00\x01\x02" * 5000)
     with pytest.raises(InputError) as e:
-        C.read_inputs(tmp_path)
+        load.read_inputs(tmp_path)
     assert "a_kosong.csv" in str(e.value) and "b_sampah.csv" not in str(e.value)
     (tmp_path / "a_kosong.csv").write_text("NIK;Nama;Alamat;Umur\n1;2;3;4\n", encoding="utf-8")
     with pytest.raises(InputError) as e:
-        C.read_inputs(tmp_path)
+        load.read_inputs(tmp_path)
     assert "a_kosong.csv" in str(e.value) and "tidak dikenali" in str(e.value)
 
 
 def test_rt_numbers_parsed_per_spelling_as_per_row():
     """`_rt_number` works on distinct spellings and spreads the result back: the same answer per row as
     the row-by-row extraction, NA and unparseable rows included (and an empty or all-NA column)."""
-    from kemiskinan.clean.step import _rt_number
+    from kemiskinan.clean.wilayah_match import _rt_number
 
     s = pd.Series(["RT 001", "rt.12", " 7 ", "RT 012/RW 03", None, "", "RW 5", "RT 001", "RT:0045", "X"] * 3,
                   dtype="str")
@@ -577,7 +588,7 @@ def test_row_codes_group_rows_as_multiindex_factorize_does():
     at each group's first row."""
     import numpy as np
 
-    from kemiskinan.clean.step import _row_codes
+    from kemiskinan.clean.keys import _row_codes
 
     rng = np.random.default_rng(7)
     df = pd.DataFrame({c: pd.Series(rng.choice(vals, 5000), dtype="str") for c, vals in
@@ -615,15 +626,15 @@ def test_kks_row_of_a_keluarga_missing_from_the_keluarga_table_matches_none(tmp_
     d = base_data()
     budi = d["kks"][1]                                       # matched by NIK (its No. KK is damaged)
     d["kks"] += [[8, budi[1], budi[2], budi[3], "Jl", budi[5], budi[6], "BELUM TERSALUR", "20/03/2017"]]
-    by_kind, _, _ = C.read_inputs(write_raw(d, tmp_path / "raw"))
-    batches = {k: C.Batch(k, v) for k, v in by_kind.items() if v}
-    F = C.Findings()
-    rt = C.clean_rt(batches["rt"], F)
-    art = C.clean_art(batches["art"], F, rt, batches["rt"])
-    kel = C.build_keluarga(art, rt, batches["art"], F)
+    by_kind, _, _ = load.read_inputs(write_raw(d, tmp_path / "raw"))
+    batches = {k: batch.Batch(k, v) for k, v in by_kind.items() if v}
+    F = batch.Findings()
+    ruta_t = ruta.clean_ruta(batches["ruta"], F)
+    art = anggota.clean_art(batches["art"], F, ruta_t, batches["ruta"])
+    kel = keluarga.build_keluarga(art, ruta_t, batches["art"], F)
     budi, amir = (art.loc[art["nik"] == nik, "idbdt"].iloc[0] for nik in ("6474022902800003", "6474010708750001"))
     gone = kel["idbdt"].isin([budi, amir])                   # two keluarga, both NUK 1, not in the table
-    kks, kel_out = C.clean_kks(batches["kks"], F, kel[~gone], art)
+    kks, kel_out = kks_mod.clean_kks(batches["kks"], F, kel[~gone], art)
     assert (kks["idbdt"] == budi).sum() == 2 and (kks["idbdt"] == amir).sum() == 1   # matched by NIK
     ganda = pd.concat([p[p["aturan"] == "KKS_KELUARGA_GANDA"] for p in F.parts])
     assert len(ganda) == 2                                   # BUDI's two rows; AMIR's one row is not BUDI's
@@ -644,7 +655,7 @@ def test_sorted_codes_rank_rows_in_text_order(kind):
     elif kind == "empty":
         vals = []
     s = pd.Series(vals, dtype="str")
-    got, values = C._sorted_codes(s)
+    got, values = keys._sorted_codes(s)
     distinct = sorted({v for v in vals if v is not None})
     assert values.tolist() == distinct
     assert got.tolist() == [distinct.index(v) if v is not None else -1 for v in vals]

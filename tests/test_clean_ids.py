@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from kemiskinan.clean import step as C
+from kemiskinan.clean import ids
+from kemiskinan.clean import keys
 
 FIX = Path(__file__).parent / "fixtures" / "clean"
 
@@ -93,10 +95,10 @@ def test_mixed_lengths_in_one_file_are_flagged_not_rejected(tmp_path):
 def test_starts_with_and_household_prefix_helpers():
     longer = pd.Series(["12345601", "12345601", "99", None, "123456"], dtype="str")
     prefix = pd.Series(["123456", "1234567", "99", "1", "123456"], dtype="str")
-    assert C._starts_with(longer, prefix).tolist() == [True, False, False, False, False]
+    assert keys._starts_with(longer, prefix).tolist() == [True, False, False, False, False]
     hh = pd.Series(["100000000003", "6474010005000001", "12345"], dtype="str")
     art = pd.Series(["10000000000301", "647401000500000102", "55555501", "1234567"], dtype="str")
-    got = C._household_prefix(art, hh)
+    got = ids._household_prefix(art, hh)
     assert got.tolist()[:2] == ["100000000003", "6474010005000001"]
     assert pd.isna(got.iloc[2]) and got.iloc[3] == "12345"
 
@@ -170,3 +172,28 @@ def test_kks_list_with_idbdt_matches_on_it_first(tmp_path):
     st = kel.set_index(["idbdt", "nuk"])["kks_status"].astype(str)
     assert st.to_dict() == {("100000000001", 1): "tersalur", ("100000000002", 1): "tidak_ada",
                             ("100000000002", 2): "tersalur", ("100000000003", 1): "tersalur"}
+
+
+def test_the_kks_list_is_resolved_against_the_runs_reference(tmp_path):
+    """`clean(wilayah=)` holds for every stage, also for the KKS list's own checks, which run in a second
+    thread: with a reference that knows `Berantah` as a name of Guntung, the KKS row written there (rejected
+    as KKS_TIDAK_DAPAT_DITEMPATKAN against Bontang's own reference) is placed, in Guntung."""
+    from test_clean import base_data, write_raw
+
+    from kemiskinan.domain import wilayah as wil
+    ref = pd.read_csv(wil.WILAYAH_FILE, dtype=str, keep_default_na=False)
+    guntung = ref["kode_kemendagri"] == "64.74.01.1004"
+    ref.loc[guntung, "varian_nama"] = ref.loc[guntung, "varian_nama"] + "|Berantah"
+    raw = write_raw(base_data(), tmp_path / "raw")
+    plain = C.clean(raw, tmp_path / "a", verbose=False, check_provenance=False)
+    res = C.clean(raw, tmp_path / "b", verbose=False, check_provenance=False, wilayah=ref)
+
+    def unplaced(r):
+        return (r.temuan["aturan"].astype(str) == "KKS_TIDAK_DAPAT_DITEMPATKAN").sum()
+
+    def in_guntung(r):
+        return (r.tables["kks"]["kode_kelurahan"] == "64.74.01.1004").sum()
+
+    assert unplaced(plain) == 1 and unplaced(res) == 0
+    assert len(res.tables["kks"]) == len(plain.tables["kks"]) + 1
+    assert in_guntung(res) == in_guntung(plain) + 1

@@ -86,7 +86,7 @@ def _members_workbook(path, sheets: dict[str, list[list]]):
 
 def _rek(res) -> dict:
     return {(r.file, r.sheet): (r.dibaca, r.disimpan, r.ditolak, r.digabung)
-            for r in res.rekonsiliasi.itertuples() if r.jenis in ("rt", "art")}
+            for r in res.rekonsiliasi.itertuples() if r.jenis in ("ruta", "art")}
 
 
 def test_members_in_one_sheet_named_art_balance(tmp_path):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kemiskinan.clean import step as C
+from kemiskinan.clean import load
 from kemiskinan.errors import InputError
 from kemiskinan.ingest.profiles import jenis
 from test_clean import base_data, write_raw
@@ -26,9 +27,9 @@ def _raw(tmp_path) -> Path:
 def test_kks_list_with_idbdt_and_nmkel_is_a_kks_list(tmp_path):
     raw = _raw(tmp_path)
     shutil.copy(FIX / "kks_kantor_lain.csv", raw)
-    by_kind, _, _ = C.read_inputs(raw)
+    by_kind, _, _ = load.read_inputs(raw)
     assert [t.file for t in by_kind["kks"]] == ["kks_kantor_lain.csv"]
-    assert [t.file for t in by_kind["rt"]] == ["SINTETIS_BDT2015_RT_6474.csv"]
+    assert [t.file for t in by_kind["ruta"]] == ["SINTETIS_BDT2015_RT_6474.csv"]
     res = C.clean(raw, tmp_path / "out", verbose=False, check_provenance=False)
     kks = res.tables["kks"].sort_values("baris_sumber")
     # rows 2–5 of the fixture: Tersalur, Belum, Retur, Hilang (not a status: flagged, blank)
@@ -47,7 +48,7 @@ def test_kks_list_without_status_is_refused_not_read_as_households(tmp_path):
     lines = (FIX / "kks_kantor_lain.csv").read_text().splitlines()
     (raw / "kks.csv").write_text("\n".join(";".join(ln.split(";")[:6]) for ln in lines) + "\n")
     with pytest.raises(InputError) as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     msg = str(e.value)
     assert e.value.file == "kks.csv" and e.value.row == 1
     assert "jenis tabel tidak dikenali" in msg and "paling mirip daftar KKS" in msg
@@ -61,7 +62,7 @@ def test_table_fitting_two_kinds_equally_is_refused(tmp_path):
     raw = _raw(tmp_path)
     (raw / "campur.csv").write_text("IDBDT;IDARTBDT;Status Kartu\n647402000100001;64740200010000101;TERSALUR\n")
     with pytest.raises(InputError, match="sama cocoknya dengan BDT anggota rumah tangga dan daftar KKS") as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     assert "Kolom yang terbaca: IDBDT, IDARTBDT, Status Kartu" in str(e.value)
 
 
@@ -69,7 +70,7 @@ def test_table_fitting_no_kind_names_candidates_and_missing_columns(tmp_path):
     raw = _raw(tmp_path)
     (raw / "lain.csv").write_text("NIK;Nama;Alamat;Umur;NoKK\n1;2;3;4;5\n")
     with pytest.raises(InputError) as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     msg = str(e.value)
     assert "Kolom yang terbaca: NIK, Nama, Alamat, Umur, NoKK" in msg
     assert "Calon terdekat: BDT anggota rumah tangga (skor" in msg and "kurang: idartbdt, idbdt" in msg
@@ -77,7 +78,7 @@ def test_table_fitting_no_kind_names_candidates_and_missing_columns(tmp_path):
 
 @pytest.mark.parametrize("cols, kind", [
     # what the sample and the hand-made files of tests/test_clean.py carry
-    ({"idbdt", "kdprop", "kdkab", "kdkec", "kddesa", "nmkec", "nmkel", "alamat", "nama_sls", "lantai"}, "rt"),
+    ({"idbdt", "kdprop", "kdkab", "kdkec", "kddesa", "nmkec", "nmkel", "alamat", "nama_sls", "lantai"}, "ruta"),
     ({"idbdt", "idartbdt", "kdprop", "kdkab", "nama", "jnskel", "nik", "no_kk", "hub_krt", "nuk"}, "art"),
     ({"no", "nik_pengurus", "nama_pengurus", "no_kk", "alamat", "kecamatan", "kelurahan", "status_kartu"}, "kks"),
     ({"no", "tanggal_pendaftaran", "nik", "no_kk", "idbdt", "status_identifikasi", "hasil_verifikasi"}, "mpm"),
@@ -88,7 +89,7 @@ def test_table_fitting_no_kind_names_candidates_and_missing_columns(tmp_path):
     ({"idbdt", "alamat", "rt", "status_identifikasi"}, "mpm"),
 ])
 def test_known_shapes_keep_their_kind(cols, kind):
-    assert C.detect_kind(cols) == kind
+    assert load.detect_kind(cols) == kind
 
 
 def test_a_profile_decides_the_kind():

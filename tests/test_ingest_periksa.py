@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from kemiskinan.clean import step as C
+from kemiskinan.clean import load
 from kemiskinan import config
 
 FIX = Path(__file__).parent / "fixtures" / "ingest" / "periksa_kecil"
@@ -45,9 +45,9 @@ def test_view_of_a_folder_that_will_clean(folder, tmp_path):
     assert not re.search(r"\d{8,}", out) and "AMIR" not in out and "Jl. Mawar" not in out
     # what periksa calls ready, the cleaner reads and sorts the same way (the cleaning of a folder without
     # MPM or penduduk file is the CLEAN part of issue 17)
-    by_kind, _, _ = C.read_inputs(folder)
+    by_kind, _, _ = load.read_inputs(folder)
     assert {k: [t.file for t in v] for k, v in by_kind.items() if v} == \
-        {"rt": ["rt.csv"], "art": ["art.txt"], "kks": ["kks.csv"]}
+        {"ruta": ["rt.csv"], "art": ["art.txt"], "kks": ["kks.csv"]}
 
 
 def test_view_of_a_folder_that_will_not_clean(folder):
@@ -65,7 +65,7 @@ def test_view_of_a_folder_that_will_not_clean(folder):
     assert "BELUM siap dibersihkan: 2 dari 4 tabel bermasalah, 1 masalah folder." in out
     assert "6474010708750001" not in out and "AMIR" not in out
     with pytest.raises(Exception):
-        C.read_inputs(folder)
+        load.read_inputs(folder)
 
 
 def test_invalid_sumber_yml_exit_2(folder):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kemiskinan.clean import step as C
+from kemiskinan.clean import load
 from kemiskinan import config
 from kemiskinan.domain import codes
 from kemiskinan.ingest import profiles
@@ -48,7 +49,7 @@ def _raw(tmp_path, sumber: str | None = None) -> Path:
 def test_invalid_sumber_yml_is_a_clear_error(tmp_path, text, key, words):
     raw = _raw(tmp_path, text)
     with pytest.raises(InputError) as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     assert e.value.file == "sumber.yml"
     assert f"kunci `{key}`" in str(e.value) and words in str(e.value), str(e.value)
     out = tmp_path / "out"
@@ -58,7 +59,7 @@ def test_invalid_sumber_yml_is_a_clear_error(tmp_path, text, key, words):
 def test_yaml_syntax_error_names_the_line(tmp_path):
     raw = _raw(tmp_path, "versi: 1\nfile:\n  - pola: 'a.csv\n    jenis: kks\n")
     with pytest.raises(InputError, match="YAML tidak bisa dibaca") as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     assert e.value.file == "sumber.yml" and e.value.row is not None
 
 
@@ -88,7 +89,7 @@ def test_declared_vocabulary_maps_values_and_flags_the_rest(tmp_path):
     naming the value, and the status is left empty."""
     raw = _raw(tmp_path, "versi: 1\npakai: [kks_dinsos]\n")
     _kks_dinsos(raw / "KKS_Bontang_2017.xlsx", ["Sudah", "belum ", "RETUR", "Hilang", "KEMBALI"])
-    by_kind, _, _ = C.read_inputs(raw)
+    by_kind, _, _ = load.read_inputs(raw)
     (t,) = by_kind["kks"]
     assert t.header_row == 4 and t.profile == "profiles/kks_dinsos.yml, file[1]" and t.kind == "kks"
     assert {"no_kks", "nik_pengurus", "kelurahan", "status_kartu"} <= set(t.df.columns)
@@ -108,7 +109,7 @@ def test_sumber_yml_rule_wins_over_a_reusable_profile(tmp_path):
                          "    kolom: {Status Distribusi: status_kartu, No Kartu: no_kks, Desa/Kelurahan: kelurahan}\n"
                          "    nilai:\n      status_kartu: {Sudah: tersalur, TERSALUR: tersalur, Belum: belum_tersalur}\n")
     _kks_dinsos(raw / "KKS_Bontang_2017.xlsx", ["Sudah", "TERSALUR", "Retur"])
-    by_kind, _, _ = C.read_inputs(raw)
+    by_kind, _, _ = load.read_inputs(raw)
     (t,) = by_kind["kks"]
     assert t.profile == "sumber.yml, file[1]"
     assert t.df["status_kartu"].tolist() == ["tersalur", "tersalur", "Retur"]
@@ -135,9 +136,9 @@ file:
     lines = ["DATA RUMAH TANGGA;;", "Kota Bontang;;", "Kode Ruta;Kel;sta_kks", *(";".join(r) for r in rows)]
     (raw / "RT_bontang.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (raw / "campur.csv").write_text("IDBDT;IDARTBDT;Status Kartu\n647402000100001;64740200010000101;TERSALUR\n")
-    by_kind, _, _ = C.read_inputs(raw)
+    by_kind, _, _ = load.read_inputs(raw)
     assert [t.file for t in by_kind["kks"]] == ["campur.csv"]
-    (rt,) = by_kind["rt"]
+    (rt,) = by_kind["ruta"]
     assert rt.header_row == 3 and rt.df["sta_kks"].tolist() == ["1", "2", "1", "Mungkin", "", "2"]
     res = C.clean(raw, tmp_path / "out", verbose=False, check_provenance=False)
     got = res.tables["rumah_tangga"].set_index("baris_sumber")["sta_kks"]

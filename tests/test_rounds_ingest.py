@@ -22,6 +22,8 @@ import pytest
 import yaml
 
 from kemiskinan.clean import step as C
+from kemiskinan.clean import anggota
+from kemiskinan.clean import load
 from kemiskinan import config
 from kemiskinan.domain import codes
 from kemiskinan.domain import nik
@@ -76,7 +78,7 @@ def test_a_periode_that_is_no_month_is_a_parameter_error(bad):
 
 def test_umur_is_full_years_at_the_reference_date():
     lahir = pd.Series(pd.to_datetime(["1980-06-30", "1980-07-01", "2021-03-15", None, "2025-07-01", "2024-02-29"]))
-    got = C.umur_pada(lahir, pd.Timestamp("2025-06-30")).tolist()
+    got = anggota.umur_pada(lahir, pd.Timestamp("2025-06-30")).tolist()
     # birthday on the reference date counts; one day later does not; no date → NA; born after → NA;
     # 29 February 2024 → 1 full year on 30 June 2025
     assert got == [45, 44, 4, pd.NA, pd.NA, 1]
@@ -304,7 +306,7 @@ def test_the_unit_is_switched_by_the_profile_not_the_file_names(tmp_path):
     del doc["satuan"]
     (raw / "sumber.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match="kolom wajib tidak ada: idbdt") as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     assert e.value.file == "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt"
 
 
@@ -314,7 +316,7 @@ def test_a_key_the_unit_derives_may_not_come_from_a_column_too(tmp_path):
     doc["file"][1]["kolom"]["nama"] = "idartbdt"
     (raw / "sumber.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match="dibentuk dari No. KK") as e:
-        C.read_inputs(raw)
+        load.read_inputs(raw)
     assert e.value.file == "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt" and e.value.column == "nama"
 
 
@@ -323,7 +325,7 @@ def test_periksa_knows_the_family_unit():
     assert lap.ok, lap.teks()
     assert "Putaran: desil 1–10; satuan keluarga (No. KK = ID rumah tangga dan anggota); data DTSEN — " \
         "profiles/dtsen.yml" in lap.teks()
-    assert {t.file: t.jenis for t in lap.tabel} == {"SINTETIS_DTSEN_KELUARGA_6474_2025.txt": "rt",
+    assert {t.file: t.jenis for t in lap.tabel} == {"SINTETIS_DTSEN_KELUARGA_6474_2025.txt": "ruta",
                                                     "SINTETIS_DTSEN_ANGGOTA_6474_2025.txt": "art"}
 
 

@@ -10,12 +10,16 @@ previous run (by default the copy the cleaner keeps in `<processed_dir>/sebelumn
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
+from kemiskinan.clean.rules import RULES
 from kemiskinan.domain import wilayah as wil
+from kemiskinan.errors import InputError
+from kemiskinan.hashing import files_stamp
 
 TEMPLATE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
@@ -131,7 +135,6 @@ def render_quality_report(processed_dir: str | Path, previous_dir: str | Path | 
     tem = _read(processed_dir, "temuan.parquet")
     rek = _read(processed_dir, "rekonsiliasi.parquet")
     if tem is None or rek is None:
-        from kemiskinan.errors import InputError
         raise InputError("temuan.parquet / rekonsiliasi.parquet tidak ada; jalankan pembersihan dulu",
                          file=str(processed_dir))
     meta = _meta(processed_dir)
@@ -139,7 +142,6 @@ def render_quality_report(processed_dir: str | Path, previous_dir: str | Path | 
     prev_r = _read(Path(previous_dir), "rekonsiliasi.parquet") if previous_dir else None
     prev_m = _meta(Path(previous_dir)) if previous_dir else {}
 
-    from kemiskinan.clean.step import RULES
     for c in ("aturan", "tindakan", "file", "sheet", "kolom"):
         tem[c] = tem[c].astype("str")
     counts = tem.groupby(["aturan", "tindakan"]).size().rename("n").reset_index()
@@ -223,11 +225,8 @@ def quality_fragment(processed_dir: str | Path, previous_dir: str | Path | None 
     """The report's body only, for the appendix of the analyst's briefing (styled by the briefing's CSS).
 
     Every briefing of a build shows the same appendix, so a process renders it once per state of its
-    inputs (70–80 ms each time otherwise: 1.3–1.5 s of a build kernel's CPU). Keyed on the identity,
-    size and mtime of every file the report reads (`hashing.files_stamp`): a re-run of step 01 rewrites
-    them, so a changed report is always re-rendered."""
-    from kemiskinan.hashing import files_stamp
-
+    inputs, keyed on the identity, size and mtime of every file the report reads (`hashing.files_stamp`):
+    a re-run of step 01 rewrites them, so a changed report is always re-rendered."""
     processed_dir = Path(processed_dir)
     prev = Path(previous_dir) if previous_dir is not None else processed_dir / "sebelumnya"
     names = ("temuan.parquet", "rekonsiliasi.parquet", "meta.json")
@@ -240,8 +239,6 @@ def quality_fragment(processed_dir: str | Path, previous_dir: str | Path | None 
 
 
 def _fragment(processed_dir: Path, previous_dir: str | Path | None) -> str:
-    import re
-
     html = render_quality_report(processed_dir, previous_dir, title=Path(processed_dir).name)
     m = re.search(r"<body[^>]*>(.*)</body>", html, flags=re.S | re.I)
     body = m.group(1) if m else html

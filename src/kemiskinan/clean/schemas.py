@@ -10,8 +10,13 @@ import re
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from kemiskinan.clean.rules import FUZZY_MARGIN, FUZZY_THRESHOLD, RULES
+from kemiskinan.config import DOCS_DIR
 from kemiskinan.domain import codes
 from kemiskinan.domain.nik import STATUSES
 
@@ -175,7 +180,7 @@ SPECS["temuan"] = {
 SPECS["rekonsiliasi"] = {
     "file": ("str", False, "file sumber", None, None),
     "sheet": ("str", False, "sheet ('' untuk CSV)", None, None),
-    "jenis": ("str", False, "rt, art, kks, mpm, penduduk", None, None),
+    "jenis": ("str", False, "ruta, art, kks, mpm, penduduk", None, None),
     "dibaca": ("int64", False, "baris data yang dibaca (baris kosong tidak dihitung)", None, None),
     "disimpan": ("int64", False, "baris di tabel bersih", None, None),
     "ditolak": ("int64", False, "baris ditolak (temuan tindakan tolak)", None, None),
@@ -234,19 +239,19 @@ def coerce(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def schema(name: str):
     """The pandera DataFrameSchema of a clean table."""
-    import pandera.pandas as pa
+    import pandera.pandas as pandera   # slow to import: only when a schema is built
 
     cols = {}
     for col, (dt, nullable, desc, allowed, regex) in SPECS[name].items():
         checks = []
         if allowed is not None and dt != "category":
-            checks.append(pa.Check.isin(allowed))
+            checks.append(pandera.Check.isin(allowed))
         if regex is not None:
-            checks.append(pa.Check.str_matches(regex))
+            checks.append(pandera.Check.str_matches(regex))
         dtype = None if dt in ("category", "str") else dt
-        cols[col] = pa.Column(dtype, checks=checks, nullable=nullable, description=desc, required=True)
+        cols[col] = pandera.Column(dtype, checks=checks, nullable=nullable, description=desc, required=True)
     unique = UNIQUE.get(name)
-    return pa.DataFrameSchema(cols, unique=unique, strict=False, name=name, description=TITLES[name])
+    return pandera.DataFrameSchema(cols, unique=unique, strict=False, name=name, description=TITLES[name])
 
 
 class SchemaViolation(ValueError):
@@ -264,10 +269,7 @@ def _text_key_duplicates(arr) -> int:
     """Rows of a text key column that repeat an earlier value (NA counts as one value, as in `duplicated`).
 
     IDs (IDBDT, IDARTBDT) are digits of one length: then they are compared as int64 and counted on numpy's
-    sort (equal neighbours), ~20× faster than arrow's distinct count of 4 M strings; anything else by text."""
-    import numpy as np
-    import pyarrow.compute as pc
-
+    sort (equal neighbours) instead of arrow's distinct count of the strings; anything else by text."""
     ints = codes.digit_ints(arr)
     if ints is not None:
         s = np.sort(ints[0])
@@ -277,8 +279,7 @@ def _text_key_duplicates(arr) -> int:
 
 def _in_code_list(values, allowed) -> "np.ndarray":
     """`np.isin(values, allowed)` for integer codes. One-byte values (most code columns are Int8) index a
-    256-entry table directly — one pass instead of numpy's table isin (min, max, offsets: ~3× the time)."""
-    import numpy as np
+    256-entry table directly — one pass instead of numpy's table isin (min, max, offsets)."""
     if values.dtype.itemsize == 1 and values.dtype.kind in "iu":
         info = np.iinfo(values.dtype)
         a = np.asarray(allowed, dtype=np.int64)
@@ -292,9 +293,6 @@ def _in_code_list(values, allowed) -> "np.ndarray":
 def _check_table(name: str, df: pd.DataFrame, kelurahan: list[str] | None = None) -> list[str]:
     """The checks of `schema(name)` (the pandera schema), vectorised over whole columns: column present,
     dtype, nullability, allowed values, regex, key uniqueness. Returns the failures (empty = valid)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     errs: list[str] = []
     for col, (dt, nullable, _, allowed, regex) in SPECS[name].items():
@@ -397,16 +395,14 @@ def data_dictionary() -> str:
 
 
 def write_data_dictionary(path: str | Path | None = None) -> Path:
-    from kemiskinan.config import DOCS_DIR
     p = Path(path) if path else DOCS_DIR / "data_dictionary.md"
     p.write_text(data_dictionary(), encoding="utf-8")
     return p
 
 
 def cleaning_rules_doc() -> str:
-    from kemiskinan.clean.step import FUZZY_MARGIN, FUZZY_THRESHOLD, RULES
     lines = ["# Aturan pembersihan", "",
-             "Dibuat otomatis dari `kemiskinan.clean.step.RULES`. Setiap temuan di `temuan.parquet` membawa salah satu "
+             "Dibuat otomatis dari `kemiskinan.clean.rules.RULES`. Setiap temuan di `temuan.parquet` membawa salah satu "
              "ID aturan ini. `tolak` = baris ditolak (tidak masuk tabel bersih); `tandai` = nilai ditandai "
              "(dikosongkan bila salah), baris disimpan; `gabung` = duplikat digabung ke baris pertama.", "",
              f"Pencocokan nama kelurahan yang mirip: rapidfuzz `fuzz.ratio` pada nama yang dinormalkan, diterima bila "
@@ -461,7 +457,6 @@ def cleaning_rules_doc() -> str:
 
 
 def write_cleaning_rules(path: str | Path | None = None) -> Path:
-    from kemiskinan.config import DOCS_DIR
     p = Path(path) if path else DOCS_DIR / "cleaning_rules.md"
     p.write_text(cleaning_rules_doc(), encoding="utf-8")
     return p

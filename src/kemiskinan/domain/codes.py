@@ -11,7 +11,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from kemiskinan.domain.nik import TRIM_CHARS
+#: Characters trimmed from both ends before validation: whitespace, NBSP, zero-width characters,
+#: the BOM, and the quote/apostrophe Excel users type to force text.
+TRIM_CHARS = " \t\r\n\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff'\"`"
 
 # --------------------------------------------------------------------------------------------------
 # Code lists (PBDT 2015 vintage). Values are the valid integer codes; labels for the data dictionary.
@@ -179,7 +181,7 @@ def positions(keys: pd.Series, ref) -> np.ndarray:
 def digit_ints(*columns) -> list[np.ndarray] | None:
     """The text values of `columns` (Series or arrow arrays, no NA) as int64 arrays, when every value is ASCII
     digits and all have one common length of at most 18 — IDs such as IDBDT and IDARTBDT. Then equal text ⇔
-    equal integer, and integers hash and sort several times faster than 4 M strings. None otherwise."""
+    equal integer, and integers hash and sort faster than strings. None otherwise."""
     import pyarrow as pa
     import pyarrow.compute as pc
     arrays = [arrow_text(c) for c in columns]
@@ -202,7 +204,7 @@ def digit_ints(*columns) -> list[np.ndarray] | None:
 def repeated(values: np.ndarray) -> np.ndarray:
     """Mask of the entries of `values` (integers) whose value occurs more than once — all occurrences.
     numpy's sort of int64 is vectorised (SIMD) and usually shows no repeat at all; only then the repeated
-    values are looked up (a hash table of 4 M distinct keys costs ~10× the sort)."""
+    values are looked up (a hash table of millions of distinct keys costs far more than the sort)."""
     s = np.sort(values)
     eq = s[1:] == s[:-1]
     if not eq.any():

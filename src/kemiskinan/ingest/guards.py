@@ -370,6 +370,60 @@ def check_xlsx(path: Path) -> None:
                                      sheet=sheets.get(info.filename), hint=_HINT_RESEND) from None
 
 
+class _XmlScan:
+    """Checks on one workbook member's XML as it streams in, block by block: a cell longer than
+    MAX_CELL_BYTES, a column past MAX_COLUMNS, a sheet spanning more than MAX_SHEET_CELLS."""
+
+    def __init__(self, name: str, file: str, sheet: str | None, is_sheet: bool, scan_text: bool):
+        self.name, self.file, self.sheet = name, file, sheet
+        self.is_sheet, self.scan_text = is_sheet, scan_text
+        self.carry = b""
+        self.max_row = self.max_col = 0
+        self.where = ""
+
+    def __call__(self, block: bytes, final: bool = False) -> None:
+        if not self.scan_text:
+            return  # styles, media, …: only their inflated size matters
+        buf = self.carry + block
+        cut = len(buf) if final else buf.rfind(b"<")
+        if cut < 0:
+            cut = 0
+        part, self.carry = buf[:cut], buf[cut:]
+        if len(self.carry) > MAX_CELL_BYTES + 4096:
+            _long_cell(part + self.carry[:64], self.file, self.sheet, self.where)
+        if self.is_sheet:
+            rows = _ROW_RE.findall(part)
+            if rows:
+                self.max_row = max(self.max_row, max(map(int, rows)))
+            for letters, r in _WIDE_CELL_RE.findall(part):  # only 2+-letter columns (AA…): rare, cheap
+                c = _col_number(letters)
+                if c > MAX_COLUMNS:
+                    col = letters.decode().upper()
+                    raise InputError(f"sel terisi di kolom {col} (kolom ke-{c:,}); batas {MAX_COLUMNS:,} kolom",
+                                     file=self.file, sheet=self.sheet, row=int(r), column=col,
+                                     hint="hapus isi sel yang jauh di kanan, atau " + _HINT_SPLIT)
+                self.max_col = max(self.max_col, c)
+            width = max(self.max_col, 26)  # no 2-letter reference seen: at most column Z
+            if self.max_row * width > MAX_SHEET_CELLS:
+                raise InputError(f"sheet terbentang sampai baris {self.max_row:,} × kolom {_col_letters(width)} "
+                                 f"(± {self.max_row * width:,} sel; batas {MAX_SHEET_CELLS:,}); "
+                                 "ada sel terisi jauh di bawah tabel?", file=self.file, sheet=self.sheet, row=self.max_row,
+                                 hint="hapus isi/format sel di luar tabel (Ctrl+End di Excel menunjukkan sel "
+                                      "terakhir), simpan ulang")
+            cells = _CELL_RE.findall(part[-4096:])
+            if cells:
+                self.where = (cells[-1][0] + cells[-1][1]).decode()
+        if len(part) > MAX_CELL_BYTES:
+            import numpy as np
+
+            lt = np.flatnonzero(np.frombuffer(part, dtype=np.uint8) == 60)
+            bounds = np.concatenate(([0], lt, [len(part)]))
+            gaps = np.diff(bounds)
+            j = int(np.argmax(gaps))
+            if gaps[j] > MAX_CELL_BYTES:
+                _long_cell(part[: int(bounds[j]) + 1], self.file, self.sheet, self.where)
+
+
 def _scan_member(fh, info: zipfile.ZipInfo, total: int, file: str, sheets: dict[str, str]) -> int:
     name = info.filename
     sheet = sheets.get(name)
@@ -380,9 +434,7 @@ def _scan_member(fh, info: zipfile.ZipInfo, total: int, file: str, sheets: dict[
     d = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     own = 0
     cap_member = max(info.file_size, 1) * 1 + (1 << 16)  # inflating past the declared size = a lie
-    carry = b""
-    max_row = max_col = 0
-    where = ""
+    scan = _XmlScan(name, file, sheet, is_sheet, scan_text)
 
     def too_big():
         if total + own > MAX_XLSX_UNCOMPRESSED:
@@ -392,49 +444,6 @@ def _scan_member(fh, info: zipfile.ZipInfo, total: int, file: str, sheets: dict[
             raise InputError(f"bagian '{name}' mengembang melebihi ukuran yang dicatat di arsip "
                              f"({_mb(info.file_size)}); kemungkinan 'zip bomb' atau file rusak",
                              file=file, sheet=sheet, hint=_HINT_RESEND)
-
-    def scan(block: bytes, final: bool = False):
-        nonlocal carry, max_row, max_col, where
-        if not scan_text:
-            return  # styles, media, …: only their inflated size matters
-        buf = carry + block
-        cut = len(buf) if final else buf.rfind(b"<")
-        if cut < 0:
-            cut = 0
-        part, carry = buf[:cut], buf[cut:]
-        if len(carry) > MAX_CELL_BYTES + 4096:
-            _long_cell(part + carry[:64], file, sheet, where)
-        if is_sheet:
-            rows = _ROW_RE.findall(part)
-            if rows:
-                max_row = max(max_row, max(map(int, rows)))
-            for letters, r in _WIDE_CELL_RE.findall(part):  # only 2+-letter columns (AA…): rare, cheap
-                c = _col_number(letters)
-                if c > MAX_COLUMNS:
-                    col = letters.decode().upper()
-                    raise InputError(f"sel terisi di kolom {col} (kolom ke-{c:,}); batas {MAX_COLUMNS:,} kolom",
-                                     file=file, sheet=sheet, row=int(r), column=col,
-                                     hint="hapus isi sel yang jauh di kanan, atau " + _HINT_SPLIT)
-                max_col = max(max_col, c)
-            width = max(max_col, 26)  # no 2-letter reference seen: at most column Z
-            if max_row * width > MAX_SHEET_CELLS:
-                raise InputError(f"sheet terbentang sampai baris {max_row:,} × kolom {_col_letters(width)} "
-                                 f"(± {max_row * width:,} sel; batas {MAX_SHEET_CELLS:,}); "
-                                 "ada sel terisi jauh di bawah tabel?", file=file, sheet=sheet, row=max_row,
-                                 hint="hapus isi/format sel di luar tabel (Ctrl+End di Excel menunjukkan sel "
-                                      "terakhir), simpan ulang")
-            cells = _CELL_RE.findall(part[-4096:])
-            if cells:
-                where = (cells[-1][0] + cells[-1][1]).decode()
-        if len(part) > MAX_CELL_BYTES:
-            import numpy as np
-
-            lt = np.flatnonzero(np.frombuffer(part, dtype=np.uint8) == 60)
-            bounds = np.concatenate(([0], lt, [len(part)]))
-            gaps = np.diff(bounds)
-            j = int(np.argmax(gaps))
-            if gaps[j] > MAX_CELL_BYTES:
-                _long_cell(part[: int(bounds[j]) + 1], file, sheet, where)
 
     while left > 0:
         raw = fh.read(min(_CHUNK, left))

@@ -19,11 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from kemiskinan import config
 from kemiskinan.domain import codes
 
 from kemiskinan.ingest import profiles
 from kemiskinan.errors import InputError
+from kemiskinan.ingest.columns import CANONICAL
+from kemiskinan.ingest.files import data_files
 from kemiskinan.ingest.profiles import jenis
+from kemiskinan.ingest.readers import read_table
 
 #: Columns whose distinct values are shown (codes and statuses), besides every column with a vocabulary.
 CODED = (set(codes.CODELISTS) | set(codes.YES_NO)
@@ -66,7 +70,7 @@ class Laporan:
     masalah: list[str] = field(default_factory=list)      # folder-level problems
     catatan: list[str] = field(default_factory=list)      # folder-level remarks (not problems)
     profil: list[str] = field(default_factory=list)       # profile files that apply
-    putaran: str = ""                                       # the round's scheme and unit (issue 20)
+    putaran: str = ""                                       # the round's desil scheme and unit
 
     @property
     def ok(self) -> bool:
@@ -134,7 +138,6 @@ def _values(t, col: str) -> list[tuple[str, int, str]]:
 
 
 def _table(t, satuan: str = "rumah_tangga") -> TabelPeriksa:
-    from kemiskinan.ingest.readers import CANONICAL
     cols = set(t.df.columns) - {"_baris"}
     v = jenis.decide(cols, t.kind)
     out = TabelPeriksa(t.file, t.sheet, v.kind, v.reason, t.header_row, t.rows, profil=t.profile)
@@ -157,8 +160,6 @@ def _table(t, satuan: str = "rumah_tangga") -> TabelPeriksa:
 def periksa(raw_dir: str | Path) -> Laporan:
     """Read every table of `raw_dir` as the cleaner would and describe it. Never raises for a user's
     mistake: problems are in the report (`Laporan.ok` False)."""
-    from kemiskinan.clean.step import data_files
-    from kemiskinan.ingest.readers import read_table
     raw_dir = Path(raw_dir)
     lap = Laporan(raw_dir)
     if not raw_dir.is_dir():
@@ -188,7 +189,7 @@ def periksa(raw_dir: str | Path) -> Laporan:
         if not tables:
             lap.catatan.append(f"{p.name}: tidak ada sheet data (hanya sheet kosong/keterangan)")
         lap.tabel.extend(_table(t, prof.satuan) for t in tables)
-    for kind in ("rt", "art"):
+    for kind in ("ruta", "art"):
         ts = [t for t in lap.tabel if t.jenis == kind]
         if not ts:
             lap.masalah.append(f"file {jenis.LABEL[kind]} tidak ditemukan (wajib)")
@@ -208,7 +209,6 @@ def main_periksa(argv: list[str] | None = None) -> int:
                                              "dibersihkan, 2 bila tidak.")
     ap.add_argument("--raw", required=True, help="folder data mentah (nama di data/raw/ atau path)")
     args = ap.parse_args(argv)
-    from kemiskinan import config
     lap = periksa(config.raw_dir(args.raw))
     print(lap.teks())
     return 0 if lap.ok else 2

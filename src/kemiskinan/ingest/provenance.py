@@ -7,12 +7,13 @@ to run when it disagrees, unless `--accept-changes` (which records the new state
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kemiskinan.errors import InputError
+from kemiskinan.hashing import file_sha256
+from kemiskinan.ingest.files import data_files
 
 MANIFEST = "manifest.json"
 
@@ -21,29 +22,13 @@ class ProvenanceError(InputError):
     """The raw folder does not match its manifest."""
 
 
-def sha256(path: str | Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while True:
-            b = f.read(chunk)
-            if not b:
-                break
-            h.update(b)
-    return h.hexdigest()
-
-
-def _files(raw_dir: Path) -> list[Path]:
-    from kemiskinan.clean.step import data_files
-    return data_files(raw_dir)
-
-
 def _source(p: Path) -> str:
     return "data sintetis (kemiskinan.synthetic.sample)" if p.name.upper().startswith("SINTETIS_") else "tidak dicatat"
 
 
 def _entry(p: Path, source: str | None = None, received: str | None = None) -> dict:
     st = p.stat()
-    return {"sha256": sha256(p), "ukuran": st.st_size, "sumber": source or _source(p),
+    return {"sha256": file_sha256(p), "ukuran": st.st_size, "sumber": source or _source(p),
             "tanggal_diterima": received or _dt.date.fromtimestamp(st.st_mtime).isoformat()}
 
 
@@ -63,10 +48,10 @@ def create(raw_dir: str | Path, sources: dict[str, str] | None = None, received:
     raw_dir = Path(raw_dir)
     old = (keep or {}).get("files", {})
     files = {}
-    for p in _files(raw_dir):
+    for p in data_files(raw_dir):
         prev = old.get(p.name, {})
         src = (sources or {}).get(p.name) or prev.get("sumber")
-        files[p.name] = _entry(p, src, prev.get("tanggal_diterima") if prev.get("sha256") == sha256(p) else received)
+        files[p.name] = _entry(p, src, prev.get("tanggal_diterima") if prev.get("sha256") == file_sha256(p) else received)
     m = {"versi": 1, "files": files}
     tmp = raw_dir / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(m, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -104,9 +89,9 @@ def check(raw_dir: str | Path, manifest: dict | None = None) -> Check:
         raise ProvenanceError("manifest.json belum ada", file=str(raw_dir))
     rec = m.get("files", {})
     res = Check()
-    present = {p.name: p for p in _files(raw_dir)}
+    present = {p.name: p for p in data_files(raw_dir)}
     for name, p in present.items():
-        h = sha256(p)
+        h = file_sha256(p)
         res.hashes[name] = h
         if name not in rec:
             res.new.append(name)

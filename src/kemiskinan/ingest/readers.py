@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,8 @@ import pyarrow.csv as pacsv
 
 from kemiskinan.ingest import profiles as _profiles
 from kemiskinan.errors import InputError
-from kemiskinan.ingest.guards import UTF16_BOMS, is_utf8, utf16_to_utf8
+from kemiskinan.ingest.columns import CANONICAL
+from kemiskinan.ingest.guards import UTF16_BOMS, check_file, is_utf8, utf16_to_utf8
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
@@ -46,39 +46,6 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 MARKER = "DATA SINTETIS"
 #: Sheets that carry notes, not records.
 NOTE_SHEETS = {"keterangan", "catatan", "readme", "petunjuk"}
-
-# Canonical column names. Every known header of contracts §1 in normalised form maps to itself; the
-# aliases (`ALIASES`, from the built-in source profile) add the variants seen in practice (§1.6).
-CANONICAL = {
-    # identifiers
-    "idbdt", "idartbdt", "nik", "no_kk", "nik_pengurus", "nopesertapkh",
-    # wilayah
-    "kdprop", "kdkab", "kdkec", "kddesa", "nmprop", "nmkab", "nmkec", "nmkel", "kecamatan", "kelurahan",
-    "kode_wilayah", "alamat", "nama_sls", "rt",
-    # household
-    "nomor_urut_rumah_tangga", "nama_krt", "jumlah_art", "jumlah_keluarga", "sta_bangunan", "sta_lahan",
-    "luas_lantai", "lantai", "dinding", "kondisi_dinding", "atap", "kondisi_atap", "jumlah_kamar",
-    "sumber_airminum", "nomor_meter_air", "cara_peroleh_airminum", "sumber_penerangan", "daya", "nomor_pln",
-    "bb_masak", "nomor_gas", "fasbab", "kloset", "buang_tinja", "ada_tabung_gas", "ada_lemari_es", "ada_ac",
-    "ada_pemanas", "ada_telepon", "ada_tv", "ada_emas", "ada_laptop", "ada_sepeda", "ada_motor", "ada_mobil",
-    "ada_perahu", "ada_motor_tempel", "ada_perahu_motor", "ada_kapal", "aset_tak_bergerak", "luas_atb",
-    "rumah_lain", "jumlah_sapi", "jumlah_kerbau", "jumlah_kuda", "jumlah_babi", "jumlah_kambing",
-    "sta_art_usaha", "sta_kks", "sta_kip", "sta_kis", "sta_bpjs_mandiri", "sta_jamsostek", "sta_asuransi",
-    "sta_pkh", "sta_raskin", "sta_kur", "status_kesejahteraan", "percentile",
-    # member
-    "nama", "jnskel", "tmplahir", "tgllahir", "hub_krt", "nuk", "hubkel", "umur", "sta_kawin",
-    "ada_akta_nikah", "ada_dikk", "ada_kartu_identitas", "sta_hamil", "jenis_cacat", "penyakit_kronis",
-    "partisipasi_sekolah", "pendidikan_tertinggi", "kelas_tertinggi", "ijazah_tertinggi", "sta_bekerja",
-    "jumlah_jamkerja", "lapangan_usaha", "status_pekerjaan", "namagadis_ibukandung",
-    # KKS
-    "no", "no_kks", "nama_pengurus", "status_kartu", "tanggal_distribusi",
-    # MPM
-    "tanggal_pendaftaran", "nama_kepala_rumah_tangga", "status_identifikasi", "hasil_verifikasi",
-    "tanggal_verifikasi", "art_meninggal", "art_pindah", "art_baru",
-    # penduduk
-    "jumlah_penduduk", "jumlah_rumah_tangga", "jumlah_kk", "tahun", "sumber",
-    "keterangan",
-}
 
 #: Header aliases (normalised header → canonical name): the built-in source profile's `kolom`
 #: (src/kemiskinan/ingest/profiles/bawaan.yml), where the variants seen in practice (§1.6) are listed.
@@ -267,10 +234,9 @@ def _sniff(sample_text: str, file: str, spec=None) -> tuple[str, int, list[str]]
     return delim, i, header
 
 
-def _read_csv(path: Path, profile=None) -> list[Table]:
-    file = path.name
-    spec = (profile or _profiles.builtin()).spec(file, None)
-    data = path.read_bytes()
+def _utf8_bytes(data: bytes, file: str) -> tuple[bytes, str, str, bool, bool]:
+    """A CSV file's bytes as UTF-8, cleaned: (data, encoding as read, decoded sample for sniffing, read as
+    UTF-16, holds invisible characters — then `data` still has them, for `_clean_columns`)."""
     utf16 = data[:2] in UTF16_BOMS
     if utf16:   # Excel "Unicode Text": read as the UTF-8 it becomes
         data = utf16_to_utf8(data, file)
@@ -303,6 +269,30 @@ def _read_csv(path: Path, profile=None) -> list[Table]:
     else:
         data = cleaned
     sample = _clean_bytes(sample.encode("utf-8")).decode("utf-8", errors="ignore")
+    return data, encoding, sample, utf16, invisible_in_file
+
+
+def _nonempty_rows(df: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Rows with a non-blank cell: fully empty rows (blank lines, `;;;;`) are not records."""
+    # (each column is only looked at for the rows still without a non-blank cell: nearly every record is
+    # settled by its first column, so this costs one column instead of all of them)
+    nonempty = np.zeros(len(df), dtype=bool)
+    todo = np.arange(len(df))
+    for c in names:
+        if not len(todo):
+            break
+        col = df[c] if len(todo) == len(df) else df[c].iloc[todo]
+        hit = (col.str.strip() != "").to_numpy(dtype=bool)
+        nonempty[todo[hit]] = True
+        todo = todo[~hit]
+    return nonempty
+
+
+def _read_csv(path: Path, profile=None) -> list[Table]:
+    file = path.name
+    spec = (profile or _profiles.builtin()).spec(file, None)
+    data = path.read_bytes()
+    data, encoding, sample, utf16, invisible_in_file = _utf8_bytes(data, file)
     delim, hidx, header = _sniff(sample, file, spec)
     names, raw = _header_names(header, file, None, hidx + 1, spec)
     # byte offset of the first data line (header may be preceded by title lines)
@@ -343,18 +333,7 @@ def _read_csv(path: Path, profile=None) -> list[Table]:
     del table
     df = df.astype({c: "str" for c in df.columns})
     df["_baris"] = line_numbers
-    # fully empty rows (blank lines, `;;;;`) are not records
-    # (each column is only looked at for the rows still without a non-blank cell: nearly every record is
-    # settled by its first column, so this costs one column instead of all of them)
-    nonempty = np.zeros(len(df), dtype=bool)
-    todo = np.arange(len(df))
-    for c in names:
-        if not len(todo):
-            break
-        col = df[c] if len(todo) == len(df) else df[c].iloc[todo]
-        hit = (col.str.strip() != "").to_numpy(dtype=bool)
-        nonempty[todo[hit]] = True
-        todo = todo[~hit]
+    nonempty = _nonempty_rows(df, names)
     empty = int((~nonempty).sum())
     if empty:
         df = df[nonempty].reset_index(drop=True)
@@ -539,6 +518,63 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+def _sheet_table(path: Path, name: str, rows: list[list], spec, file_marker: bool) -> Table:
+    """One data sheet's rows (as calamine gives them) → a Table: header found, empty rows dropped, cells as
+    text (numeric cells remembered), invisible characters removed (and recorded in ID columns)."""
+    file = path.name
+    text_rows = [[_cell_text(c) for c in r] for r in rows[:max(HEADER_SEARCH_ROWS, spec.baris_header or 0)]]
+    hidx, n = _detect_header(text_rows, spec)
+    if hidx < 0 and spec.baris_header is not None:
+        raise InputError(f"baris header {spec.baris_header} (dari profil {spec.source}) tidak ada di sheet",
+                         file=file, sheet=name, row=spec.baris_header, hint="periksa `baris_header` di sumber.yml")
+    if n < MIN_HEADER_MATCHES:
+        raise InputError(f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama sheet",
+                         file=file, sheet=name,
+                         hint="pastikan baris judul kolom ada (mis. NIK, No. KK, …)")
+    names, raw = _header_names(rows[hidx], file, name, hidx + 1, spec)
+    body = rows[hidx + 1:]
+    ncol = len(names)
+    cols: dict[str, list] = {}
+    numeric: dict[str, list] = {}
+    baris: list[int] = []
+    keep_rows: list = []
+    empty = 0
+    for i, r in enumerate(body):
+        if not any((c is not None and (not isinstance(c, str) or c.strip())) for c in r):
+            empty += 1
+            continue
+        if len(r) > ncol and any(str(c).strip() for c in r[ncol:] if c is not None):
+            raise InputError("sel berisi data di luar kolom header", file=file, sheet=name, row=hidx + 2 + i)
+        baris.append(hidx + 2 + i)
+        keep_rows.append(r if len(r) >= ncol else list(r) + [None] * (ncol - len(r)))
+    # column by column: text columns (most) are taken as they are, others cell by cell
+    columns = list(zip(*keep_rows)) if keep_rows else [()] * ncol
+    for j, n in enumerate(names):
+        col = columns[j]
+        if all(type(c) is str for c in col):
+            cols[n] = list(col)
+            numeric[n] = []
+        else:
+            cols[n] = [_cell_text(c) for c in col]
+            numeric[n] = [isinstance(c, (int, float)) and not isinstance(c, bool) for c in col]
+    df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
+    invisible: dict[str, np.ndarray] = {}
+    for n in names:
+        s = df[n]
+        joined = "\n".join(cols[n])   # one substring test per column instead of a regex per cell
+        if any(ch in joined for ch in "\u00a0\u200b\u200c\u200d\u2060\ufeff"):
+            if n in ID_COLUMNS:   # removed and flagged (ID_KARAKTER_TAK_TERLIHAT), not silently repaired
+                invisible[n] = s.str.contains(_INVISIBLE_RE, regex=True).to_numpy(dtype=bool)
+                df[n] = s.str.replace(_INVISIBLE_RE, "", regex=True)
+            else:
+                df[n] = s.str.replace("\u00a0", " ").str.replace(_ZERO_WIDTH_RE, "", regex=True)
+    df["_baris"] = np.array(baris, dtype=np.int64)
+    num = {n: np.array(v, dtype=bool) for n, v in numeric.items() if any(v)}
+    t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker, invisible=invisible)
+    t.marker = t.marker or _has_marker(df)
+    return t
+
+
 def _read_excel(path: Path, profile=None) -> list[Table]:
     from python_calamine import CalamineWorkbook
     file = path.name
@@ -566,56 +602,7 @@ def _read_excel(path: Path, profile=None) -> list[Table]:
         if not any(str(c).strip() for r in rows for c in r if c is not None):
             continue  # an empty sheet carries no records
         spec = (profile or _profiles.builtin()).spec(file, name)
-        text_rows = [[_cell_text(c) for c in r] for r in rows[:max(HEADER_SEARCH_ROWS, spec.baris_header or 0)]]
-        hidx, n = _detect_header(text_rows, spec)
-        if hidx < 0 and spec.baris_header is not None:
-            raise InputError(f"baris header {spec.baris_header} (dari profil {spec.source}) tidak ada di sheet",
-                             file=file, sheet=name, row=spec.baris_header, hint="periksa `baris_header` di sumber.yml")
-        if n < MIN_HEADER_MATCHES:
-            raise InputError(f"header tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama sheet",
-                             file=file, sheet=name,
-                             hint="pastikan baris judul kolom ada (mis. NIK, No. KK, …)")
-        names, raw = _header_names(rows[hidx], file, name, hidx + 1, spec)
-        body = rows[hidx + 1:]
-        ncol = len(names)
-        cols: dict[str, list] = {}
-        numeric: dict[str, list] = {}
-        baris: list[int] = []
-        keep_rows: list = []
-        empty = 0
-        for i, r in enumerate(body):
-            if not any((c is not None and (not isinstance(c, str) or c.strip())) for c in r):
-                empty += 1
-                continue
-            if len(r) > ncol and any(str(c).strip() for c in r[ncol:] if c is not None):
-                raise InputError("sel berisi data di luar kolom header", file=file, sheet=name, row=hidx + 2 + i)
-            baris.append(hidx + 2 + i)
-            keep_rows.append(r if len(r) >= ncol else list(r) + [None] * (ncol - len(r)))
-        # column by column: text columns (most) are taken as they are, others cell by cell
-        columns = list(zip(*keep_rows)) if keep_rows else [()] * ncol
-        for j, n in enumerate(names):
-            col = columns[j]
-            if all(type(c) is str for c in col):
-                cols[n] = list(col)
-                numeric[n] = []
-            else:
-                cols[n] = [_cell_text(c) for c in col]
-                numeric[n] = [isinstance(c, (int, float)) and not isinstance(c, bool) for c in col]
-        df = pd.DataFrame({n: pd.array(v, dtype="str") for n, v in cols.items()})
-        invisible: dict[str, np.ndarray] = {}
-        for n in names:
-            s = df[n]
-            joined = "\n".join(cols[n])   # one substring test per column instead of a regex per cell
-            if any(ch in joined for ch in "\u00a0\u200b\u200c\u200d\u2060\ufeff"):
-                if n in ID_COLUMNS:   # removed and flagged (ID_KARAKTER_TAK_TERLIHAT), not silently repaired
-                    invisible[n] = s.str.contains(_INVISIBLE_RE, regex=True).to_numpy(dtype=bool)
-                    df[n] = s.str.replace(_INVISIBLE_RE, "", regex=True)
-                else:
-                    df[n] = s.str.replace("\u00a0", " ").str.replace(_ZERO_WIDTH_RE, "", regex=True)
-        df["_baris"] = np.array(baris, dtype=np.int64)
-        num = {n: np.array(v, dtype=bool) for n, v in numeric.items() if any(v)}
-        t = Table(df, file, path, name, hidx + 1, raw, num, empty, None, None, file_marker, invisible=invisible)
-        t.marker = t.marker or _has_marker(df)
+        t = _sheet_table(path, name, rows, spec, file_marker)
         out.append(_apply_spec(t, spec))
     for t in out:
         t.marker = t.marker or file_marker
@@ -630,7 +617,6 @@ def read_table(path: str | Path, profile: "_profiles.Profile | None" = None) -> 
     path = Path(path)
     if not path.exists():
         raise InputError("file tidak ada", file=path.name)
-    from kemiskinan.ingest.guards import check_file
     check_file(path)  # size, zip-bomb, sheet-extent and width limits before any parser runs (guards.py)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:

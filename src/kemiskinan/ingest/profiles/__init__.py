@@ -14,7 +14,7 @@ the YAML file and the key)::
     pakai: [kks_dinsos]              # optional: profiles/kks_dinsos.yml
     skema_desil: 4                   # optional: desil 1–4 (PBDT/DTKS, default) or 1–10 (DTSEN)
     satuan: rumah_tangga             # optional: rumah_tangga (default) or keluarga (DTSEN: the family
-                                     # is the unit, its No. KK the household ID; kemiskinan.clean.step)
+                                     # is the unit, its No. KK the household ID; kemiskinan.clean.load)
     nama_data: DTKS                  # optional: the data set's name for the vintage label (meta.json
                                      # vintage.bdt = "<nama_data> <periode>"; default "PBDT 2015")
     file:                            # rules, the first whose pola (and sheet) matches wins
@@ -48,7 +48,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kemiskinan import config
+from kemiskinan.domain import codes
 from kemiskinan.errors import InputError
+from kemiskinan.ingest.columns import CANONICAL
 from kemiskinan.ingest.profiles.jenis import JENIS
 
 SUMBER = "sumber.yml"
@@ -94,7 +97,7 @@ class Vocab:
 class Rule:
     pola: str
     sheet: str | None = None
-    jenis: str | None = None          # internal kind key (rt, art, kks, mpm, penduduk)
+    jenis: str | None = None          # internal kind key (ruta, art, kks, mpm, penduduk)
     baris_header: int | None = None
     kolom: dict = field(default_factory=dict)      # header_key → canonical
     vocab: dict = field(default_factory=dict)      # canonical column → Vocab
@@ -152,13 +155,11 @@ def _text(v, where: str, key: str) -> str:
 
 
 def _canonical_columns() -> set[str]:
-    from kemiskinan.ingest.readers import CANONICAL
     return CANONICAL
 
 
 def _check_target(col: str, target: str, where: str, key: str) -> str:
     """A canonical value of `nilai` for column `col`, checked against what the column can hold."""
-    from kemiskinan.domain import codes
     t = target.strip()
     if col == "status_kartu":
         if t not in STATUSES:
@@ -194,7 +195,6 @@ def _rule_for(col: str, kind: str) -> str:
 
 
 def _parse_rule(r, i: int, where: str, closed: bool) -> Rule:
-    from kemiskinan.domain import codes
     key = f"file[{i + 1}]"
     if not isinstance(r, dict):
         raise _fail(where, key, "setiap aturan harus berupa pemetaan (pola: …, jenis: …)")
@@ -350,7 +350,6 @@ def builtin() -> Profile:
 
 
 def profiles_dir() -> Path:
-    from kemiskinan import config
     return config.PROJ_ROOT / "profiles"
 
 

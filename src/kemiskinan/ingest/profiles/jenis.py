@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Internal kind keys (kemiskinan.clean.step.KINDS) ↔ the names a profile uses in `jenis:`.
-JENIS = {"rumah_tangga": "rt", "anggota": "art", "kks": "kks", "mpm": "mpm", "penduduk": "penduduk"}
-LABEL = {"rt": "BDT rumah tangga", "art": "BDT anggota rumah tangga", "kks": "daftar KKS", "mpm": "MPM",
+#: Internal kind keys (kemiskinan.clean.load.KINDS) ↔ the names a profile uses in `jenis:`.
+JENIS = {"rumah_tangga": "ruta", "anggota": "art", "kks": "kks", "mpm": "mpm", "penduduk": "penduduk"}
+LABEL = {"ruta": "BDT rumah tangga", "art": "BDT anggota rumah tangga", "kks": "daftar KKS", "mpm": "MPM",
          "penduduk": "penduduk kelurahan"}
 #: Columns a table of each kind must have (checked also when a profile names the kind).
-REQUIRED = {"rt": ["idbdt"], "art": ["idbdt", "idartbdt"], "kks": ["status_kartu"], "mpm": [],
+REQUIRED = {"ruta": ["idbdt"], "art": ["idbdt", "idartbdt"], "kks": ["status_kartu"], "mpm": [],
             "penduduk": ["jumlah_penduduk"]}
 #: With `satuan: keluarga` (DTSEN) the No. KK is the family's and its members' key: the cleaner derives
-#: idbdt, idartbdt and nuk from it (kemiskinan.clean.step.unit_keluarga), so it is what the two files need.
-REQUIRED_KELUARGA = {"rt": ["no_kk"], "art": ["no_kk"]}
+#: idbdt, idartbdt and nuk from it (kemiskinan.clean.load._unit_keluarga_columns), so it is what the two files need.
+REQUIRED_KELUARGA = {"ruta": ["no_kk"], "art": ["no_kk"]}
 
 
 def required(kind: str, satuan: str = "rumah_tangga") -> list[str]:
@@ -36,14 +36,14 @@ def required(kind: str, satuan: str = "rumah_tangga") -> list[str]:
 _WILAYAH = {"kdprop", "kdkab", "kdkec", "kddesa", "nmprop", "nmkab", "nmkec", "nmkel", "kecamatan", "kelurahan",
             "kode_wilayah"}
 NEED: dict[str, list[set[str]]] = {
-    "rt": [{"idbdt"}],
+    "ruta": [{"idbdt"}],
     "art": [{"idartbdt"}],
     "kks": [{"status_kartu"}],
     "mpm": [{"hasil_verifikasi", "status_identifikasi", "tanggal_pendaftaran"}],
     "penduduk": [{"jumlah_penduduk"}],
 }
 SUPPORT: dict[str, set[str]] = {
-    "rt": _WILAYAH | {"alamat", "nama_sls", "rt", "nomor_urut_rumah_tangga", "nama_krt", "jumlah_art",
+    "ruta": _WILAYAH | {"alamat", "nama_sls", "rt", "nomor_urut_rumah_tangga", "nama_krt", "jumlah_art",
                       "jumlah_keluarga", "sta_bangunan", "sta_lahan", "luas_lantai", "lantai", "dinding",
                       "kondisi_dinding", "atap", "kondisi_atap", "jumlah_kamar", "sumber_airminum", "nomor_meter_air",
                       "cara_peroleh_airminum", "sumber_penerangan", "daya", "nomor_pln", "bb_masak", "nomor_gas",
