@@ -31,6 +31,7 @@ from kemiskinan.briefing import chart_cache, sections as briefing
 
 from kemiskinan.briefing import data as briefing_data
 
+from kemiskinan.clean import pii_terms
 from kemiskinan.publish import pii
 
 from kemiskinan.domain import wilayah
@@ -262,7 +263,7 @@ def test_no_personal_data_in_the_section_or_page_1(rounds, tmp_path):
     ids = list(c1["keluarga"]["no_kk"]) + list(c2["keluarga"]["no_kk"]) + list(c2["rumah_tangga"]["idbdt"])
     terms_dir = tmp_path / "proc"
     terms_dir.mkdir()
-    pii.build_terms([], [], ids).to_parquet(terms_dir / pii.TERMS_FILE, index=False)
+    pii_terms.build_terms([], [], ids).to_parquet(terms_dir / pii.TERMS_FILE, index=False)
     terms = pii.load_terms(terms_dir)
     files = []
     for kode in KODES:

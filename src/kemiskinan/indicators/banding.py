@@ -44,7 +44,6 @@ import numpy as np
 import pandas as pd
 
 from kemiskinan import catalog
-from kemiskinan.domain.periode import PREVIOUS_FILES, built_periods, previous_files, previous_period  # noqa: F401
 from kemiskinan.errors import CheckError
 from kemiskinan.indicators import _base as B
 from kemiskinan.indicators import schemas

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from kemiskinan import config
+from kemiskinan.domain.periode import previous_period
 from kemiskinan.indicators import banding
 from kemiskinan.indicators._meta import write_indicator_docs
 from kemiskinan.indicators.io import write_all
@@ -40,7 +41,7 @@ def main_indicators(argv: list[str] | None = None) -> int:
     tables = compute_all(src, params)
     if periode and not args.clean:
         # the comparison with the previous period, as step 02 makes it (parameter periode_sebelumnya)
-        prev = banding.previous_period(str(periode), params.get("periode_sebelumnya", ""))
+        prev = previous_period(str(periode), params.get("periode_sebelumnya", ""))
         tables.update(banding.compute(banding.read_keluarga(src), tables, str(periode),
                                       config.processed_dir(prev) if prev else None,
                                       target_desil=params.get("target_desil", DEFAULT_PARAMS["target_desil"]),

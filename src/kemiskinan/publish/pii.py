@@ -28,8 +28,7 @@ import pandas as pd
 
 from kemiskinan import config
 # The term list is made by step 01 (clean.pii_terms); the guard reads it with the same normalisation.
-# build_terms, write_terms: re-exported for tests/test_pii.py and tests/test_briefing_banding.py.
-from kemiskinan.clean.pii_terms import MAX_NGRAM, TERMS_FILE, build_terms, normalise, write_terms  # noqa: F401
+from kemiskinan.clean.pii_terms import MAX_NGRAM, TERMS_FILE, normalise
 from kemiskinan.errors import InputError
 
 DIGIT_PATTERNS = [
