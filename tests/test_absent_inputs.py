@@ -13,7 +13,7 @@ import pytest
 
 from kemiskinan.domain import wilayah as wil
 from kemiskinan.build.runner import slug
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 from projcopy import build, make_copy
 
 pytestmark = pytest.mark.slow

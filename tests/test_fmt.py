@@ -66,7 +66,7 @@ def test_unknown_language_rejected():
 
 
 def test_i18n_complete_and_strict():
-    from kemiskinan.briefing import i18n
+    from kemiskinan import i18n
 
     for key, entry in i18n.STRINGS.items():
         assert set(entry) == set(i18n.LANGS), key

@@ -14,7 +14,7 @@ from kemiskinan.briefing import sections as briefing
 from kemiskinan.briefing import data as briefing_data
 from kemiskinan.domain import wilayah as wil
 from kemiskinan.build.runner import slug
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 
 pytestmark = pytest.mark.slow
 

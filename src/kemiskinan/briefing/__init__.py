@@ -17,5 +17,4 @@ Modules:
 - `chart_cache`: drawn charts' HTML, reused when the same chart is drawn again.
 - `_mplfast`: speed-ups on matplotlib's private APIs (same output, less CPU).
 - `fmt`: Indonesian number, percent, money and date formatting.
-- `i18n`: the briefing's strings in Bahasa Indonesia and English.
 """

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 
 MAX_COLUMNS = 6
 

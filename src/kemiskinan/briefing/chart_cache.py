@@ -25,7 +25,8 @@ from kemiskinan.atomic import atomic_write
 from kemiskinan.briefing.figures import to_html
 
 # The modules whose source decides what a chart looks like: a change to any of them is a new key.
-_DRAWING_MODULES = ("charts.py", "figures.py", "_mplfast.py", "chart_cache.py", "maps.py", "fmt.py", "i18n.py")
+_DRAWING_MODULES = ("briefing/charts.py", "briefing/figures.py", "briefing/_mplfast.py", "briefing/chart_cache.py",
+                    "briefing/maps.py", "briefing/fmt.py", "i18n.py")   # relative to src/kemiskinan/
 CACHE_ENV = "KEMISKINAN_CHART_CACHE"  # a folder, or 0/off/false/no to switch the cache off
 CACHE_MAX_FILES = 2000                # above this, the least recently used half is removed
 _CACHE_FORMAT = b"chart-html-2"       # bump when the cached snippet's shape changes
@@ -48,10 +49,9 @@ def cache_dir() -> Path | None:
 @lru_cache(maxsize=1)
 def _code_version() -> bytes:
     h = hashlib.sha256(_CACHE_FORMAT)
-    here = Path(__file__).resolve().parent
-    for name in _DRAWING_MODULES:
-        p = here / name
-        h.update(name.encode() + b"\0" + (p.read_bytes() if p.exists() else b""))
+    package = Path(__file__).resolve().parent.parent
+    for name in _DRAWING_MODULES:   # a module missing here is a bug of this list: let it fail
+        h.update(name.encode() + b"\0" + (package / name).read_bytes())
     h.update(matplotlib.__version__.encode() + b"\0" + np.__version__.encode() + b"\0" + pd.__version__.encode())
     return h.digest()
 

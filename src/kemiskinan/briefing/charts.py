@@ -23,7 +23,7 @@ from kemiskinan.briefing import _mplfast, fmt
 from kemiskinan.briefing.figures import (DESIL_COLOURS, DESIL_ORDER, GREY, HASIL_COLOURS, INK, KOTA_COLOUR, LIGHT_GREY,
                                          MUTED, OKABE_ITO, PRIORITAS_COLOURS, WILAYAH_COLOUR, legend_above, styled,
                                          figure, finish)
-from kemiskinan.briefing.i18n import STRINGS, desil_label, program_name, t
+from kemiskinan.i18n import STRINGS, desil_label, program_name, t
 
 
 

@@ -33,7 +33,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from PIL import Image
 
 from kemiskinan.briefing import _mplfast
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 
 # --- palette (Okabe & Ito 2008) ----------------------------------------------------------------------
 OKABE_ITO = {

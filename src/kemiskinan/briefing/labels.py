@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from kemiskinan.briefing import fmt
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 
 
 def vintage(meta: Mapping | None, key: str, lang: str) -> str:

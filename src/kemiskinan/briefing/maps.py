@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from kemiskinan.briefing import figures, fmt
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 from kemiskinan.domain import wilayah
 
 # (column, row) on a 4 × 5 grid, row 0 = north. Placed from the kelurahan centroids (west → east,

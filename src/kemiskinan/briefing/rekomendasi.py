@@ -12,7 +12,7 @@ from typing import Mapping
 import pandas as pd
 
 from kemiskinan.briefing import fmt, labels, views
-from kemiskinan.briefing.i18n import program_name, t
+from kemiskinan.i18n import program_name, t
 from kemiskinan.briefing.views import is_true, num, row, rows, tbl
 
 

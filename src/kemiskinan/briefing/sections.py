@@ -26,7 +26,7 @@ from kemiskinan.briefing import chart_cache, charts, fmt, labels, maps, views
 from kemiskinan.briefing.blocks import Html, empty as _empty, markup as _markup, render as _render, \
     section as _section, table_html, template as _template
 
-from kemiskinan.briefing.i18n import desil_label, program_name, t
+from kemiskinan.i18n import desil_label, program_name, t
 from kemiskinan.briefing.rekomendasi import recommendation_items, top_actions
 from kemiskinan.briefing.views import KOTA, num, row, tingkat
 from kemiskinan.domain import wilayah

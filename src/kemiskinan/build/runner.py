@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kemiskinan import __version__, config, hashing
-from kemiskinan.briefing import i18n
+from kemiskinan import i18n
 from kemiskinan.briefing.data import slice_hashes
 from kemiskinan.build import params as params_mod
 from kemiskinan.build.keys import NB_BRIEFING, NB_CLEAN, NB_INDICATORS, StepKeys

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kemiskinan.briefing import i18n
+from kemiskinan import i18n
 from kemiskinan.domain import wilayah as wil
 
 TERMS_FILE = "pii_istilah.parquet"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kemiskinan.atomic import atomic_write
-from kemiskinan.briefing.i18n import t
+from kemiskinan.i18n import t
 from kemiskinan.config import CHROMIUM, TEMPLATES_DIR
 
 AUDIENCES = ("walikota", "analis")
