@@ -16,6 +16,23 @@ from kemiskinan.indicators.params import DEFAULT_PARAMS
 from kemiskinan.indicators.tables import compute_all
 
 
+def compute_round(clean_dir: Path, periode: str | None, params: dict,
+                  periode_sebelumnya: str = "") -> tuple[dict, str | None]:
+    """Step 02 for one round: every indicator table of the clean tables in `clean_dir`, plus the comparison
+    with the previous period built (`periode_sebelumnya`: "" = the latest earlier one, "-" = none, or a
+    period). Returns the tables and the period compared with (None: no comparison). Without `periode`
+    (a clean folder outside data/processed) there is nothing to compare with."""
+    tables = compute_all(clean_dir, params)
+    if not periode:
+        return tables, None
+    prev = previous_period(str(periode), periode_sebelumnya)
+    tables.update(banding.compute(banding.read_keluarga(clean_dir), tables, str(periode),
+                                  config.processed_dir(prev) if prev else None,
+                                  target_desil=params.get("target_desil", DEFAULT_PARAMS["target_desil"]),
+                                  skema_desil=banding.skema_of(banding.read_meta(clean_dir))))
+    return tables, prev
+
+
 def main_indicators(argv: list[str] | None = None) -> int:
     """clean tables → data/processed/<periode>/indikator/."""
     ap = argparse.ArgumentParser(prog="python -m kemiskinan indicators",
@@ -38,14 +55,7 @@ def main_indicators(argv: list[str] | None = None) -> int:
         ap.error("beri --periode atau --clean")
     src = Path(args.clean) if args.clean else config.processed_dir(str(periode))
     out = Path(args.out) if args.out else src / "indikator"
-    tables = compute_all(src, params)
-    if periode and not args.clean:
-        # the comparison with the previous period, as step 02 makes it (parameter periode_sebelumnya)
-        prev = previous_period(str(periode), params.get("periode_sebelumnya", ""))
-        tables.update(banding.compute(banding.read_keluarga(src), tables, str(periode),
-                                      config.processed_dir(prev) if prev else None,
-                                      target_desil=params.get("target_desil", DEFAULT_PARAMS["target_desil"]),
-                                      skema_desil=banding.skema_of(banding.read_meta(src))))
+    tables, _ = compute_round(src, None if args.clean else periode, params, params.get("periode_sebelumnya", ""))
     write_all(tables, out)
     print(f"Selesai: {len(tables)} tabel indikator di {out}")
     return 0
