@@ -1,14 +1,14 @@
 """Periods (rounds of data) and which earlier period a round is compared with.
 
 Kept free of pandas on purpose: the build resolves the predecessor and hashes its files on the no-op path
-(stamps and hashes only), and `kemiskinan.indicators.banding` re-exports the same functions for step 02.
+(stamps and hashes only); step 02 (`kemiskinan.indicators.step`) resolves it with the same function.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from kemiskinan import config
+from kemiskinan import catalog, config
 from kemiskinan.errors import ParameterError
 
 #: A period's name: `YYYY-MM`. String order is time order, and the name is a folder name, so nothing else
@@ -21,10 +21,10 @@ OTOMATIS, TANPA = "", "-"
 #: never its raw files. `indikator/tren.parquet` is absent in a period built before comparisons existed.
 #: The build hashes these files into step 02's key, so changing the old round's tables re-runs the new
 #: round's comparison.
-PREVIOUS_FILES = ("keluarga.parquet", "meta.json", "indikator/ringkasan.parquet", "indikator/prioritas.parquet",
-                  "indikator/tren.parquet")
+PREVIOUS_FILES = tuple(catalog.BY_KEY[k].path for k in ("keluarga", "clean_meta", "indikator/ringkasan",
+                                                        "indikator/prioritas", "indikator/tren"))
 #: A period counts as built once its step 02 has finished: these exist.
-BUILT_MARKERS = ("indikator/ringkasan.parquet", "keluarga.parquet")
+BUILT_MARKERS = tuple(catalog.BY_KEY[k].path for k in ("indikator/ringkasan", "keluarga"))
 
 
 def is_built(periode: str, processed_dir: Path = config.PROCESSED_DIR) -> bool:
