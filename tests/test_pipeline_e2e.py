@@ -13,8 +13,6 @@ from kemiskinan.briefing import fmt
 from kemiskinan.domain import wilayah as wil
 from kemiskinan.build.runner import slug
 
-pytestmark = pytest.mark.slow
-
 CITY = "64.74"
 
 
@@ -133,16 +131,16 @@ def test_english_render_of_the_same_briefing(sample_raw, built):
     assert reader.metadata.title == "Poverty Briefing — Kota Bontang (2018-05)"
 
 
-def test_map_renders_from_the_geojson_fixture_and_from_the_tile_fallback(tmp_path, sample_raw):
+def test_map_renders_from_the_geojson_fixture_and_from_the_tile_fallback(built_copy):
     import base64
     import hashlib
 
     import yaml
 
-    from projcopy import build, make_copy
+    from projcopy import build
 
     geo = config.PROJ_ROOT / "tests" / "fixtures" / "geo" / "bontang_kelurahan.geojson"
-    root = make_copy(tmp_path / "proj", sample_raw)
+    root = built_copy  # steps 01/02 done: the map is drawn by the briefing alone
 
     def map_images():
         nb = json.loads((root / "reports/2018-05/notebooks/03_briefing__kota_bontang.ipynb").read_text())

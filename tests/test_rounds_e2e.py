@@ -21,8 +21,6 @@ from kemiskinan.briefing import sections as briefing
 from kemiskinan.briefing import data as briefing_data
 from kemiskinan.synthetic import rounds as sample_rounds
 
-pytestmark = pytest.mark.slow
-
 KOTA, SATIMPO = "64.74", "64.74.02.1004"
 ROUNDS = {"2019-05": ("params/sample_2019.yml", []),
           "2025-06": ("params/sample_2025.yml", ["--wilayah", KOTA, SATIMPO, "--formats", "html"])}
