@@ -61,7 +61,8 @@ share: setup ## Kemas briefing PERIODE (bawaan 2018-05) jadi zip per tingkat -> 
 test: setup sample-data ## Jalankan semua tes (unit, pipeline ujung-ke-ujung, browser, JupyterLab)
 	$(PY) -m pytest $(ARGS)
 
-test-fast: setup ## Tes cepat saja (tanpa pipeline penuh dan browser)
+# The tier of a test follows its fixtures (tests/tiers.py): no build, browser, JupyterLab or whole sample here.
+test-fast: setup ## Tes cepat saja (tanpa build notebook, browser, JupyterLab, sampel penuh)
 	$(PY) -m pytest -m "not slow" $(ARGS)
 
 lab: setup sample-data ## Buka JupyterLab di 127.0.0.1 dengan kernel proyek

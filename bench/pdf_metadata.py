@@ -17,7 +17,7 @@ from kemiskinan import config
 
 from kemiskinan.publish import render
 from kemiskinan.domain import wilayah as wil
-from kemiskinan.build.runner import slug
+from kemiskinan.publish.index import slug
 
 
 def main() -> None:

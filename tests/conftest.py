@@ -1,5 +1,7 @@
 """Shared fixtures. The full build runs once per session (real papermill, nbconvert, Chromium) and the
-end-to-end, browser and PII tests read its outputs."""
+end-to-end, browser and PII tests read its outputs; a test that changes a project or kills a build gets its
+own copy (`project_copy`, seeded from that build's cleaned tables when it asks for `built` too). Which of
+these fixtures put a test in the slow tier: tests/tiers.py."""
 from __future__ import annotations
 
 import json
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import projcopy
+import tiers
 from kemiskinan import config
 
 PERIODE = "2018-05"
@@ -20,6 +24,16 @@ def run_cli(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProce
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "kemiskinan", *args], cwd=cwd or config.PROJ_ROOT,
                           capture_output=True, text=True, timeout=timeout, env=e)
+
+
+def pytest_configure(config):
+    for name, doc in tiers.MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {doc}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything
+def pytest_collection_modifyitems(items):
+    tiers.mark_tiers(items)
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +62,28 @@ def indicator_tables(built):
     from kemiskinan.indicators import load_all
 
     return load_all(PERIODE)
+
+
+@pytest.fixture
+def project_copy(tmp_path, sample_raw) -> Path:
+    """A throw-away project tree (tests/projcopy.py), nothing built in it yet."""
+    return projcopy.make_copy(tmp_path / "proj", sample_raw)
+
+
+@pytest.fixture
+def built_copy(project_copy, built) -> Path:
+    """A project copy whose steps 01 and 02 are already done: the shared build's cleaned and indicator
+    tables with their stamps, so a build in it starts at the briefings (what it would do in the project)."""
+    projcopy.seed_processed(project_copy, config.processed_dir(PERIODE))
+    return project_copy
+
+
+@pytest.fixture
+def pdf_printer():
+    from kemiskinan.publish.render import PdfPrinter
+
+    with PdfPrinter() as printer:
+        yield printer
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from kemiskinan import config
 
 def make_copy(dest: Path, sample_raw: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("notebooks", "params"):
+    for name in ("notebooks", "params", "profiles"):  # profiles/*.yml are inputs of step 01 like the raw files
         shutil.copytree(config.PROJ_ROOT / name, dest / name)
     shutil.copytree(config.REFERENCE_DIR, dest / "data" / "reference")
     raw = dest / "data" / "raw" / "sample"
@@ -26,6 +26,12 @@ def make_copy(dest: Path, sample_raw: Path) -> Path:
             shutil.copy2(f, raw / f.name)
     shutil.copy2(config.LOCK_FILE, dest / config.LOCK_FILE.name)
     return dest
+
+
+def seed_processed(root: Path, processed: Path) -> None:
+    """Copy a built period's data/processed/<periode> (stamps included) into the copy: its steps 01/02 keys
+    depend only on files the copy holds identically, so the copy's next build skips them."""
+    shutil.copytree(processed, root / "data" / "processed" / processed.name)
 
 
 def env_for(root: Path) -> dict:

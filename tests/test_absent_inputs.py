@@ -12,11 +12,9 @@ import pandas as pd
 import pytest
 
 from kemiskinan.domain import wilayah as wil
-from kemiskinan.build.runner import slug
+from kemiskinan.publish.index import slug
 from kemiskinan.i18n import t
-from projcopy import build, make_copy
-
-pytestmark = pytest.mark.slow
+from projcopy import build
 
 KOTA, KEC, KEL = "64.74", "64.74.01", "64.74.01.1003"
 ARGS = ["--wilayah", KOTA, KEC, KEL, "--formats", "html,pdf"]
@@ -29,10 +27,10 @@ def _text(html: str) -> str:
 
 
 @pytest.fixture(params=["kks", "mpm", "penduduk"])
-def built_without(request, tmp_path, sample_raw):
+def built_without(request, project_copy):
     """(absent input, project root) after a build whose raw folder lacks that input's file."""
     pattern = {"kks": "SINTETIS_KKS_*", "mpm": "SINTETIS_MPM_*", "penduduk": "SINTETIS_Penduduk_*"}[request.param]
-    root = make_copy(tmp_path / "proj", sample_raw)
+    root = project_copy
     gone = list((root / "data" / "raw" / "sample").glob(pattern))
     assert len(gone) == 1
     gone[0].unlink()

@@ -2,12 +2,8 @@
 390 px (no sideways scrolling) and 1280 px. Screenshots are saved under reports/<periode>/_screenshots/."""
 from __future__ import annotations
 
-import pytest
-
 from kemiskinan.domain import wilayah as wil
-from kemiskinan.build.runner import slug
-
-pytestmark = pytest.mark.slow
+from kemiskinan.publish.index import slug
 
 
 def _pages(built):

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from projcopy import add_cell, build, make_copy, run_json
-
-pytestmark = pytest.mark.slow
+from kemiskinan import config
+from projcopy import add_cell, build, make_copy, run_json, seed_processed
 
 LOK_TUAN, GUNTUNG, BONTANG_BARU = "64.74.01.1003", "64.74.01.1004", "64.74.01.1002"
 THREE = ["--wilayah", LOK_TUAN, GUNTUNG, BONTANG_BARU, "--formats", "html"]
@@ -25,9 +24,12 @@ def sha(p: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def good_copy(tmp_path_factory, sample_raw):
-    """A project copy with one good build of three kelurahan (HTML only, to keep it quick)."""
+def good_copy(tmp_path_factory, sample_raw, built):
+    """A project copy with one good build of three kelurahan (HTML only, to keep it quick), its steps 01/02
+    taken from the shared build. A planted cell changes notebook 03 only, so the tests' builds re-run the
+    three briefings and not steps 01/02 unless they ask for `--force`."""
     root = make_copy(tmp_path_factory.mktemp("proj"), sample_raw)
+    seed_processed(root, config.processed_dir("2018-05"))
     r = build(root, *THREE)
     assert r.returncode == 0, r.stderr[-3000:]
     return root
@@ -64,7 +66,7 @@ def test_failing_cell_is_named_kept_and_others_finish(tmp_path, good_copy):
     root = fresh_copy(tmp_path, good_copy)
     before = sha(root / "reports/2018-05/kelurahan_lok_tuan.html")
     add_cell(root, f'if wilayah == "{LOK_TUAN}":\n    raise RuntimeError("uji kegagalan")', position=-1)
-    r = build(root, *THREE, "--force")
+    r = build(root, *THREE)
     assert r.returncode == 1
     assert "03_briefing.ipynb" in r.stderr and LOK_TUAN in r.stderr and "uji kegagalan" in r.stderr
     assert "Traceback" not in r.stderr
@@ -108,7 +110,7 @@ def test_hung_notebook_hits_the_notebook_timeout_and_the_kernel_is_replaced(tmp_
 def test_dead_kernel_is_named_and_replaced(tmp_path, good_copy):
     root = fresh_copy(tmp_path, good_copy)
     add_cell(root, f'if wilayah == "{LOK_TUAN}":\n    import os\n    os._exit(1)', position=-1)
-    r = build(root, *THREE, "--force", "--jobs", "1")
+    r = build(root, *THREE, "--jobs", "1")
     assert r.returncode == 1
     assert LOK_TUAN in r.stderr and "kernel mati" in r.stderr
     assert_names_notebook_and_cell(r.stderr, root, LOK_TUAN, "os._exit(1)")
@@ -128,11 +130,14 @@ def test_state_cannot_leak_between_briefings_in_one_kernel(tmp_path, good_copy):
                    'assert matplotlib.rcParams["axes.facecolor"] != "red", "style leaked"')
     add_cell(root, 'PENANDA_BOCOR = wilayah\nimport matplotlib\nmatplotlib.rcParams["axes.facecolor"] = "red"\n'
                    'plt.figure()', position=-1)
+    # --force: steps 01 and 02 run first in the same kernel, so their state must not leak either
     r = build(root, *THREE, "--force", "--jobs", "1")
     assert r.returncode == 0, r.stderr[-3000:]
-    # And a briefing built after others in one kernel equals the same briefing built alone.
+    # And a briefing built after others in one kernel equals the same briefing built alone: without its
+    # stamp it is rebuilt, and with steps 01/02 up to date it is the only notebook its kernel runs.
     after_others = (root / "reports/2018-05/notebooks" / "03_briefing__kelurahan_bontang_baru.ipynb").read_text()
-    r = build(root, "--wilayah", BONTANG_BARU, "--formats", "html", "--force", "--jobs", "1")
+    (root / "reports/2018-05/.stamps" / f"{BONTANG_BARU}.json").unlink()
+    r = build(root, "--wilayah", BONTANG_BARU, "--formats", "html", "--jobs", "1")
     assert r.returncode == 0, r.stderr[-3000:]
     alone = (root / "reports/2018-05/notebooks" / "03_briefing__kelurahan_bontang_baru.ipynb").read_text()
 
@@ -168,7 +173,8 @@ def test_progress_bar_counts_finished_briefings_and_names_the_running_ones(tmp_p
     from projcopy import env_for
 
     root = fresh_copy(tmp_path, good_copy)
-    r = subprocess.run([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml", *THREE, "--force"],
+    add_cell(root, "pass", position=-1)  # a changed notebook: the three briefings are built again
+    r = subprocess.run([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml", *THREE],
                        cwd=root, env=env_for(root), capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     frames = [f for f in re.split(r"[\r\n]+", r.stderr) if f.startswith("Briefing:")]
@@ -248,7 +254,7 @@ def test_sigkill_mid_build_keeps_previous_reports_and_leaves_no_kernels(tmp_path
     before = outputs(root)
     # Slow every briefing down so the kill surely lands mid-way.
     add_cell(root, "import time\ntime.sleep(3)", position=-1)
-    proc = build(root, *THREE, "--force", "--jobs", "2", wait=False)
+    proc = build(root, *THREE, "--jobs", "2", wait=False)
     staging = root / "reports/2018-05/.staging"
     kernels = _kernels_once_briefings_run(proc, staging)
     os.kill(proc.pid, signal.SIGKILL)
@@ -270,7 +276,7 @@ def test_sigkill_mid_build_keeps_previous_reports_and_leaves_no_kernels(tmp_path
 def test_sigkill_of_the_runner_alone_lets_kernels_exit_by_themselves(tmp_path, good_copy):
     root = fresh_copy(tmp_path, good_copy)
     add_cell(root, "import time\ntime.sleep(3)", position=-1)
-    proc = build(root, *THREE, "--force", wait=False)
+    proc = build(root, *THREE, wait=False)
     deadline = time.monotonic() + 120
     kernels: list[int] = []
     while time.monotonic() < deadline and len(kernels) < 2:
@@ -293,7 +299,7 @@ def test_ctrl_c_stops_the_build_now_keeps_previous_reports_and_leaves_no_kernels
     root = fresh_copy(tmp_path, good_copy)
     before = outputs(root)
     add_cell(root, "import time\ntime.sleep(8)", position=-1)  # finishing the rest would take ≥ 8 s more
-    proc = build(root, *THREE, "--force", "--jobs", "2", wait=False)  # SIGINT at its default (projcopy)
+    proc = build(root, *THREE, "--jobs", "2", wait=False)  # SIGINT at its default (projcopy)
     staging = root / "reports/2018-05/.staging"
     kernels = _kernels_once_briefings_run(proc, staging)
     if to == "runner":

@@ -1,12 +1,11 @@
 """Incremental builds: an unchanged step is skipped; a corrected MPM sheet from one kelurahan rebuilds only
-that kelurahan, its kecamatan and the kota (docs/architecture.md, "Incremental builds")."""
+that kelurahan, its kecamatan and the kota (docs/architecture.md, "Incremental builds").
+
+Each test works in its own project copy that starts where the shared build left steps 01/02 (`built_copy`);
+the tests that need those steps to run make them run (a changed input, parameter, lock or `--force`)."""
 from __future__ import annotations
 
-import pytest
-
-from projcopy import add_cell, build, make_copy, run_json
-
-pytestmark = pytest.mark.slow
+from projcopy import add_cell, build, run_json
 
 KOTA, BU, LOK_TUAN, GUNTUNG, TANJUNG_LAUT = "64.74", "64.74.01", "64.74.01.1003", "64.74.01.1004", "64.74.02.1001"
 SEL = ["--wilayah", KOTA, BU, LOK_TUAN, GUNTUNG, TANJUNG_LAUT, "--formats", "html"]
@@ -16,10 +15,10 @@ def statuses(root):
     return {o["wilayah"]: o["status"] for o in run_json(root)["outputs"]}
 
 
-def test_one_kelurahan_change_rebuilds_only_what_depends_on_it(tmp_path, sample_raw):
+def test_one_kelurahan_change_rebuilds_only_what_depends_on_it(built_copy):
     import openpyxl
 
-    root = make_copy(tmp_path / "proj", sample_raw)
+    root = built_copy
     r = build(root, *SEL)
     assert r.returncode == 0, r.stderr[-3000:]
     assert set(statuses(root).values()) == {"dibuat"}
@@ -54,8 +53,8 @@ def test_one_kelurahan_change_rebuilds_only_what_depends_on_it(tmp_path, sample_
     assert steps["01 bersihkan data"] == "dijalankan" and steps["02 hitung indikator"] == "dijalankan"
 
 
-def test_changed_parameter_rebuilds_and_force_rebuilds_all(tmp_path, sample_raw):
-    root = make_copy(tmp_path / "proj", sample_raw)
+def test_changed_parameter_rebuilds_and_force_rebuilds_all(built_copy):
+    root = built_copy
     args = ["--wilayah", LOK_TUAN, "--formats", "html"]
     assert build(root, *args).returncode == 0
     assert build(root, *args, "--force").returncode == 0
@@ -68,8 +67,8 @@ def test_changed_parameter_rebuilds_and_force_rebuilds_all(tmp_path, sample_raw)
     assert steps["01 bersihkan data"] == "dilewati" and steps["02 hitung indikator"] == "dijalankan"
 
 
-def test_a_shared_file_edited_by_hand_is_rebuilt_and_checked_again(tmp_path, sample_raw):
-    root = make_copy(tmp_path / "proj", sample_raw)
+def test_a_shared_file_edited_by_hand_is_rebuilt_and_checked_again(built_copy):
+    root = built_copy
     args = ["--wilayah", LOK_TUAN, GUNTUNG, "--formats", "html"]
     assert build(root, *args).returncode == 0
     p = root / "reports/2018-05/kelurahan_lok_tuan.html"
@@ -82,8 +81,8 @@ def test_a_shared_file_edited_by_hand_is_rebuilt_and_checked_again(tmp_path, sam
     assert b"6474015507850001" not in p.read_bytes()
 
 
-def test_a_changed_lock_or_notebook_rebuilds_what_it_made(tmp_path, sample_raw):
-    root = make_copy(tmp_path / "proj", sample_raw)
+def test_a_changed_lock_or_notebook_rebuilds_what_it_made(built_copy):
+    root = built_copy
     args = ["--wilayah", LOK_TUAN, "--formats", "html"]
     assert build(root, *args).returncode == 0
     lock = root / "requirements.lock"
@@ -125,10 +124,10 @@ def test_the_code_and_the_lock_are_in_every_steps_key(monkeypatch):
         assert a != b_ != c
 
 
-def test_an_edited_source_profile_reruns_the_cleaning(tmp_path, sample_raw):
+def test_an_edited_source_profile_reruns_the_cleaning(built_copy):
     # sumber.yml and profiles/*.yml change how the raw files are read, so they are inputs of step 01 like
     # the files themselves (an edited profile once left the build "up to date" with stale tables).
-    root = make_copy(tmp_path / "proj", sample_raw)
+    root = built_copy
     args = ["--wilayah", LOK_TUAN, "--formats", "html"]
     assert build(root, *args).returncode == 0
     sumber = root / "data/raw/sample/sumber.yml"
@@ -141,7 +140,7 @@ def test_an_edited_source_profile_reruns_the_cleaning(tmp_path, sample_raw):
     assert build(root, *args).returncode == 0
     assert run_json(root)["langkah"]["01 bersihkan data"] == "dilewati"
     # a reusable profile in profiles/ is an input too
-    (root / "profiles").mkdir()
+    (root / "profiles").mkdir(exist_ok=True)
     (root / "profiles/kks_kantor.yml").write_text('file:\n  - pola: "SINTETIS_KKS_*"\n    jenis: kks\n',
                                                    encoding="utf-8")
     sumber.write_text("versi: 1\npakai: [kks_kantor]\n", encoding="utf-8")

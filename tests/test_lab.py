@@ -17,8 +17,6 @@ import pytest
 
 from kemiskinan import config
 
-pytestmark = pytest.mark.slow
-
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -6,17 +6,14 @@ from __future__ import annotations
 import html as _html
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 
 import pdflayout
-from kemiskinan.briefing import sections as briefing
+from kemiskinan.briefing import rekomendasi, sections as briefing
 from kemiskinan.briefing import data as briefing_data
 from kemiskinan.domain import wilayah as wil
-from kemiskinan.build.runner import slug
+from kemiskinan.publish.index import slug
 from kemiskinan.i18n import t
-
-pytestmark = pytest.mark.slow
 
 PERIODE = "2018-05"
 WILAYAH = wil.briefing_wilayah()
@@ -42,18 +39,15 @@ def test_every_page_but_the_last_is_at_least_60_percent_filled(built):
     assert not low, f"pages under {MIN_FILL:.0%} (page, fill): {low}"
 
 
-def test_fill_is_measured_from_the_printed_marks(tmp_path, built):
+def test_fill_is_measured_from_the_printed_marks(tmp_path, pdf_printer):
     """The measure itself: a page whose content ends a third of the way down reads ~1/3."""
-    from kemiskinan.publish.render import PdfPrinter
-
     top, bottom = pdflayout.page_margins_mm()
     usable = 297 - top - bottom
     page = tmp_path / "p.html"
     page.write_text(f"<style>@page {{ size: A4; margin: {top}mm 14mm {bottom}mm; }} body {{ margin: 0 }}</style>"
                     f"<div style='height:{usable / 3:.1f}mm; background:#000'></div>"
                     f"<div style='break-before:page; height:{usable * 0.9:.1f}mm; background:#000'></div>")
-    with PdfPrinter() as printer:
-        printer.print(page, tmp_path / "p.pdf", {})
+    pdf_printer.print(page, tmp_path / "p.pdf", {})
     fills = pdflayout.fills(tmp_path / "p.pdf")
     assert len(fills) == 2
     assert abs(fills[0] - 1 / 3) < 0.02 and abs(fills[1] - 0.9) < 0.02, fills
@@ -68,7 +62,7 @@ def test_page_1_holds_the_brief_and_the_annex_starts_on_page_2(built):
                     "aksi_utama", "peta_cakupan_judul"):
             assert _norm(t(key)) in first, (w.kode, key)
         assert "Sumber: keluarga miskin" in first and "DATA SINTETIS" in first, w.kode
-        actions = briefing.top_actions(tables, w.kode)
+        actions = rekomendasi.top_actions(tables, w.kode)
         assert len(actions) == 3, (w.kode, actions)
         for a in actions:
             for part in (a["aksi"], a["jumlah"], a["biaya"] or t("biaya_tidak_dihitung")):

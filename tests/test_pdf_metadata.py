@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 
-import pytest
 from pypdf import PdfReader
 
 from kemiskinan.domain import wilayah as wil
-from kemiskinan.build.runner import slug
-
-pytestmark = pytest.mark.slow
+from kemiskinan.publish.index import slug
 
 INSTANSI = "Bapelitbang Kota Bontang"   # params/sample.yml
 

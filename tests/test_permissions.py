@@ -10,9 +10,7 @@ import sys
 
 import pytest
 
-from projcopy import env_for, make_copy
-
-pytestmark = pytest.mark.slow
+from projcopy import env_for
 
 LOK_TUAN = "64.74.01.1003"
 
@@ -30,8 +28,8 @@ def _modes(top):
 
 @pytest.mark.parametrize("umask, file_mode, dir_mode", [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)],
                          ids=["umask022", "umask027"])
-def test_a_real_build_writes_files_and_folders_under_the_umask(tmp_path, sample_raw, umask, file_mode, dir_mode):
-    root = make_copy(tmp_path / "proj", sample_raw)
+def test_a_real_build_writes_files_and_folders_under_the_umask(project_copy, umask, file_mode, dir_mode):
+    root = project_copy  # nothing built: steps 01/02 must write data/processed under the umask too
     r = subprocess.run([sys.executable, "-m", "kemiskinan", "build", "--params", "params/sample.yml", "--no-progress",
                         "--wilayah", LOK_TUAN, "--formats", "html,pdf,analis"],
                        cwd=root, env=env_for(root), capture_output=True, text=True, timeout=600, umask=umask)

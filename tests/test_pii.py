@@ -7,6 +7,7 @@ import pytest
 
 from kemiskinan import config
 
+from kemiskinan.clean import pii_terms
 from kemiskinan.publish import pii
 
 PERIODE = "2018-05"
@@ -63,13 +64,10 @@ def test_planted_leak_in_an_attribute_is_found(tmp_path, terms):
         pii.check_files([p], terms)
 
 
-def test_planted_leak_in_pdf_names_file_and_page(tmp_path, terms):
-    from kemiskinan.publish.render import PdfPrinter
-
+def test_planted_leak_in_pdf_names_file_and_page(tmp_path, terms, pdf_printer):
     html = _html(tmp_path, '<div style="break-before: page">IDBDT 647401000400017</div>')
     pdf = tmp_path / "briefing.pdf"
-    with PdfPrinter() as printer:
-        printer.print(html, pdf, {"nama_wilayah": "Kota Bontang", "periode": PERIODE, "lang": "id"})
+    pdf_printer.print(html, pdf, {"nama_wilayah": "Kota Bontang", "periode": PERIODE, "lang": "id"})
     with pytest.raises(pii.PiiLeak) as e:
         pii.check_files([pdf], terms)
     assert "briefing.pdf" in str(e.value) and "halaman 2" in str(e.value)
@@ -90,7 +88,7 @@ def test_terms_table_is_built_from_names_addresses_and_ids(tmp_path):
     frames = {"art": pd.DataFrame({"nama": ["Siti Aminah", "Ani", "Budi Santoso"],
                                    "idartbdt": ["64740100040001701", None, "64740100040001702"]}),
               "rt": pd.DataFrame({"alamat": ["Jl. Mulawarman No. 3"], "idbdt": ["647401000400017"]})}
-    pii.write_terms(frames, tmp_path)
+    pii_terms.write_terms(frames, tmp_path)
     t = pii.load_terms(tmp_path)
     assert "siti aminah" in t.phrases and "budi santoso" in t.phrases
     assert "ani" not in t.phrases  # one short word would match ordinary text
@@ -98,7 +96,6 @@ def test_terms_table_is_built_from_names_addresses_and_ids(tmp_path):
     assert "647401000400017" in t.ids and "64740100040001701" in t.ids
 
 
-@pytest.mark.slow
 def test_real_shared_outputs_pass_the_guard(built):
     terms = pii.load_terms(config.processed_dir(PERIODE))
     assert terms is not None and len(terms.phrases) > 1000 and len(terms.ids) > 1000
@@ -107,11 +104,10 @@ def test_real_shared_outputs_pass_the_guard(built):
     pii.check_files(files, terms)
 
 
-@pytest.mark.slow
-def test_a_leaking_briefing_fails_the_build_and_is_not_installed(tmp_path, sample_raw):
-    from projcopy import add_cell, build, make_copy, run_json
+def test_a_leaking_briefing_fails_the_build_and_is_not_installed(built_copy):
+    from projcopy import add_cell, build, run_json
 
-    root = make_copy(tmp_path / "proj", sample_raw)
+    root = built_copy
     args = ["--wilayah", "64.74.01.1004", "--formats", "html"]
     assert build(root, *args).returncode == 0
     before = (root / "reports/2018-05/kelurahan_guntung.html").read_bytes()

@@ -3,7 +3,7 @@ the `built` fixture), then 2019-05 (DTKS as SIKS-NG exports it) and 2025-06 (DTS
 by `sample-data --if-absent --params …` and built with `build --params params/sample_<year>.yml`, in the
 project itself, as `make reports PARAMS=…` does.
 
-Every comparison number is held against the generator's written truth (`sample_rounds.round_truth`, computed
+Every comparison number is held against the generator's written truth (`rounds_truth.round_truth`, computed
 from its own simulation of the families, never from pipeline output). The 2019-05 round is built in full (19
 briefings, HTML and PDF: the issue's "done when"); the 2025-06 round for the kota and Satimpo, HTML only —
 its steps 01/02 run in full either way, and the third period is what gives the trend chart."""
@@ -19,9 +19,8 @@ from conftest import run_cli
 from kemiskinan import config, indicators
 from kemiskinan.briefing import sections as briefing
 from kemiskinan.briefing import data as briefing_data
-from kemiskinan.synthetic import rounds as sample_rounds
-
-pytestmark = pytest.mark.slow
+from kemiskinan.synthetic import rounds_truth
+from kemiskinan.synthetic.state import ROUNDS
 
 KOTA, SATIMPO = "64.74", "64.74.02.1004"
 ROUNDS = {"2019-05": ("params/sample_2019.yml", []),
@@ -68,9 +67,9 @@ def _table(folder, name) -> pd.DataFrame:
 @pytest.mark.parametrize("periode", list(ROUNDS))
 def test_flows_equal_the_generators_truth(rounds, periode):
     got = _table(rounds[periode], "banding_alur")
-    truth = sample_rounds.round_truth(periode)["alur"].set_index("kode_wilayah")
+    truth = rounds_truth.round_truth(periode)["alur"].set_index("kode_wilayah")
     assert set(got.index) == set(truth.index)
-    assert (got["periode_sebelumnya"] == sample_rounds.ROUNDS[periode].previous).all()
+    assert (got["periode_sebelumnya"] == ROUNDS[periode].previous).all()
     pd.testing.assert_frame_equal(got.loc[truth.index, FLOWS].astype("int64"), truth[FLOWS].astype("int64"),
                                   check_names=False, check_index_type=False)
     # the flows are not trivial: families left, entered, moved between kelurahan; some cannot be matched
@@ -83,9 +82,9 @@ def test_flows_equal_the_generators_truth(rounds, periode):
 @pytest.mark.parametrize("periode", list(ROUNDS))
 def test_headline_then_and_now_equal_the_truths(rounds, periode):
     got = _table(rounds[periode], "banding_ringkasan")
-    now = sample_rounds.round_truth(periode)["ringkasan"].set_index("kode_wilayah")
-    prev = sample_rounds.ROUNDS[periode].previous
-    then = sample_rounds.round_truth(prev)["ringkasan"].set_index("kode_wilayah")
+    now = rounds_truth.round_truth(periode)["ringkasan"].set_index("kode_wilayah")
+    prev = ROUNDS[periode].previous
+    then = rounds_truth.round_truth(prev)["ringkasan"].set_index("kode_wilayah")
     for col in HEADLINE:
         assert got.loc[now.index, col].astype("int64").tolist() == now[col].tolist(), col
         assert got.loc[then.index, f"{col}_sebelumnya"].astype("int64").tolist() == then[col].tolist(), col
@@ -141,7 +140,7 @@ def test_three_periods_give_the_trend_and_the_periods_index(rounds):
     kota = tren[tren.kode_wilayah == KOTA].sort_values("periode")
     assert kota.periode.tolist() == ["2018-05", "2019-05", "2025-06"]
     assert kota.keluarga_miskin.astype("int64").tolist() == [
-        int(sample_rounds.round_truth(p)["ringkasan"].set_index("kode_wilayah").loc[KOTA, "keluarga_miskin"])
+        int(rounds_truth.round_truth(p)["ringkasan"].set_index("kode_wilayah").loc[KOTA, "keluarga_miskin"])
         for p in kota.periode]
     sec = _section((config.reports_dir("2025-06") / "kota_bontang.html").read_text(), "banding")
     assert "Perubahan sejak 2019-05" in _text(sec) and sec.count("<img") == 1
@@ -161,13 +160,13 @@ def test_dtsen_round_reads_ten_deciles_and_the_target_follows_params(rounds):
     assert meta["skema_desil"] == 10 and meta["tanggal_acuan"] == "2025-06-30"
     kel = pd.read_parquet(proc / "keluarga.parquet", columns=["desil", "kelompok_desil"])
     assert kel.desil.max() == 10 and set(kel.loc[kel.desil > 4, "kelompok_desil"].astype(str)) == {"4+"}
-    truth = sample_rounds.round_truth("2025-06")["ringkasan"].set_index("kode_wilayah")
+    truth = rounds_truth.round_truth("2025-06")["ringkasan"].set_index("kode_wilayah")
     ring = _table(rounds["2025-06"], "ringkasan")
     assert ring.loc[truth.index, "keluarga_miskin"].astype("int64").tolist() == truth.keluarga_miskin.tolist()
     # another target group on the same ten deciles, from params: desil 1–5
     params = {"target_desil": [1, 2, 3, 4, 5], "ambang_sel_kecil": 5, "manfaat": {}, "batas_lapor_mpm": "2018-05-31"}
     five = indicators.compute_all(proc, params)["ringkasan"].set_index("kode_wilayah")
-    truth5 = sample_rounds.round_truth("2025-06", target_desil=(1, 2, 3, 4, 5))["ringkasan"].set_index("kode_wilayah")
+    truth5 = rounds_truth.round_truth("2025-06", target_desil=(1, 2, 3, 4, 5))["ringkasan"].set_index("kode_wilayah")
     assert five.loc[truth5.index, "keluarga_miskin"].astype("int64").tolist() == truth5.keluarga_miskin.tolist()
     assert truth5.loc[KOTA, "keluarga_miskin"] > truth.loc[KOTA, "keluarga_miskin"]
 
@@ -176,6 +175,6 @@ def test_children_born_after_2018_read_with_the_rounds_date(rounds):
     """NIK century and age from the round's date: a child born in 2020 is 5, not 105 (nor born in 1920)."""
     art = pd.read_parquet(config.processed_dir("2025-06") / "anggota.parquet", columns=["tanggal_lahir", "umur"])
     born = pd.to_datetime(art.tanggal_lahir) >= "2019-01-01"
-    truth = sample_rounds.round_truth("2025-06")["ringkasan"].set_index("kode_wilayah")
+    truth = rounds_truth.round_truth("2025-06")["ringkasan"].set_index("kode_wilayah")
     assert int(born.sum()) == int(truth.loc[KOTA, "anak_lahir_setelah_2018"]) > 0
     assert art.loc[born, "umur"].between(0, 6).all()

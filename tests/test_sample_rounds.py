@@ -22,7 +22,7 @@ from kemiskinan import cli, config
 from kemiskinan.clean import step as clean
 from kemiskinan.domain import wilayah
 from kemiskinan.synthetic import layout, rounds_files, sample
-from kemiskinan.synthetic import rounds as sample_rounds
+from kemiskinan.synthetic import rounds as sample_rounds, rounds_truth
 from kemiskinan.synthetic.layout import ALUR_COLUMNS
 from kemiskinan.synthetic.rounds_truth import alur
 from kemiskinan.synthetic.truth import ground_truth
@@ -212,7 +212,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(rounds, tmp_path):
 # ---- truths against the files -------------------------------------------------------------------------
 
 def _truth_rows(periode: str, table: str) -> pd.DataFrame:
-    return sample_rounds.round_truth(periode)[table].set_index("kode_wilayah")
+    return rounds_truth.round_truth(periode)[table].set_index("kode_wilayah")
 
 
 def test_round2_headline_equals_an_independent_count_of_its_files(rounds):
@@ -257,7 +257,7 @@ def test_flows_equal_a_hand_matching_of_the_files_by_no_kk(rounds):
 
 def test_flow_identities_hold_at_every_level():
     for periode, prev in ((R2, "2018-05"), (R3, R2)):
-        a = sample_rounds.round_truth(periode)["alur"]
+        a = rounds_truth.round_truth(periode)["alur"]
         assert list(a.columns) == ("kode_wilayah tingkat nama periode periode_sebelumnya n_sebelumnya n_sekarang tetap "
                                    "pindah_masuk pindah_keluar masuk_dari_data masuk_baru keluar_dari_target "
                                    "keluar_dari_data tanpa_kunci_sebelumnya tanpa_kunci").split()
@@ -269,9 +269,9 @@ def test_flow_identities_hold_at_every_level():
         assert kota.pindah_masuk == kota.pindah_keluar == 0
         kel = a[a.tingkat == "kelurahan"]
         assert len(kel) == 15 and kel.pindah_masuk.sum() == kel.pindah_keluar.sum() > 0
-        before = sample_rounds.round_truth(prev)["ringkasan"].set_index("kode_wilayah").keluarga_miskin
+        before = rounds_truth.round_truth(prev)["ringkasan"].set_index("kode_wilayah").keluarga_miskin
         assert (a.set_index("kode_wilayah").n_sebelumnya == before.reindex(a.kode_wilayah)).all()
-    assert sample_rounds.round_truth("2018-05")["ringkasan"].iloc[0].keluarga_miskin == 5527     # contracts §1.7
+    assert rounds_truth.round_truth("2018-05")["ringkasan"].iloc[0].keluarga_miskin == 5527     # contracts §1.7
 
 
 def test_truth_matching_rule_on_hand_made_families():
