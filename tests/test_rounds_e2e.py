@@ -20,7 +20,7 @@ from kemiskinan import config, indicators
 from kemiskinan.briefing import sections as briefing
 from kemiskinan.briefing import data as briefing_data
 from kemiskinan.synthetic import rounds_truth
-from kemiskinan.synthetic.state import ROUNDS
+from kemiskinan.synthetic.state import ROUNDS as SYNTHETIC_ROUNDS
 
 KOTA, SATIMPO = "64.74", "64.74.02.1004"
 ROUNDS = {"2019-05": ("params/sample_2019.yml", []),
@@ -69,7 +69,7 @@ def test_flows_equal_the_generators_truth(rounds, periode):
     got = _table(rounds[periode], "banding_alur")
     truth = rounds_truth.round_truth(periode)["alur"].set_index("kode_wilayah")
     assert set(got.index) == set(truth.index)
-    assert (got["periode_sebelumnya"] == ROUNDS[periode].previous).all()
+    assert (got["periode_sebelumnya"] == SYNTHETIC_ROUNDS[periode].previous).all()
     pd.testing.assert_frame_equal(got.loc[truth.index, FLOWS].astype("int64"), truth[FLOWS].astype("int64"),
                                   check_names=False, check_index_type=False)
     # the flows are not trivial: families left, entered, moved between kelurahan; some cannot be matched
@@ -83,7 +83,7 @@ def test_flows_equal_the_generators_truth(rounds, periode):
 def test_headline_then_and_now_equal_the_truths(rounds, periode):
     got = _table(rounds[periode], "banding_ringkasan")
     now = rounds_truth.round_truth(periode)["ringkasan"].set_index("kode_wilayah")
-    prev = ROUNDS[periode].previous
+    prev = SYNTHETIC_ROUNDS[periode].previous
     then = rounds_truth.round_truth(prev)["ringkasan"].set_index("kode_wilayah")
     for col in HEADLINE:
         assert got.loc[now.index, col].astype("int64").tolist() == now[col].tolist(), col
