@@ -201,15 +201,15 @@ TITLES = {
 }
 
 
+def _empty_column(dt: str, allowed) -> pd.Series:
+    if dt == "category":
+        return pd.Series(pd.Categorical([], categories=allowed or []))
+    return pd.Series([], dtype=dt)
+
+
 def empty(name: str) -> pd.DataFrame:
     """An empty table with the right columns and dtypes."""
-    out = {}
-    for col, (dt, _, _, allowed, _) in SPECS[name].items():
-        if dt == "category":
-            out[col] = pd.Categorical([], categories=allowed or [])
-        else:
-            out[col] = pd.Series([], dtype=dt)
-    return pd.DataFrame(out)
+    return pd.DataFrame({col: _empty_column(dt, allowed) for col, (dt, _, _, allowed, _) in SPECS[name].items()})
 
 
 def coerce(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -223,7 +223,7 @@ def coerce(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         df = df.copy()
         for col, (dt, _, _, allowed, _) in spec.items():
             if col not in df.columns:
-                df[col] = empty(name)[col].reindex(df.index)
+                df[col] = _empty_column(dt, allowed).reindex(df.index)   # one column, not the whole empty table
             if dt == "category":
                 if allowed is not None:
                     df[col] = pd.Categorical(df[col].astype("str") if not isinstance(df[col].dtype, pd.CategoricalDtype)
