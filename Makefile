@@ -67,7 +67,7 @@ test: setup sample-data ## Jalankan semua tes (unit, pipeline ujung-ke-ujung, br
 
 # The tier of a test follows its fixtures (tests/tiers.py): no build, browser, JupyterLab or whole sample here.
 test-fast: setup ## Tes cepat saja (tanpa build notebook, browser, JupyterLab, sampel penuh)
-	$(PY) -m pytest -m "not slow" $(ARGS)
+	$(PY) -m pytest -m "not slow" -n auto $(ARGS)
 
 lab: setup sample-data ## Buka JupyterLab di 127.0.0.1 dengan kernel proyek
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) \
