@@ -10,6 +10,7 @@ Used to show that a refactoring changed no output (CHANGELOG, issue 18).
 """
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from html.parser import HTMLParser
@@ -56,6 +57,17 @@ def visible_text(path: Path) -> str:
     return text
 
 
+def changed_lines(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """Every changed line as (old, new); a line only in one side pairs with ''."""
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            old, new = a[i1:i2], b[j1:j2]
+            n = max(len(old), len(new))
+            out += list(zip(old + [""] * (n - len(old)), new + [""] * (n - len(new))))
+    return out
+
+
 def compare(old: Path, new: Path) -> list[str]:
     diffs: list[str] = []
     for sub in ("data/processed", "reports"):
@@ -73,10 +85,9 @@ def compare(old: Path, new: Path) -> list[str]:
             elif rel.suffix == ".html":
                 ta, tb = visible_text(pa), visible_text(pb)
                 if ta != tb:
-                    la, lb = ta.splitlines(), tb.splitlines()
-                    i = next((k for k, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
-                    diffs.append(f"{sub}/{rel}: text differs at line {i + 1}: "
-                                 f"{la[i] if i < len(la) else '<end>'!r} vs {lb[i] if i < len(lb) else '<end>'!r}")
+                    pairs = changed_lines(ta.splitlines(), tb.splitlines())
+                    shown = "; ".join(f"{x!r} → {y!r}" for x, y in pairs[:3])
+                    diffs.append(f"{sub}/{rel}: {len(pairs)} text line(s) differ: {shown}")
     return diffs
 
 
