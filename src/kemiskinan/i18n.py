@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "bagian_metodologi": {"id": "Catatan metodologi", "en": "Methodological notes"},
     # ---- headline cards --------------------------------------------------------------------------
     "kartu_keluarga_miskin": {"id": "Keluarga miskin (desil 1–4)", "en": "Poor families (deciles 1–4)"},
-    # a target other than desil 1–4 (params `target_desil`, issue 20): the card and map name it
+    # a target other than desil 1–4 (params `target_desil`): the card and map name it
     "kartu_keluarga_miskin_sasaran": {"id": "Keluarga miskin ({desil})", "en": "Poor families ({desil})"},
     "satuan_persen_keluarga_miskin_sasaran": {"id": "% keluarga miskin ({desil})", "en": "% of poor families ({desil})"},
     "sasaran_desil_rentang": {"id": "desil {a}–{b}", "en": "deciles {a}–{b}"},
@@ -57,7 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sumber_bps": {"id": "BPS, Susenas", "en": "BPS, Susenas"},
     "sumber_penduduk": {"id": "Disdukcapil 2017", "en": "Civil registry 2017"},
     "sumber_penduduk_tahun": {"id": "Disdukcapil {tahun}", "en": "Civil registry {tahun}"},
-    # a later round (meta.json vintage.bdt other than PBDT 2015, issue 20) names its own data
+    # a later round (meta.json vintage.bdt other than PBDT 2015) names its own data
     "sumber_bdt_ronde": {"id": "{bdt}", "en": "{bdt}"},
     "sumber_kks_ronde": {"id": "Daftar {kks}, dipadankan dengan {bdt}", "en": "KKS list ({kks}), matched to {bdt}"},
     "periode_bdt": {"id": "PBDT 2015", "en": "PBDT 2015"},
@@ -128,7 +128,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tanggal_terakhir": {"id": "Laporan terakhir", "en": "Latest report"},
     "biaya_per_tahun": {"id": "Biaya per tahun", "en": "Cost per year"},
     "tidak_ada_data": {"id": "tidak ada data", "en": "no data"},
-    # ---- optional inputs that were not supplied (meta.json `masukan`; issue 17) -----------------
+    # ---- optional inputs that were not supplied (meta.json `masukan`) -----------------
     "masukan_kks_tidak_ada": {
         "id": "Daftar distribusi KKS tidak diberikan untuk periode ini, jadi cakupan KKS tidak dihitung "
               "(tanda – berarti tidak diketahui, bukan 0).",

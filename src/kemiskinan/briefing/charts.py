@@ -505,7 +505,7 @@ def mpm_funnel(row: Mapping, lang: str = "id", *, period: str = "", source: str 
 def tren_chart(tren: pd.DataFrame, nama: str, lang: str = "id", *, period: str = "", source: str = "",
                title: str | None = None) -> Figure:
     """Keluarga miskin (bars, top panel) and KKS coverage (line, bottom panel) per period, for one wilayah:
-    the rows of `tren` (contracts, issue 20) with `periode`, `keluarga_miskin`, `cakupan_kks`, oldest first.
+    the rows of `tren` (docs/contracts.md §3) with `periode`, `keluarga_miskin`, `cakupan_kks`, oldest first.
 
     Two panels sharing the periods, not one chart with two y axes: a second axis lets the reader compare
     heights that mean nothing against each other."""

@@ -415,7 +415,7 @@ def bps_long(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------------------------------
-# what changed since the previous period (tables `banding_*` and `tren`, issue 20)
+# what changed since the previous period (tables `banding_*` and `tren`)
 # ----------------------------------------------------------------------------------------------------
 
 ALUR_KELUAR = ("pindah_keluar", "keluar_dari_target", "keluar_dari_data")
