@@ -1,5 +1,4 @@
 """The environment: one pinned lock, environment.yml pinning the same versions, the project kernel."""
-import json
 import re
 from pathlib import Path
 

@@ -16,7 +16,6 @@ TERSALUR row in LT not found (which does not count).
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd

@@ -16,7 +16,7 @@ from kemiskinan.domain import codes
 from kemiskinan.ingest import profiles
 from kemiskinan.ingest import readers
 from kemiskinan.errors import InputError
-from test_clean import RT_COLS, base_data, write_raw
+from test_clean import base_data, write_raw
 
 
 def _raw(tmp_path, sumber: str | None = None) -> Path:

@@ -1,7 +1,6 @@
 """Kelurahan maps: the tile fallback (the product default) and a choropleth from a real GeoJSON."""
 from __future__ import annotations
 
-import pytest
 from matplotlib.patches import PathPatch, Rectangle
 
 from kemiskinan.briefing import figures

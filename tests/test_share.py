@@ -2,7 +2,6 @@
 names a recipient recognises, and SHA256SUMS; the PII guard runs before any zip is written (issue 19 item 4)."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil

@@ -163,9 +163,9 @@ def _overhang(ax, renderer) -> tuple[float, float, float, float]:
     leg = ax.get_legend()
     if leg is not None and leg.get_visible() and leg.get_in_layout():
         boxes.append(leg.get_window_extent(renderer))
-    for t in ax.texts:
-        if t.get_visible() and t.get_in_layout() and t.get_text() and not t.get_clip_on():
-            boxes.append(t.get_window_extent(renderer))
+    for text in ax.texts:   # not `t`: that name is the i18n lookup in this module
+        if text.get_visible() and text.get_in_layout() and text.get_text() and not text.get_clip_on():
+            boxes.append(text.get_window_extent(renderer))
     if not boxes:
         return 0.0, 0.0, 0.0, 0.0
     x0 = min(b.x0 for b in boxes)
