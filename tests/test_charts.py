@@ -330,6 +330,16 @@ def test_svg_equals_matplotlibs_own_svg_writer(figs):
         assert ours == plain, name
 
 
+def test_every_text_of_every_chart_is_in_the_house_font(figs):
+    """Each chart kind runs under the house rcParams (`figures.styled`): a text made outside them (a chart
+    function that lost its decorator) would carry matplotlib's default font list into the SVG."""
+    for name, fig in figs.items():
+        svg = figures.to_svg(fig)
+        svg = svg.decode() if isinstance(svg, bytes) else svg
+        assert "Computer Modern Sans Serif" not in svg, name
+        assert figures.SVG_FONT_STACK in svg, name
+
+
 def test_process_wide_caches_do_not_change_the_chart(tables):
     """Text metrics, font heights and label boxes are cached across charts: a chart drawn with cold
     caches and one drawn with warm caches are the same bytes."""

@@ -56,6 +56,19 @@ def _desil_sort_key(v: str) -> int:
 
 # --- charts -----------------------------------------------------------------------------------------
 
+def _stacked(frame: pd.DataFrame, cols) -> tuple[list, list, np.ndarray]:
+    """Stacked horizontal bars, column by column: each segment's start and length (a missing value is 0),
+    and each bar's total length."""
+    left = np.zeros(len(frame))
+    starts, lengths = [], []
+    for c in cols:
+        vals = frame[c].fillna(0).to_numpy(dtype=float)
+        starts.append(left.copy())
+        lengths.append(vals)
+        left += vals
+    return starts, lengths, left
+
+
 @styled
 def desil_bars(sebaran: pd.DataFrame, names: Mapping[str, str], lang: str = "id", *, satuan: str = "keluarga",
                tingkat_label: str = "", period: str = "", source: str = "", title: str | None = None,
@@ -84,13 +97,7 @@ def desil_bars(sebaran: pd.DataFrame, names: Mapping[str, str], lang: str = "id"
     order = total.fillna(-1).sort_values(kind="mergesort").index  # ascending → largest drawn on top
     wide, total, any_sup = wide.loc[order], total.loc[order], any_sup.loc[order]
     y = np.arange(len(wide))
-    left = np.zeros(len(wide))
-    starts, lengths = [], []
-    for d in desil:
-        vals = wide[d].fillna(0).to_numpy(dtype=float)
-        starts.append(left.copy())
-        lengths.append(vals)
-        left += vals
+    starts, lengths, left = _stacked(wide, desil)
     handles = _mplfast.bars(ax, y, lengths, start=starts, color=[DESIL_COLOURS.get(d, GREY) for d in desil], thickness=0.68,
                     edgecolor="white", linewidth=0.5, layers=True)
     labels = [names.get(k, k) for k in wide.index]
@@ -428,13 +435,7 @@ def mpm_progress(mpm: pd.DataFrame, names: Mapping[str, str], lang: str = "id", 
     df["_tot"] = df[cols].sum(axis=1, min_count=1)
     df = df.sort_values(["_tot", "kode_wilayah"], ascending=[True, False], kind="mergesort").reset_index(drop=True)
     y = np.arange(len(df))
-    left = np.zeros(len(df))
-    starts, lengths = [], []
-    for c in cols:
-        vals = df[c].fillna(0).to_numpy(dtype=float)
-        starts.append(left.copy())
-        lengths.append(vals)
-        left += vals
+    starts, lengths, left = _stacked(df, cols)
     handles = _mplfast.bars(ax, y, lengths, start=starts, thickness=0.66, color=[HASIL_COLOURS[c] for c in cols],
                     edgecolor="white", linewidth=0.4, layers=True)
     xmax = float(left.max()) if left.max() > 0 else 1.0
